@@ -1,0 +1,48 @@
+# Sunshine Village Portal (阳光村务)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app portal
+
+.PHONY: run install test test-sqlite test-postgres translations migrate seed bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d translations -f || $(BIN)/pybabel compile -d translations -f
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo --if-empty
+
+run: seed
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+test: install
+	$(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
+		PORTAL_TEST_BACKEND=postgres $(BIN)/python -m pytest -m "not browser"; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+bench: install
+	$(BIN)/python -m bench
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance/portal.sqlite3*

@@ -1,0 +1,51 @@
+"""Sunshine Village Portal (阳光村务)."""
+import os
+
+from flask import Flask
+
+from . import paths
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the portal: config → extensions → blueprints → cli → errors."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE") or str(paths.PACKAGE_DIR.parent / "instance"),
+        template_folder=str(paths.TEMPLATES_DIR),
+        static_folder=str(paths.STATIC_DIR),
+        static_url_path="/static",
+    )
+    from .config import build_config
+
+    app.config.update(build_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    from . import extensions, i18n, security
+    from .db_setup import configure_engine
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(paths.MIGRATIONS_DIR))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    i18n.init_app(app)
+    with app.app_context():
+        configure_engine(extensions.db.engine)
+
+    from .models_registry import import_all_models
+
+    import_all_models()
+    security.init_app(app)
+
+    from .blueprints import register_blueprints
+
+    register_blueprints(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app

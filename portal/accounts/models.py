@@ -1,0 +1,44 @@
+"""Staff accounts, scoped to one place."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+from ..places.models import Township, Village
+
+ROLES = ("village_cadre", "township_handler", "county_handler", "county_admin")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id", ondelete="SET NULL"), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id", ondelete="SET NULL"), index=True)
+    is_active_flag: Mapped[bool] = mapped_column("is_active", default=True)
+    # Bumped on logout, password change and deactivation: older session cookies stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled: Mapped[bool] = mapped_column(default=False)
+    recovery_codes: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    township: Mapped[Township | None] = relationship()
+    village: Mapped[Village | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.is_active_flag)
+
+    def get_id(self) -> str:
+        # The version travels in the session so a bumped version logs the cookie out.
+        return f"{self.id}:{self.session_version}"

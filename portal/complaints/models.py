@@ -1,0 +1,139 @@
+"""Complaints (检举控告): the case, its history, files, routing and numbering."""
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import UTCDateTime, utcnow
+from ..places.models import Township, Village
+
+STATUSES = ("received", "accepted", "declined", "transferred", "in_progress", "concluded", "under_review")
+CATEGORIES = (
+    "mass_discipline", "integrity", "collective_assets", "subsidy_fraud", "project_tender",
+    "disclosure_failure", "work_style", "work_discipline", "election", "retaliation",
+    "other_discipline", "grievance",
+)
+FINDINGS = ("true", "partly_true", "untrue", "unverifiable")
+DISPOSAL_MODES = ("talk_inquiry", "preliminary_check", "shelve", "close", "refer_investigation")
+RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
+LEVELS = ("township", "county")
+
+
+class Complaint(db.Model):
+    __tablename__ = "complaint"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(32), unique=True)
+    receipt_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id", ondelete="RESTRICT"), index=True)
+    handling_level: Mapped[str] = mapped_column(String(16), default="township", index=True)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    about: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text)
+    happened_on: Mapped[date | None] = mapped_column(Date)
+    concerns_township_officials: Mapped[bool] = mapped_column(default=False)
+    power_item_id: Mapped[int | None] = mapped_column(ForeignKey("power_item.id", ondelete="SET NULL"))
+    power_step_seq: Mapped[int | None] = mapped_column(Integer)
+    disclosure_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure.id", ondelete="SET NULL"))
+    anonymous: Mapped[bool] = mapped_column(default=True)
+    contact_encrypted: Mapped[str | None] = mapped_column(Text)  # Fernet token of {"name", "phone"}
+    channel: Mapped[str] = mapped_column(String(16), default="portal")
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    transferred_to: Mapped[str | None] = mapped_column(String(255))
+    finding: Mapped[str | None] = mapped_column(String(16))
+    disposal_mode: Mapped[str | None] = mapped_column(String(32))
+    reply: Mapped[str | None] = mapped_column(Text)
+    extended_days: Mapped[int] = mapped_column(Integer, default=0)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalation_reason: Mapped[str | None] = mapped_column(String(32))
+    rating: Mapped[str | None] = mapped_column(String(24))
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clarification: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    village: Mapped[Village] = relationship()
+    township: Mapped[Township] = relationship()
+    events: Mapped[list["ComplaintEvent"]] = relationship(
+        back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class ComplaintEvent(db.Model):
+    """Everything that happened to a case; ``public`` events are shown to the complainant."""
+
+    __tablename__ = "complaint_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # status | note | message | question | answer | info | escalation | recusal | rating | review | extension
+    kind: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    body: Mapped[str | None] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(default=False)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="events")
+
+
+class ComplaintAttachment(db.Model):
+    __tablename__ = "complaint_attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_event.id", ondelete="SET NULL"))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseCounter(db.Model):
+    """Last case sequence per county and year; incremented under a row lock."""
+
+    __tablename__ = "case_counter"
+    __table_args__ = (UniqueConstraint("county_code", "year", name="uq_case_counter_year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6))
+    year: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RoutingRule(db.Model):
+    """Township × category → handling level; a null township means every township."""
+
+    __tablename__ = "routing_rule"
+    __table_args__ = (UniqueConstraint("township_id", "category", name="uq_routing_rule_pair"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(32))
+    level: Mapped[str] = mapped_column(String(16))
+
+
+class Recusal(db.Model):
+    __tablename__ = "recusal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HolidayOverride(db.Model):
+    """A county correction to the holiday calendar: a day declared off or worked."""
+
+    __tablename__ = "holiday_override"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    is_working_day: Mapped[bool] = mapped_column()
+    note: Mapped[str | None] = mapped_column(String(255))

@@ -1,0 +1,166 @@
+"""Load the demo county: places, cadres, power list, disclosures, duty reports, accounts."""
+from sqlalchemy import delete, select
+
+from ..accounts.models import User
+from ..accounts.passwords import hash_password
+from ..disclosures.decisions import check_decision
+from ..disclosures.models import Disclosure
+from ..disclosures.tables import ParsedTable, prepare_table, to_canonical
+from ..duty.models import DutyReport
+from ..errors import PortalError
+from ..extensions import db
+from ..places.models import Cadre, County, Township, Village
+from ..places.search import pinyin_of
+from ..powers.models import PowerItem, PowerTemplate
+from ..records import service as records
+from ..sanitize import render_markdown
+from . import content_data, places_data, powers_data
+
+
+class AlreadySeeded(PortalError):
+    """The database already holds a county."""
+
+
+def reset_all() -> None:
+    """Delete every row of every portal table (keeps the schema and its version)."""
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(delete(table))
+    db.session.commit()
+
+
+def seed_demo(reset: bool = False) -> dict:
+    """Load the demo county; refuse when data exists unless reset is set."""
+    if db.session.scalar(select(County.id).limit(1)) is not None:
+        if not reset:
+            raise AlreadySeeded("the database already holds a county; use --reset to replace it")
+        reset_all()
+    county = County(**places_data.COUNTY)
+    db.session.add(county)
+    townships = {t["code"]: Township(county=county, **t) for t in places_data.TOWNSHIPS}
+    db.session.add_all(townships.values())
+    villages = {}
+    for tcode, vcode, name, secretary, director, chair, bookkeeper in places_data.VILLAGES:
+        full, initials = pinyin_of(name)
+        village = Village(code=vcode, name=name, name_pinyin=full, name_initials=initials,
+                          township=townships[tcode], supervision_phone=f"0000-12{vcode[-5:]}")
+        dual = secretary == director
+        village.cadres = [Cadre(name=secretary, role="party_secretary", dual_role=dual, sort_order=1)]
+        if not dual:
+            village.cadres.append(Cadre(name=director, role="committee_director", sort_order=2))
+        village.cadres += [Cadre(name=chair, role="supervision_chair", sort_order=3),
+                           Cadre(name=bookkeeper, role="bookkeeper", sort_order=4)]
+        villages[vcode] = village
+    db.session.add_all(villages.values())
+    db.session.flush()
+    templates = _seed_templates(county)
+    for village in villages.values():
+        _adopt_all(village, templates)
+    users = _seed_accounts(townships, villages)
+    db.session.flush()
+    cadre_of = {u.village_id: u for u in users if u.role == "village_cadre"}
+    _seed_disclosures(villages, cadre_of)
+    _seed_duty_reports(villages, cadre_of)
+    db.session.commit()
+    return {"villages": len(villages), "power_items": len(templates) * len(villages), "accounts": len(users)}
+
+
+def _seed_templates(county: County) -> list[PowerTemplate]:
+    templates = []
+    for order, spec in enumerate(powers_data.TEMPLATE, start=1):
+        fields = dict(spec)
+        fields["steps"] = powers_data.parse_steps(fields["steps"])
+        fields["risks"] = powers_data.parse_risks(fields["risks"])
+        templates.append(PowerTemplate(county=county, sort_order=order, **fields))
+    db.session.add_all(templates)
+    db.session.flush()
+    return templates
+
+
+def _adopt_all(village: Village, templates: list[PowerTemplate]) -> None:
+    secretary = village.cadres[0]
+    chair = next(c for c in village.cadres if c.role == "supervision_chair")
+    for template in templates:
+        db.session.add(PowerItem(
+            village=village, template_id=template.id, responsible_person=secretary.name,
+            responsible_phone=village.supervision_phone,
+            supervisor=f"村监委主任 {chair.name}；{village.township.name}纪委",
+            hotline=f"{village.township.hotline}；12388",
+            **{col: getattr(template, col) for col in _COPIED},
+        ))
+
+
+_COPIED = ("code", "title", "category", "top_class", "legal_basis", "responsible_body", "eligibility", "materials",
+           "steps", "total_time_limit", "disclosure_rules", "risks", "accountability", "note", "sort_order")
+
+
+def _seed_accounts(townships, villages) -> list[User]:
+    users = []
+    password = hash_password(places_data.DEMO_PASSWORD)
+    for username, role, tcode, vcode, name in places_data.ACCOUNTS:
+        village = villages.get(vcode) if vcode else None
+        township = townships.get(tcode) if tcode else (village.township if village else None)
+        users.append(User(username=username, display_name=name, password_hash=password, role=role,
+                          township=township, village=village, email=f"{username}@portal.invalid"))
+    db.session.add_all(users)
+    return users
+
+
+def disclosure_content(spec: dict) -> dict:
+    """Build the canonical content of a demo disclosure through the real import rules."""
+    if spec["kind"] == "table":
+        prepared = prepare_table(ParsedTable(columns=spec["columns"], rows=spec["rows"], encoding="utf-8"))
+        content = {"kind": "table", **to_canonical(prepared)}
+        if spec.get("notes"):
+            content["notes_html"] = render_markdown(spec["notes"])
+        return content
+    if spec["kind"] == "decision":
+        record = spec["decision"]
+        breaches = [{"step": b.step, "code": b.code} for b in check_decision(record)]
+        return {"kind": "decision", **record, "breaches": breaches}
+    return {"kind": "text", "markdown": spec["markdown"], "html": render_markdown(spec["markdown"])}
+
+
+def _seed_disclosures(villages, cadre_of) -> None:
+    specs = list(content_data.DISCLOSURES)
+    covered = {s["village"] for s in specs}
+    for tcode, vcode, name, _sec, _dir, chair, bookkeeper in places_data.VILLAGES:
+        if vcode not in covered:
+            specs.append(content_data.monthly_notice(vcode, name, bookkeeper, chair))
+    for spec in specs:
+        village = villages[spec["village"]]
+        user = cadre_of.get(village.id)
+        start, end = spec["period"]
+        disclosure = Disclosure(village=village, domain=spec["domain"], kind=spec["kind"], topic=spec["topic"],
+                                title=spec["title"], period_label=spec["period_label"], period_start=start,
+                                period_end=end, created_by_id=user.id if user else None)
+        db.session.add(disclosure)
+        db.session.flush()
+        content = disclosure_content(spec)
+        disclosure.breach_count = len(content.get("breaches", []))
+        records.publish(disclosure, subject_type="disclosure", content=content, title=spec["title"], reason=None,
+                        user_id=user.id if user else None)
+        db.session.flush()
+
+
+def duty_content(sections: dict) -> dict:
+    """Canonical content of a duty report: the markdown and its sanitized HTML."""
+    return {"kind": "duty_report", "sections": sections,
+            "sections_html": {k: render_markdown(v) for k, v in sections.items() if v}}
+
+
+def _seed_duty_reports(villages, cadre_of) -> None:
+    for spec in content_data.DUTY_REPORTS:
+        village = villages[spec["village"]]
+        user = cadre_of.get(village.id)
+        report = DutyReport(village=village, cadre_name=spec["cadre_name"], cadre_role=spec["cadre_role"],
+                            period=spec["period"], title=spec["title"], created_by_id=user.id if user else None)
+        db.session.add(report)
+        db.session.flush()
+        records.publish(report, subject_type="duty_report", content=duty_content(spec["content"]["sections"]),
+                        title=spec["title"], reason=None, user_id=user.id if user else None)
+        counts = dict(spec["ratings"])
+        valid = sum(counts.values())
+        counts["rate"] = round(100 * (counts["satisfied"] + counts["basically_satisfied"]) / valid, 1)
+        counts["valid"] = valid
+        report.rating_counts = counts
+        db.session.flush()

@@ -1,0 +1,444 @@
+"""Import table disclosures: finance statements and subsidy (一卡通) payment lists."""
+import codecs
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import charset_normalizer
+import openpyxl
+from flask_babel import lazy_gettext as _l
+
+from .masking import MASK, mask_bank_account, mask_id_number, mask_phone, mask_text
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_COLUMNS = 30
+MAX_UNZIPPED = 40 * 1024 * 1024  # zip-bomb guard for XLSX uploads
+
+HEADER_SYNONYMS = {
+    "序号": "seq", "编号": "seq",
+    "日期": "date", "发放日期": "date", "记账日期": "date", "发生日期": "date", "支付日期": "date",
+    "凭证号": "voucher", "凭证编号": "voucher", "凭证字号": "voucher",
+    "摘要": "description", "收支项目": "description", "收支内容": "description", "事项": "description",
+    "补贴项目": "subsidy_type", "补贴类型": "subsidy_type", "补贴名称": "subsidy_type",
+    "收入": "income", "收入金额": "income", "支出": "expense", "支出金额": "expense",
+    "金额": "amount", "发放金额": "amount", "补贴金额": "amount", "实发金额": "amount", "应发金额": "amount",
+    "余额": "balance", "结余": "balance",
+    "标准": "rate", "补贴标准": "rate", "发放标准": "rate", "单价": "rate",
+    "身份证号": "id_number", "身份证号码": "id_number", "公民身份号码": "id_number",
+    "卡号": "bank_account", "银行卡号": "bank_account", "账号": "bank_account",
+    "一卡通账号": "bank_account", "一卡通卡号": "bank_account", "社保卡号": "bank_account",
+    "电话": "phone", "联系电话": "phone", "手机号": "phone", "手机号码": "phone",
+    "户主": "name", "姓名": "name", "补贴对象": "name", "户主姓名": "name", "补贴对象姓名": "name",
+    "家庭人口": "household_size", "家庭人口数": "household_size", "保障人数": "household_size",
+    "月保障金": "monthly_amount", "月保障金额": "monthly_amount", "月救助金": "monthly_amount",
+    "地址": "address", "住址": "address", "家庭住址": "address",
+    "病情": "sensitive_detail", "残疾类别": "sensitive_detail", "残疾等级": "sensitive_detail",
+    "致贫原因": "sensitive_detail", "致困原因": "sensitive_detail", "困难原因": "sensitive_detail",
+    "村民小组": "group", "组别": "group", "代发银行": "bank", "开户银行": "bank",
+    "计补依据": "basis", "资金来源": "funding_source", "经手人": "handler", "证明人": "witness",
+    "审批人": "approver", "村监委审核意见": "supervision_review", "备注": "remarks",
+}
+# Unknown headers that merely contain these words still get dropped or masked:
+# a privacy miss costs more than an over-cautious guess.
+_HEADER_HINTS = (
+    ("住址", "address"), ("地址", "address"), ("病", "sensitive_detail"),
+    ("残疾类", "sensitive_detail"), ("残疾等级", "sensitive_detail"), ("残疾证", "sensitive_detail"),
+    ("致贫", "sensitive_detail"), ("致困", "sensitive_detail"), ("困难原因", "sensitive_detail"),
+    ("健康状况", "sensitive_detail"), ("身份证", "id_number"), ("证件号", "id_number"),
+    ("卡号", "bank_account"), ("账号", "bank_account"), ("账户", "bank_account"),
+    ("电话", "phone"), ("手机", "phone"),
+)
+MONEY_KEYS = ("income", "expense", "amount", "monthly_amount")
+_UNITS = {"balance": "元?", "rate": r"元?(?:/[^\d/]+)*", "household_size": "[人口]?"}
+DROP_KEYS = ("address", "sensitive_detail")
+MASKERS = {"id_number": mask_id_number, "bank_account": mask_bank_account, "phone": mask_phone}
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_DATES = (re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})"), re.compile(r"(\d{4})(年)(\d{1,2})月(\d{1,2})日?"),
+          re.compile(r"(\d{4})()(\d{2})(\d{2})"))
+_SUMMARY_LABELS = {
+    "opening": ("期初余额", "上期结余", "上月结余", "上期余额"), "closing": ("期末余额", "期末结余", "本期结余", "本月结余"),
+    "income": ("本期收入", "本月收入", "收入合计"), "expense": ("本期支出", "本月支出", "支出合计"),
+    "total": ("合计", "小计", "总计", "本期合计", "本月合计"),
+}
+_SUMMARY = re.compile("(" + "|".join(sorted(sum(_SUMMARY_LABELS.values(), ()), key=len, reverse=True))
+                      + r")[:：]?(.*)")
+_MAGIC = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"%PDF": "PDF",
+          b"\x1f\x8b": "gzip", b"Rar!": "RAR", b"7z\xbc\xaf": "7z", b"\xd0\xcf\x11\xe0": "xls"}
+
+
+class TableError(ValueError):
+    """Raised when an upload cannot be read as a table; `message` is translatable."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ParsedTable:
+    columns: list[str]
+    rows: list[list[str]]
+    encoding: str  # "utf-8", "utf-8-sig", "gb18030"… or "xlsx"
+    row_numbers: list[int] = field(default_factory=list)  # source row of each entry, for messages
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str
+    message: object
+    code: str = "invalid"
+
+
+@dataclass
+class TableWarning:
+    code: str
+    message: object
+
+
+@dataclass
+class PreparedTable:
+    columns: list[str]
+    rows: list[list[str]]
+    totals: dict[str, str]
+    masked: dict[str, int]
+    dropped_columns: list[str]
+    errors: list[CellError] = field(default_factory=list)
+    warnings: list[TableWarning] = field(default_factory=list)
+    keys: dict[str, str | None] = field(default_factory=dict)  # column → semantic key
+
+
+_CELL_MESSAGES = {
+    "number": lambda **kw: _l("Row %(row)d: %(column)s is not a number.", **kw),
+    "decimals": lambda **kw: _l("Row %(row)d: %(column)s has more than two decimal places.", **kw),
+    "date": lambda **kw: _l("Row %(row)d: %(column)s is not a date such as 2025-01-05.", **kw),
+    "id_number": lambda **kw: _l("Row %(row)d: %(column)s is not a valid ID number.", **kw),
+    "bank_account": lambda **kw: _l("Row %(row)d: %(column)s is not a valid card or account number.", **kw),
+    "phone": lambda **kw: _l("Row %(row)d: %(column)s is not a valid phone number.", **kw),
+}
+
+
+def read_table(data: bytes, filename: str) -> ParsedTable:
+    """Read a CSV or XLSX upload, judging the format by content rather than by name."""
+    if not data or not data.strip():
+        raise TableError(_l("The file %(name)s is empty.", name=filename))
+    if len(data) > MAX_BYTES:
+        raise TableError(_l("The file is larger than %(limit)d MB.", limit=MAX_BYTES // 2**20))
+    if data.startswith(b"PK\x03\x04"):
+        return _tidy(_read_xlsx(data, filename), "xlsx")
+    kind = next((k for magic, k in _MAGIC.items() if data.startswith(magic)), None)
+    if kind == "xls":
+        raise TableError(_l("Old .xls workbooks are not accepted; save the file as .xlsx or CSV."))
+    if kind or (b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+        raise TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
+    text, encoding = _decode(data, filename)
+    return _tidy(_read_csv(text, filename), encoding)
+
+
+def _decode(data: bytes, filename: str) -> tuple[str, str]:
+    """Decode CSV bytes, preferring UTF-8 and then gb18030 for Chinese text."""
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16"), "utf-16"  # Excel's "Unicode text" export
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    # Chinese Excel saves CSV as GBK; gb18030 is its superset, and short GBK text
+    # is often reported as big5 or cp932, so decode it as gb18030 whenever it is Chinese.
+    try:
+        text = data.decode("gb18030")
+        if _has_cjk(text) and (best is None or _has_cjk(str(best))):
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
+    if best is None or re.search(r"[\x00-\x08\x0e-\x1f]", str(best)):
+        raise TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
+    return str(best), best.encoding
+
+
+def _has_cjk(text: str) -> bool:
+    """Tell whether text contains Chinese characters."""
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
+def _read_csv(text: str, filename: str) -> list[tuple[int, list[str]]]:
+    """Split CSV text into numbered records, detecting the delimiter."""
+    text = text.rstrip("\x1a")  # DOS end-of-file marker
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+        raise TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
+    first, _, rest = text.partition("\n")
+    offset = 0
+    if m := re.fullmatch(r"sep=(.)\r?", first):  # Excel's explicit-delimiter line
+        delimiter, text, offset = m.group(1), rest, 1
+    else:
+        delimiter = _sniff_delimiter(text)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [(n + offset, cells) for n, cells in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise TableError(_l("%(name)s is not a valid CSV file.", name=filename)) from exc
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Guess the delimiter among comma, tab and semicolon."""
+    sample = text[:16384]
+    header = next((line for line in sample.splitlines() if line.strip()), "")
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
+    except csv.Error:
+        sniffed = None
+    if sniffed and sniffed in header:
+        return sniffed
+    counts = {d: header.count(d) for d in ",\t;"}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _read_xlsx(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
+    """Read the first sheet of an XLSX workbook as text cells, refusing macros."""
+    not_table = TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = archive.namelist()
+        types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+        unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise not_table from exc
+    if b"macroEnabled" in types or any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise TableError(_l("Workbooks with macros are not accepted; save the file as .xlsx."))
+    if b"spreadsheetml.sheet.main+xml" not in types:
+        raise not_table
+    if unzipped > MAX_UNZIPPED:
+        raise TableError(_l("The workbook is too large."))
+    rows = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # stored dimensions are often wrong; read what is there
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v) for v in values]
+                if any(cells):
+                    rows.append((number, cells))
+                if len(rows) > MAX_ROWS + 10:
+                    break  # enough to report the limit
+        finally:
+            book.close()
+    except Exception as exc:  # openpyxl raises many types on malformed workbooks
+        raise not_table from exc
+    return rows
+
+
+def _cell_text(value) -> str:
+    """Render an XLSX cell value as text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def _tidy(records: list[tuple[int, list[str]]], encoding: str) -> ParsedTable:
+    """Strip cells, drop empty rows and title lines, and check the limits."""
+    records = [(n, [str(c).strip() for c in cells]) for n, cells in records]
+    records = [(n, cells) for n, cells in records if any(cells)]
+    if not records:
+        raise TableError(_l("The file contains no table."))
+    filled = lambda cells: sum(1 for c in cells if c)  # noqa: E731
+    while len(records) > 1 and filled(records[0][1]) == 1 and filled(records[1][1]) > 1:
+        records.pop(0)  # a title such as "上塘村2025年1月财务公开" above the header
+    header, body = records[0][1], records[1:]
+    width = _width(header)
+    if width > MAX_COLUMNS:
+        raise TableError(_l("The table has more than %(limit)d columns.", limit=MAX_COLUMNS))
+    columns = header[:width]
+    if "" in columns:
+        raise TableError(_l("Column %(index)d has no header.", index=columns.index("") + 1))
+    if dup := next((c for c in columns if columns.count(c) > 1), None):
+        raise TableError(_l("Column %(column)s appears more than once.", column=dup))
+    if not body:
+        raise TableError(_l("The table has a header but no rows."))
+    if len(body) > MAX_ROWS:
+        raise TableError(_l("The table has more than %(limit)d rows.", limit=MAX_ROWS))
+    for number, cells in body:
+        if _width(cells) > width:
+            raise TableError(_l("Row %(row)d has values beyond the last titled column.", row=number))
+    rows = [(cells + [""] * width)[:width] for _, cells in body]
+    return ParsedTable(columns, rows, encoding, [n for n, _ in body])
+
+
+def _width(cells: list[str]) -> int:
+    """Return the number of cells up to the last non-empty one."""
+    return max((i + 1 for i, c in enumerate(cells) if c), default=0)
+
+
+def recognise_column(name: str) -> str | None:
+    """Return the semantic key for a column header, or None when unknown."""
+    norm = unicodedata.normalize("NFKC", name)
+    norm = re.sub(r"\(.*?\)|【.*?】|\[.*?\]|[\s*:：]", "", norm)  # units such as (元) and marks
+    if norm in HEADER_SYNONYMS:
+        return HEADER_SYNONYMS[norm]
+    return next((key for hint, key in _HEADER_HINTS if hint in norm), None)
+
+
+def parse_number(text: str, unit: str = "元?") -> Decimal:
+    """Parse "1,234.50", "¥1,234.50", "1234元" or full-width digits; raise ValueError otherwise."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("−", "-")
+    negative = s.startswith("(") and s.endswith(")")  # accounting style (1,234.50)
+    s = s[1:-1] if negative else s
+    m = re.fullmatch(rf"([-+]?)(?:¥|RMB|CNY|人民币)?([-+]?)({_NUMBER})(?:{unit})", s, re.IGNORECASE)
+    if not m or (m.group(1) and m.group(2)):
+        raise ValueError("not a number")
+    value = Decimal(m.group(3).replace(",", ""))
+    return -value if negative ^ ("-" in m.group(1) + m.group(2)) else value
+
+
+def parse_date(text: str) -> datetime.date:
+    """Parse 2025-01-05, 2025/1/5, 2025年1月5日, 2025.1.5 or 20250105; raise ValueError otherwise."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    s = re.sub(r"(?<=\d)T?\d{1,2}:\d{2}(:\d{2})?$", "", s)  # a midnight time left by spreadsheets
+    for pattern in _DATES:
+        if m := pattern.fullmatch(s):
+            return datetime.date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+    raise ValueError("not a date")
+
+
+def _prepare_cell(value: str, key: str | None) -> tuple[str, str | None, bool]:
+    """Return the published text, an error code or None, and whether it was masked."""
+    if not value:
+        return value, None, False
+    if key in MASKERS:
+        if not re.search(r"\d", value):
+            return value, None, False  # "无", "—": nothing to hide
+        try:
+            return MASKERS[key](value), None, True
+        except ValueError:
+            return MASK * len(value), key, True
+    try:
+        if key in MONEY_KEYS or key == "balance":
+            number = parse_number(value)
+            if number.as_tuple().exponent < -2:
+                return mask_text(value), "decimals", False
+            return f"{number:.2f}", None, False
+        if key in _UNITS:
+            parse_number(value, _UNITS[key])
+        elif key == "date":
+            return parse_date(value).isoformat(), None, False
+    except ValueError:
+        return mask_text(value), "date" if key == "date" else "number", False
+    published = mask_text(value)
+    return published, None, published != value
+
+
+def _summaries(cells: list[str]) -> list[tuple[str, Decimal | None]]:
+    """Find footer labels such as 期初余额 in a row, each with the amount that follows it."""
+    found = []
+    for i, cell in enumerate(cells):
+        if not (m := _SUMMARY.fullmatch(re.sub(r"\s+", "", cell))):
+            continue
+        kind = next(k for k, labels in _SUMMARY_LABELS.items() if m.group(1) in labels)
+        after = m.group(2) or next((c for c in cells[i + 1:] if c), "")
+        try:
+            found.append((kind, parse_number(after)))
+        except ValueError:
+            found.append((kind, None))
+    return found
+
+
+def prepare_table(parsed: ParsedTable) -> PreparedTable:
+    """Validate, mask and total a parsed table; callers refuse to save when errors is non-empty."""
+    keys = {c: recognise_column(c) for c in parsed.columns}
+    kept = [i for i, c in enumerate(parsed.columns) if keys[c] not in DROP_KEYS]
+    columns = [parsed.columns[i] for i in kept]
+    numbers = parsed.row_numbers or range(2, len(parsed.rows) + 2)
+    sums = {c: Decimal(0) for c in columns if keys[c] in MONEY_KEYS}
+    masked = dict.fromkeys(columns, 0)
+    rows, errors, figures, stated_totals = [], [], {}, {}
+    for number, cells in zip(numbers, parsed.rows):
+        labels = _summaries(cells)
+        figures.update((kind, value) for kind, value in labels if value is not None)
+        if any(kind == "total" for kind, _ in labels):  # a 合计 row: one stated total per column
+            stated_totals.update(_parsed_cells(cells, parsed.columns, sums))
+        out = []
+        for i in kept:
+            column = parsed.columns[i]
+            text, code, was_masked = _prepare_cell(cells[i], keys[column])
+            out.append(text)
+            masked[column] += was_masked
+            if code:
+                errors.append(CellError(number, column, _CELL_MESSAGES[code](row=number, column=column), code))
+            elif column in sums and text and not labels:  # footer rows are not items
+                sums[column] += Decimal(text)
+        rows.append(out)
+    prepared = PreparedTable(
+        columns=columns, rows=rows, totals={c: f"{s:.2f}" for c, s in sums.items()},
+        masked={c: n for c, n in masked.items() if n},
+        dropped_columns=[c for c in parsed.columns if keys[c] in DROP_KEYS],
+        errors=errors, keys={c: keys[c] for c in columns})
+    prepared.warnings = _check_totals(prepared, sums, figures, stated_totals)
+    return prepared
+
+
+def _parsed_cells(cells: list[str], columns: list[str], wanted) -> dict[str, Decimal]:
+    """Return the amounts found in the wanted columns of a row."""
+    found = {}
+    for column in wanted:
+        try:
+            found[column] = parse_number(cells[columns.index(column)])
+        except ValueError:
+            pass
+    return found
+
+
+def _check_totals(prepared: PreparedTable, sums: dict, figures: dict, stated_totals: dict) -> list[TableWarning]:
+    """Compare footer figures with computed totals and check the balance equation."""
+    if not sums:
+        return [TableWarning("no_numeric", _l("The table has no amount column, so nothing was totalled."))]
+    found = []
+    by_key = {key: sum((s for c, s in sums.items() if prepared.keys[c] == key), Decimal(0))
+              for key in ("income", "expense")}
+    stated = {**{c: v for c, v in stated_totals.items()},
+              **{k: figures[k] for k in by_key if k in figures and any(prepared.keys[c] == k for c in sums)}}
+    for name, value in stated.items():
+        computed = sums.get(name, by_key.get(name))
+        if value != computed:
+            found.append(TableWarning("stated_total", _l(
+                "The stated total %(stated)s for %(column)s differs from the sum of the rows, %(computed)s.",
+                stated=f"{value:.2f}", column=name, computed=f"{computed:.2f}")))
+    if "opening" in figures and "closing" in figures and any(k in prepared.keys.values() for k in by_key):
+        expected = figures["opening"] + by_key["income"] - by_key["expense"]
+        if expected != figures["closing"]:
+            found.append(TableWarning("balance", _l(
+                "Opening %(opening)s + income %(income)s − expense %(expense)s = %(expected)s, "
+                "but the closing balance is %(closing)s.",
+                opening=f"{figures['opening']:.2f}", income=f"{by_key['income']:.2f}",
+                expense=f"{by_key['expense']:.2f}", expected=f"{expected:.2f}",
+                closing=f"{figures['closing']:.2f}")))
+    return found
+
+
+def to_canonical(prepared: PreparedTable) -> dict:
+    """Return the publishable part of a prepared table as JSON-ready data in a stable key order."""
+    return {
+        "columns": list(prepared.columns),
+        "rows": [list(row) for row in prepared.rows],
+        "totals": dict(prepared.totals),
+        "masked": dict(prepared.masked),
+        "dropped_columns": list(prepared.dropped_columns),
+    }

@@ -1,0 +1,30 @@
+"""Public disclosure pages."""
+from flask import Blueprint, abort, render_template, request
+
+from ..caching import cached_page, not_modified, page_etag
+from ..places.service import get_village
+from . import service
+
+bp = Blueprint("disclosures", __name__)
+
+
+@bp.get("/villages/<code>/disclosures/<int:disclosure_id>")
+def disclosure_show(code: str, disclosure_id: int):
+    village = get_village(code)
+    disclosure = service.get_published(village, disclosure_id)
+    revisions = service.revisions_of("disclosure", disclosure.id)
+    number = request.args.get("revision", type=int)
+    shown = revisions[-1]
+    if number is not None:
+        shown = next((r for r in revisions if r.number == number), None)
+        if shown is None:
+            abort(404)
+    etag = page_etag("disclosure", disclosure.id, disclosure.revision_count, shown.number)
+    cached = not_modified(etag, disclosure.last_published_at)
+    if cached is not None:
+        return cached
+    body = render_template(
+        "disclosures/disclosure_show.html", village=village, disclosure=disclosure, revision=shown,
+        revisions=revisions, content=shown.content or {}, attachments=service.attachments_of(shown),
+    )
+    return cached_page(body, etag, disclosure.last_published_at)

@@ -1,0 +1,60 @@
+"""Domain errors and error pages: HTML for people, JSON under /api."""
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class PortalError(Exception):
+    """A business rule refused the action; the message is shown to the user."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def wants_json() -> bool:
+    """Tell whether the caller expects JSON (the API) rather than a page."""
+    return request.path.startswith("/api/")
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        403: _("You are not allowed to see this page."),
+        404: _("We could not find that page. The code or link may be wrong."),
+        405: _("That action is not possible here."),
+        413: _("The upload is too large. Please send smaller files."),
+        429: _("Too many attempts. Please wait a little and try again."),
+        500: _("Something went wrong on our side. Please try again later."),
+    }
+
+
+def _render(code: int, message: str | None = None):
+    message = message or _messages().get(code) or _messages()[500]
+    if wants_json():
+        return jsonify({"error": message, "status": code}), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error with a page (or JSON) in the user's language."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc):
+        return _render(400, _("The form expired. Please go back, reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        code = exc.code or 500
+        return _render(code if code in _messages() else code, None if code in _messages() else exc.description)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(500)

@@ -1,0 +1,144 @@
+"""Every authorization decision of the portal (DESIGN.md section 2).
+
+Views, the API, templates and services ask these predicates; nothing else
+decides who may see or change what.
+"""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import false, true
+
+STAFF_ROLES = ("village_cadre", "township_handler", "county_handler", "county_admin")
+COMPLAINT_ROLES = ("township_handler", "county_handler")
+
+
+def _is(user, *roles) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.role in roles)
+
+
+# ---- places and published content -------------------------------------------------
+
+def can_read_drafts(user, village) -> bool:
+    """Drafts: own village (cadre), villages of own township (handler), all (county handler)."""
+    if _is(user, "village_cadre"):
+        return user.village_id == village.id
+    if _is(user, "township_handler"):
+        return user.township_id == village.township_id
+    return _is(user, "county_handler")
+
+
+def can_publish(user, village) -> bool:
+    """Only the village's own cadres publish or correct for it."""
+    return _is(user, "village_cadre") and user.village_id == village.id
+
+
+def can_manage_places(user) -> bool:
+    """Places, accounts, templates and routing belong to the county admin."""
+    return _is(user, "county_admin")
+
+
+# ---- complaints ---------------------------------------------------------------------
+
+def can_read_complaint(user, complaint) -> bool:
+    """Township handlers: routed to their township and not escalated away; county: all."""
+    if _is(user, "county_handler"):
+        return True
+    if _is(user, "township_handler"):
+        return complaint.handling_level == "township" and complaint.township_id == user.township_id and not _recused(user, complaint)
+    return False
+
+
+def _recused(user, complaint) -> bool:
+    from .complaints.models import Recusal
+    from .extensions import db
+
+    return db.session.query(
+        db.session.query(Recusal).filter_by(complaint_id=complaint.id, user_id=user.id).exists()
+    ).scalar()
+
+
+def can_change_complaint(user, complaint) -> bool:
+    """Those who may read a complaint may change its status."""
+    return can_read_complaint(user, complaint)
+
+
+def can_see_complaint_counts(user) -> bool:
+    """Aggregate statistics: handlers and the county admin (counts only)."""
+    return _is(user, "township_handler", "county_handler", "county_admin")
+
+
+def can_view_audit_log(user) -> bool:
+    return _is(user, "county_handler")
+
+
+def can_open_evaluation(user, village) -> bool:
+    """Township handlers open duty-report evaluations for villages of their township."""
+    return _is(user, "township_handler") and user.township_id == village.township_id
+
+
+def complaint_scope_filter(user, complaint_model):
+    """SQL filter of the complaints a user may read (for inbox queries)."""
+    if _is(user, "county_handler"):
+        return true()
+    if _is(user, "township_handler"):
+        from .complaints.models import Recusal
+
+        recused = complaint_model.id.in_(
+            Recusal.query.with_entities(Recusal.complaint_id).filter(Recusal.user_id == user.id)
+        )
+        return (complaint_model.handling_level == "township") & (
+            complaint_model.township_id == user.township_id
+        ) & ~recused
+    return false()
+
+
+def village_scope_filter(user, village_model):
+    """SQL filter of the villages whose drafts a user may read."""
+    if _is(user, "village_cadre"):
+        return village_model.id == user.village_id
+    if _is(user, "township_handler"):
+        return village_model.township_id == user.township_id
+    if _is(user, "county_handler"):
+        return true()
+    return false()
+
+
+# ---- guards -------------------------------------------------------------------------
+
+def require(allowed: bool, not_found: bool = False) -> None:
+    """Abort unless allowed; 404 where even existence must not leak (complaints)."""
+    if not allowed:
+        abort(404 if not_found else 403)
+
+
+def roles_required(*roles):
+    """Decorate a view (or guard a blueprint) so only these roles get in."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from .extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def template_predicates() -> dict:
+    """Expose the predicates to templates."""
+    return {
+        "can_read_drafts": can_read_drafts,
+        "can_publish": can_publish,
+        "can_manage_places": can_manage_places,
+        "can_read_complaint": can_read_complaint,
+        "can_see_complaint_counts": can_see_complaint_counts,
+    }
+
+

@@ -1,0 +1,79 @@
+"""Public place pages: find a village, a township's villages, a village's page."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+
+from ..caching import cached_page, not_modified, page_etag
+from ..i18n import LOCALE_COOKIE, SUPPORTED
+from . import service
+from .search import search_villages
+
+bp = Blueprint("places", __name__)
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.get("/")
+def home():
+    query = request.args.get("q", "").strip()
+    results = search_villages(query) if query else None
+    townships = service.list_townships() if not query else []
+    return render_template("places/home.html", query=query, results=results, townships=townships)
+
+
+@bp.get("/townships/<code>")
+def township_show(code: str):
+    township = service.get_township(code)
+    return render_template("places/township_show.html", township=township)
+
+
+@bp.get("/villages/<code>")
+def village_show(code: str):
+    village = service.get_village(code)
+    etag = page_etag("village", village.id, village.content_version)
+    cached = not_modified(etag, village.updated_at)
+    if cached is not None:
+        return cached
+    page = service.village_page(village)
+    return cached_page(render_template("places/village_show.html", page=page, village=village), etag,
+                       village.updated_at)
+
+
+def _safe_next(default: str = "/") -> str:
+    """Only ever return to a path on this portal."""
+    target = request.args.get("next", "") or default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+@bp.get("/lang/<code>")
+def language_set(code: str):
+    response = make_response(redirect(_safe_next()))
+    if code in SUPPORTED:
+        response.set_cookie(LOCALE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/display/<size>")
+def display_set(size: str):
+    response = make_response(redirect(_safe_next()))
+    if size == "large":
+        response.set_cookie("textsize", "large", max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie("textsize")
+    return response
+
+
+@bp.app_context_processor
+def _inject_helpers():
+    from ..permissions import template_predicates
+
+    from flask import current_app
+
+    return {
+        "has_endpoint": lambda name: name in current_app.view_functions,
+        "text_large": request.cookies.get("textsize") == "large",
+        "home_url": url_for("places.home"),
+        **template_predicates(),
+    }

@@ -1,0 +1,66 @@
+"""Power-list templates kept by the county and the items each village adopts."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import JSONType, UTCDateTime, utcnow
+from ..places.models import County, Village
+
+CATEGORIES = (
+    "decision", "project", "procurement", "finance", "assets", "staffing",
+    "seal_cert", "homestead", "assistance", "subsidy", "land", "service",
+)
+TOP_CLASSES = ("collective", "service")
+
+
+class PowerFields:
+    """Columns shared by a template and a village item.
+
+    ``steps`` is a list of {seq, actor_role, action, output_doc, time_limit,
+    is_risk_point}; ``disclosure_rules`` of {what, when, where, min_days_posted};
+    ``risks`` of {step_seq, risk, level, control}; ``legal_basis`` of strings.
+    """
+
+    code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(128))
+    category: Mapped[str] = mapped_column(String(32))
+    top_class: Mapped[str] = mapped_column(String(16), default="collective")
+    legal_basis: Mapped[list] = mapped_column(JSONType, default=list)
+    responsible_body: Mapped[str] = mapped_column(String(255), default="")
+    eligibility: Mapped[str | None] = mapped_column(Text)
+    materials: Mapped[list] = mapped_column(JSONType, default=list)
+    steps: Mapped[list] = mapped_column(JSONType, default=list)
+    total_time_limit: Mapped[str | None] = mapped_column(String(64))
+    disclosure_rules: Mapped[list] = mapped_column(JSONType, default=list)
+    risks: Mapped[list] = mapped_column(JSONType, default=list)
+    accountability: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PowerTemplate(PowerFields, db.Model):
+    __tablename__ = "power_template"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("county.id", ondelete="RESTRICT"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    county: Mapped[County] = relationship()
+
+
+class PowerItem(PowerFields, db.Model):
+    __tablename__ = "power_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("power_template.id", ondelete="SET NULL"))
+    responsible_person: Mapped[str | None] = mapped_column(String(64))
+    responsible_phone: Mapped[str | None] = mapped_column(String(32))
+    supervisor: Mapped[str | None] = mapped_column(String(255))
+    hotline: Mapped[str | None] = mapped_column(String(128))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    village: Mapped[Village] = relationship()
+    template: Mapped[PowerTemplate | None] = relationship()

@@ -1,0 +1,36 @@
+"""The append-only, hash-chained record of everything a village publishes."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import JSONType, UTCDateTime, utcnow
+from ..places.models import Village
+
+SUBJECT_TYPES = ("disclosure", "duty_report")
+
+
+class PublishedRevision(db.Model):
+    """One published version of a disclosure or duty report; never updated."""
+
+    __tablename__ = "published_revision"
+    __table_args__ = (
+        UniqueConstraint("village_id", "chain_seq", name="uq_published_revision_chain"),
+        UniqueConstraint("subject_type", "subject_id", "number", name="uq_published_revision_number"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1 for the first publication
+    title: Mapped[str] = mapped_column(String(255))
+    content: Mapped[dict] = mapped_column(JSONType)
+    reason: Mapped[str | None] = mapped_column(Text)  # required from number 2 on
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    chain_seq: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    village: Mapped[Village] = relationship()

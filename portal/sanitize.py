@@ -1,0 +1,189 @@
+"""Let HTML into the portal only through here: one allowlist, one cleaner."""
+
+import re
+from html import unescape
+
+import bleach
+from bleach import html5lib_shim
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = frozenset({
+    "p", "br", "strong", "em", "b", "i", "u", "s", "ul", "ol", "li",
+    "h2", "h3", "h4", "blockquote", "a", "hr", "code", "pre", "span",
+    "table", "thead", "tbody", "tr", "th", "td",
+})
+# Anything not listed (style, class, id, on*, rel, target) is dropped; rel is
+# added back by _LinkRel so authors cannot choose it.
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "th": ["colspan", "rowspan"],
+    "td": ["colspan", "rowspan"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
+
+LINK_REL = "nofollow noopener noreferrer"
+
+# bleach keeps the inner text of every tag it strips, so the code, styling
+# and fallback text inside these must go before bleach ever sees them.
+_DROP_WHOLE = frozenset({
+    "script", "style", "template", "noscript", "iframe", "frame", "frameset",
+    "object", "embed", "applet", "noembed", "noframes", "svg", "math", "xml",
+})
+# Tags that separate words, so plain_text does not glue "<p>a</p><p>b</p>" into "ab".
+_BREAKS = html5lib_shim.HTML_TAGS_BLOCK_LEVEL | {"br", "td", "th", "tr", "caption"}
+
+
+def _unwanted_characters():
+    """Build the str.translate table for _scrub."""
+    table = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
+    table[0x0D] = "\n"  # a lone CR is a line break to whoever typed it
+    table.update({c: None for c in range(0x7F, 0xA0)})
+    # Bidi embeddings and overrides can make "exe.txt" read as "txt.exe".
+    table.update({c: None for c in range(0x202A, 0x202F)})
+    table.update({c: None for c in range(0x2066, 0x206A)})
+    # Lone surrogates cannot be encoded as UTF-8 and would fail the response.
+    table.update({c: None for c in range(0xD800, 0xE000)})
+    return table
+
+
+_UNWANTED = _unwanted_characters()
+
+
+def _scrub(text: str) -> str:
+    """Remove control, bidi-override and lone-surrogate characters."""
+    return text.replace("\r\n", "\n").translate(_UNWANTED)
+
+
+# html5lib still expands the long-dead <isindex> into a form with English
+# prompt text; browsers now treat it as an unknown element, and so do we.
+_ISINDEX = re.compile(r"<(/?)isindex", re.IGNORECASE)
+
+
+def _tokens(html: str):
+    """Yield the fragment's html5lib tokens without dropped elements or comments."""
+    # Parse as a browser with scripting on would, so <noscript> ends where it
+    # ends for a visitor.
+    parser = html5lib_shim.HTMLParser(namespaceHTMLElements=False)
+    dom = parser.parseFragment(_ISINDEX.sub(r"<\1x-isindex", html), scripting=True)
+    depth = 0
+    for token in html5lib_shim.getTreeWalker("etree")(dom):
+        kind = token["type"]
+        if depth:
+            depth += (kind == "StartTag") - (kind == "EndTag")
+            continue
+        if kind in ("StartTag", "EmptyTag") and token["name"] in _DROP_WHOLE:
+            depth = int(kind == "StartTag")
+            continue
+        if kind not in ("Comment", "Doctype"):
+            yield token
+
+
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+
+
+def _hides_bad_scheme(url: str) -> bool:
+    """Tell whether url, decoded once more, names a scheme outside the allowlist."""
+    # bleach already refuses "javascript:" in all its browser spellings; this
+    # also refuses "&#106;avascript:" left as literal text, which is never a
+    # real link and turns live wherever something unescapes twice.
+    squashed = "".join(
+        c for c in unescape(url) if c.isprintable() and not c.isspace()
+    ).lower()
+    match = _SCHEME.match(squashed)
+    return bool(match) and match.group(1) not in ALLOWED_PROTOCOLS
+
+
+def _without_bad_links(tokens):
+    """Yield tokens, removing href attributes that hide a forbidden scheme."""
+    for token in tokens:
+        if token["type"] in ("StartTag", "EmptyTag"):
+            href = token["data"].get((None, "href"))
+            if href is not None and _hides_bad_scheme(href):
+                del token["data"][(None, "href")]
+        yield token
+
+
+def _without_dropped(html: str) -> str:
+    """Return html reserialized without dropped elements, entities decoded."""
+    serializer = html5lib_shim.HTMLSerializer(
+        quote_attr_values="always",
+        omit_optional_tags=False,
+        # Text inside <xmp> and friends is text to a browser: keep it escaped
+        # so bleach's reparse does not turn it into tags.
+        escape_rcdata=True,
+        resolve_entities=False,
+    )
+    # Scrub again: "&#x202E;" only becomes an override character once decoded.
+    return _scrub(serializer.render(_without_bad_links(_tokens(html))))
+
+
+class _LinkRel(html5lib_shim.Filter):
+    """Mark every surviving link nofollow, noopener and noreferrer."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if (
+                token["type"] in ("StartTag", "EmptyTag")
+                and token["name"] == "a"
+                and (None, "href") in token["data"]
+            ):
+                token["data"][(None, "rel")] = LINK_REL
+            yield token
+
+
+def _cleaner() -> bleach.Cleaner:
+    """Build a Cleaner for one call."""
+    # A Cleaner holds parser state and is not thread-safe, and building one is
+    # cheap next to parsing, so each call gets its own.
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[_LinkRel],
+    )
+
+
+def clean_html(html: str) -> str:
+    """Return html reduced to the allowlist, links marked nofollow."""
+    return _cleaner().clean(_without_dropped(_scrub(html)))
+
+
+# Raw HTML in markdown is escaped, not passed through; tables are how
+# villages post budgets; bare URLs stay text so authors choose what links.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def render_markdown(text: str) -> str:
+    """Render CommonMark text to clean HTML."""
+    env: dict = {}
+    tokens = _MARKDOWN.parse(_scrub(text), env)
+    for token in tokens:
+        # The page owns <h1> and the allowlist stops at <h4>: "# x" becomes
+        # <h2> rather than losing its heading.
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 4)}"
+    return clean_html(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, env))
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(html: str, limit: int | None = None) -> str:
+    """Return the visible text of html, whitespace collapsed, cut to limit characters.
+
+    The result is unescaped text: escape it wherever it is output.
+    """
+    parts = []
+    for token in _tokens(_scrub(html)):
+        if token["type"] in ("Characters", "SpaceCharacters"):
+            parts.append(token["data"])
+        elif token.get("name") in _BREAKS:
+            parts.append(" ")
+    text = _SPACES.sub(" ", _scrub("".join(parts))).strip()
+    if limit is None or len(text) <= limit:
+        return text
+    if limit < 1:
+        return ""
+    return text[: limit - 1].rstrip() + "…"

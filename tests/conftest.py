@@ -1,0 +1,181 @@
+"""Shared fixtures: a migrated, seeded database copied fresh for every test."""
+import os
+import re
+import shutil
+import uuid
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from portal import create_app
+from portal.demo.places_data import DEMO_PASSWORD
+from portal.extensions import db
+
+BACKEND = os.environ.get("PORTAL_TEST_BACKEND", "sqlite")
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: needs headless Chromium")
+    config.addinivalue_line("markers", "slow: starts servers or processes")
+
+
+def _pg_url(dbname: str) -> str:
+    return sa.engine.make_url(PG_URL).set(database=dbname).render_as_string(hide_password=False)
+
+
+def _pg_admin():
+    return sa.create_engine(_pg_url("postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+
+
+def _build(url: str, instance: str) -> None:
+    from flask_migrate import upgrade
+
+    from portal.demo.seed import seed_demo
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(revision="heads")
+        seed_demo()
+        if url.startswith("sqlite"):
+            db.session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    """Build the schema by running the migrations, then load the demo county, once."""
+    instance = tmp_path_factory.mktemp("instance")
+    os.environ["PORTAL_INSTANCE"] = str(instance)
+    if BACKEND == "postgres":
+        if not PG_URL:
+            pytest.exit("PORTAL_TEST_BACKEND=postgres needs TEST_DATABASE_URL")
+        name = f"portal_tpl_{uuid.uuid4().hex[:8]}"
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        _build(_pg_url(name), str(instance))
+        yield name
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        path = instance / "template.sqlite3"
+        _build(f"sqlite:///{path}", str(instance))
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(template_db, tmp_path):
+    """A private copy of the seeded database for one test."""
+    if BACKEND == "postgres":
+        name = f"portal_t_{uuid.uuid4().hex[:10]}"
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
+        yield _pg_url(name)
+        with _pg_admin().connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        path = tmp_path / "portal.sqlite3"
+        shutil.copyfile(template_db, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture
+def app(app_config, tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path / "instance"))
+    application = create_app(app_config)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_from(html: str) -> str:
+    """Pull the CSRF token out of a rendered form."""
+    match = CSRF_RE.search(html)
+    assert match, "page has no csrf_token field"
+    return match.group(1)
+
+
+class Forms:
+    """Submit forms the way a browser does: load the page, then post with its token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def post(self, url: str, data: dict, form_url: str | None = None, **kwargs):
+        page = self.client.get(form_url or url)
+        payload = {"csrf_token": csrf_from(page.get_data(as_text=True)), **data}
+        return self.client.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def forms(client):
+    return Forms(client)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str, password: str = DEMO_PASSWORD, follow: bool = False):
+        page = self.client.get("/auth/login")
+        token = csrf_from(page.get_data(as_text=True))
+        return self.client.post("/auth/login", data={"username": username, "password": password,
+                                                     "csrf_token": token}, follow_redirects=follow)
+
+    def logout(self):
+        page = self.client.get("/auth/logout")
+        if page.status_code == 200 and "csrf_token" in page.get_data(as_text=True):
+            token = csrf_from(page.get_data(as_text=True))
+            return self.client.post("/auth/logout", data={"csrf_token": token})
+        return page
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count SQL statements run inside a block: `with count_queries() as n: ...; n()`."""
+
+    @contextmanager
+    def counter():
+        statements = []
+
+        def before(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
+                statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield lambda: len(statements)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+
+    return counter
