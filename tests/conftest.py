@@ -179,3 +179,18 @@ def count_queries(app):
             sa.event.remove(db.engine, "before_cursor_execute", before)
 
     return counter
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Sign a client in as a demo account without the login form (for tests of other capabilities)."""
+    from portal.accounts.models import User
+
+    def _login(username: str, target=None):
+        user = db.session.query(User).filter_by(username=username).one()
+        with (target or client).session_transaction() as sess:
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+        return user
+
+    return _login

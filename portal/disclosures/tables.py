@@ -21,42 +21,39 @@ MAX_ROWS = 5000
 MAX_COLUMNS = 30
 MAX_UNZIPPED = 40 * 1024 * 1024  # zip-bomb guard for XLSX uploads
 
-HEADER_SYNONYMS = {
-    "序号": "seq", "编号": "seq",
-    "日期": "date", "发放日期": "date", "记账日期": "date", "发生日期": "date", "支付日期": "date",
-    "凭证号": "voucher", "凭证编号": "voucher", "凭证字号": "voucher",
-    "摘要": "description", "收支项目": "description", "收支内容": "description", "事项": "description",
-    "补贴项目": "subsidy_type", "补贴类型": "subsidy_type", "补贴名称": "subsidy_type",
-    "收入": "income", "收入金额": "income", "支出": "expense", "支出金额": "expense",
-    "金额": "amount", "发放金额": "amount", "补贴金额": "amount", "实发金额": "amount", "应发金额": "amount",
-    "余额": "balance", "结余": "balance",
-    "标准": "rate", "补贴标准": "rate", "发放标准": "rate", "单价": "rate",
-    "身份证号": "id_number", "身份证号码": "id_number", "公民身份号码": "id_number",
-    "卡号": "bank_account", "银行卡号": "bank_account", "账号": "bank_account",
-    "一卡通账号": "bank_account", "一卡通卡号": "bank_account", "社保卡号": "bank_account",
-    "电话": "phone", "联系电话": "phone", "手机号": "phone", "手机号码": "phone",
-    "户主": "name", "姓名": "name", "补贴对象": "name", "户主姓名": "name", "补贴对象姓名": "name",
-    "家庭人口": "household_size", "家庭人口数": "household_size", "保障人数": "household_size",
-    "月保障金": "monthly_amount", "月保障金额": "monthly_amount", "月救助金": "monthly_amount",
-    "地址": "address", "住址": "address", "家庭住址": "address",
-    "病情": "sensitive_detail", "残疾类别": "sensitive_detail", "残疾等级": "sensitive_detail",
-    "致贫原因": "sensitive_detail", "致困原因": "sensitive_detail", "困难原因": "sensitive_detail",
-    "村民小组": "group", "组别": "group", "代发银行": "bank", "开户银行": "bank",
-    "计补依据": "basis", "资金来源": "funding_source", "经手人": "handler", "证明人": "witness",
-    "审批人": "approver", "村监委审核意见": "supervision_review", "备注": "remarks",
+_SYNONYMS = {
+    "seq": "序号 编号",
+    "date": "日期 发放日期 记账日期 发生日期 支付日期",
+    "voucher": "凭证号 凭证编号 凭证字号",
+    "description": "摘要 收支项目 收支内容 事项",
+    "subsidy_type": "补贴项目 补贴类型 补贴名称",
+    "income": "收入 收入金额",
+    "expense": "支出 支出金额",
+    "amount": "金额 发放金额 补贴金额 实发金额 应发金额",
+    "balance": "余额 结余",
+    "rate": "标准 补贴标准 发放标准 单价",
+    "id_number": "身份证号 身份证号码 公民身份号码",
+    "bank_account": "卡号 银行卡号 账号 一卡通账号 一卡通卡号 社保卡号",
+    "phone": "电话 联系电话 手机号 手机号码",
+    "name": "户主 姓名 补贴对象 户主姓名 补贴对象姓名",
+    "household_size": "家庭人口 家庭人口数 保障人数",
+    "monthly_amount": "月保障金 月保障金额 月救助金",
+    "address": "地址 住址 家庭住址",
+    "sensitive_detail": "病情 残疾类别 残疾等级 致贫原因 致困原因 困难原因",
+    "group": "村民小组 组别", "bank": "代发银行 开户银行", "basis": "计补依据", "funding_source": "资金来源",
+    "handler": "经手人", "witness": "证明人", "approver": "审批人", "supervision_review": "村监委审核意见",
+    "remarks": "备注",
 }
-# Unknown headers that merely contain these words still get dropped or masked:
+HEADER_SYNONYMS = {name: key for key, names in _SYNONYMS.items() for name in names.split()}
+# Unknown headers that merely contain these words are still dropped or masked:
 # a privacy miss costs more than an over-cautious guess.
-_HEADER_HINTS = (
-    ("住址", "address"), ("地址", "address"), ("病", "sensitive_detail"),
-    ("残疾类", "sensitive_detail"), ("残疾等级", "sensitive_detail"), ("残疾证", "sensitive_detail"),
-    ("致贫", "sensitive_detail"), ("致困", "sensitive_detail"), ("困难原因", "sensitive_detail"),
-    ("健康状况", "sensitive_detail"), ("身份证", "id_number"), ("证件号", "id_number"),
-    ("卡号", "bank_account"), ("账号", "bank_account"), ("账户", "bank_account"),
-    ("电话", "phone"), ("手机", "phone"),
-)
+_HEADER_HINTS = {
+    "address": ("住址", "地址"),
+    "sensitive_detail": ("病", "残疾类", "残疾等级", "残疾证", "致贫", "致困", "困难原因", "健康状况"),
+    "id_number": ("身份证", "证件号"), "bank_account": ("卡号", "账号", "账户"), "phone": ("电话", "手机"),
+}
 MONEY_KEYS = ("income", "expense", "amount", "monthly_amount")
-_UNITS = {"balance": "元?", "rate": r"元?(?:/[^\d/]+)*", "household_size": "[人口]?"}
+_UNITS = {"rate": r"元?(?:/[^\d/]+)*", "household_size": "[人口]?"}
 DROP_KEYS = ("address", "sensitive_detail")
 MASKERS = {"id_number": mask_id_number, "bank_account": mask_bank_account, "phone": mask_phone}
 
@@ -70,8 +67,8 @@ _SUMMARY_LABELS = {
 }
 _SUMMARY = re.compile("(" + "|".join(sorted(sum(_SUMMARY_LABELS.values(), ()), key=len, reverse=True))
                       + r")[:：]?(.*)")
-_MAGIC = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"%PDF": "PDF",
-          b"\x1f\x8b": "gzip", b"Rar!": "RAR", b"7z\xbc\xaf": "7z", b"\xd0\xcf\x11\xe0": "xls"}
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2: legacy .xls or an encrypted workbook
 
 
 class TableError(ValueError):
@@ -134,10 +131,9 @@ def read_table(data: bytes, filename: str) -> ParsedTable:
         raise TableError(_l("The file is larger than %(limit)d MB.", limit=MAX_BYTES // 2**20))
     if data.startswith(b"PK\x03\x04"):
         return _tidy(_read_xlsx(data, filename), "xlsx")
-    kind = next((k for magic, k in _MAGIC.items() if data.startswith(magic)), None)
-    if kind == "xls":
+    if data.startswith(_XLS_MAGIC):
         raise TableError(_l("Old .xls workbooks are not accepted; save the file as .xlsx or CSV."))
-    if kind or (b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+    if data.startswith(_BINARY_MAGIC) or (b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
         raise TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
     text, encoding = _decode(data, filename)
     return _tidy(_read_csv(text, filename), encoding)
@@ -208,10 +204,10 @@ def _read_xlsx(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
     """Read the first sheet of an XLSX workbook as text cells, refusing macros."""
     not_table = TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = archive.namelist()
-        types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-        unzipped = sum(info.file_size for info in archive.infolist())
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+            unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise not_table from exc
     if b"macroEnabled" in types or any(n.lower().endswith("vbaproject.bin") for n in names):
@@ -294,7 +290,7 @@ def recognise_column(name: str) -> str | None:
     norm = re.sub(r"\(.*?\)|【.*?】|\[.*?\]|[\s*:：]", "", norm)  # units such as (元) and marks
     if norm in HEADER_SYNONYMS:
         return HEADER_SYNONYMS[norm]
-    return next((key for hint, key in _HEADER_HINTS if hint in norm), None)
+    return next((key for key, hints in _HEADER_HINTS.items() if any(h in norm for h in hints)), None)
 
 
 def parse_number(text: str, unit: str = "元?") -> Decimal:
@@ -373,8 +369,11 @@ def prepare_table(parsed: ParsedTable) -> PreparedTable:
     for number, cells in zip(numbers, parsed.rows):
         labels = _summaries(cells)
         figures.update((kind, value) for kind, value in labels if value is not None)
-        if any(kind == "total" for kind, _ in labels):  # a 合计 row: one stated total per column
-            stated_totals.update(_parsed_cells(cells, parsed.columns, sums))
+        for kind, value in labels:
+            if kind == "total":  # a 合计 row states one total per amount column
+                stated_totals.update(_amounts(cells, parsed.columns, sums))
+            elif kind in ("income", "expense") and value is not None:  # 本期收入 / 本期支出
+                stated_totals.update((c, value) for c in sums if keys[c] == kind)
         out = []
         for i in kept:
             column = parsed.columns[i]
@@ -395,7 +394,7 @@ def prepare_table(parsed: ParsedTable) -> PreparedTable:
     return prepared
 
 
-def _parsed_cells(cells: list[str], columns: list[str], wanted) -> dict[str, Decimal]:
+def _amounts(cells: list[str], columns: list[str], wanted) -> dict[str, Decimal]:
     """Return the amounts found in the wanted columns of a row."""
     found = {}
     for column in wanted:
@@ -406,30 +405,23 @@ def _parsed_cells(cells: list[str], columns: list[str], wanted) -> dict[str, Dec
     return found
 
 
-def _check_totals(prepared: PreparedTable, sums: dict, figures: dict, stated_totals: dict) -> list[TableWarning]:
-    """Compare footer figures with computed totals and check the balance equation."""
+def _check_totals(prepared: PreparedTable, sums: dict, figures: dict, stated: dict) -> list[TableWarning]:
+    """Compare footer figures with the computed totals and check the balance equation."""
     if not sums:
         return [TableWarning("no_numeric", _l("The table has no amount column, so nothing was totalled."))]
-    found = []
-    by_key = {key: sum((s for c, s in sums.items() if prepared.keys[c] == key), Decimal(0))
-              for key in ("income", "expense")}
-    stated = {**{c: v for c, v in stated_totals.items()},
-              **{k: figures[k] for k in by_key if k in figures and any(prepared.keys[c] == k for c in sums)}}
-    for name, value in stated.items():
-        computed = sums.get(name, by_key.get(name))
-        if value != computed:
-            found.append(TableWarning("stated_total", _l(
-                "The stated total %(stated)s for %(column)s differs from the sum of the rows, %(computed)s.",
-                stated=f"{value:.2f}", column=name, computed=f"{computed:.2f}")))
-    if "opening" in figures and "closing" in figures and any(k in prepared.keys.values() for k in by_key):
-        expected = figures["opening"] + by_key["income"] - by_key["expense"]
+    found = [TableWarning("stated_total", _l(
+        "The stated total %(stated)s of %(column)s differs from the sum of the rows, %(computed)s.",
+        stated=f"{value:.2f}", column=column, computed=f"{sums[column]:.2f}"))
+        for column, value in stated.items() if value != sums[column]]
+    flow = {key: sum((s for c, s in sums.items() if prepared.keys[c] == key), Decimal(0)) for key in ("income", "expense")}
+    if "opening" in figures and "closing" in figures and {"income", "expense"} & set(prepared.keys.values()):
+        expected = figures["opening"] + flow["income"] - flow["expense"]
         if expected != figures["closing"]:
             found.append(TableWarning("balance", _l(
                 "Opening %(opening)s + income %(income)s − expense %(expense)s = %(expected)s, "
                 "but the closing balance is %(closing)s.",
-                opening=f"{figures['opening']:.2f}", income=f"{by_key['income']:.2f}",
-                expense=f"{by_key['expense']:.2f}", expected=f"{expected:.2f}",
-                closing=f"{figures['closing']:.2f}")))
+                opening=f"{figures['opening']:.2f}", income=f"{flow['income']:.2f}",
+                expense=f"{flow['expense']:.2f}", expected=f"{expected:.2f}", closing=f"{figures['closing']:.2f}")))
     return found
 
 
