@@ -18,7 +18,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d translations -f || $(BIN)/pybabel compile -d translations -f
+	$(BIN)/pybabel compile -d translations -f >/dev/null
 
 migrate: install
 	$(FLASK) db upgrade

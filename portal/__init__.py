@@ -20,6 +20,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(build_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # One proxy hop (nginx) sets the client address and scheme; nobody else may.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     from . import extensions, i18n, security
     from .db_setup import configure_engine
@@ -48,4 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .errors import register_error_handlers
 
     register_error_handlers(app)
+    if app.config.get("BENCH_ROUTES"):
+        # The benchmark's yardstick: a bare route through the same server, hooks and headers.
+        app.add_url_rule("/_bench/hello", "bench_hello", lambda: "hello")
     return app

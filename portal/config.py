@@ -18,9 +18,18 @@ def _instance_secret(instance: Path, name: str, make) -> str:
         return path.read_text().strip()
     instance.mkdir(parents=True, exist_ok=True)
     value = make()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Several gunicorn workers start at once: write aside, then link into place,
+    # so exactly one value wins and nobody ever reads a half-written file.
+    tmp = instance / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(value)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        value = path.read_text().strip()
+    finally:
+        tmp.unlink()
     return value
 
 
@@ -46,7 +55,13 @@ def build_config(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Production is served over HTTPS only: cookies never travel in clear text.
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "1" if env == "production" else "0") == "1",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "1" if env == "production" else "0") == "1",
+        # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host (create_app adds ProxyFix).
+        "TRUST_PROXY": os.environ.get("TRUST_PROXY", "0") == "1",
+        # The bare /_bench/hello route, for the benchmark server only.
+        "BENCH_ROUTES": os.environ.get("PORTAL_BENCH", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
@@ -60,9 +75,10 @@ def build_config(instance_path: str) -> dict:
     }
     secret = os.environ.get("SECRET_KEY")
     enc_key = os.environ.get("PORTAL_ENCRYPTION_KEY")
-    if not development and (not secret or not enc_key):
+    pepper = os.environ.get("RECEIPT_PEPPER")
+    if not development and (not secret or not enc_key or not pepper):
         raise UnsafeConfig(
-            "SECRET_KEY and PORTAL_ENCRYPTION_KEY must be set when PORTAL_ENV is not development"
+            "SECRET_KEY, PORTAL_ENCRYPTION_KEY and RECEIPT_PEPPER must be set when PORTAL_ENV is not development"
         )
     cfg["SECRET_KEY"] = secret or _instance_secret(
         instance, "secret_key", lambda: secrets.token_hex(32)
@@ -71,7 +87,7 @@ def build_config(instance_path: str) -> dict:
         instance, "encryption_key", lambda: Fernet.generate_key().decode()
     )
     # A per-deployment salt so receipts and ballot codes can be looked up by hash.
-    cfg["RECEIPT_PEPPER"] = os.environ.get("RECEIPT_PEPPER") or _instance_secret(
+    cfg["RECEIPT_PEPPER"] = pepper or _instance_secret(
         instance, "receipt_pepper", lambda: secrets.token_hex(16)
     )
     return cfg

@@ -1,4 +1,5 @@
 """Languages: Simplified Chinese by default, English on request."""
+import flask_babel
 from flask import Flask, request
 
 from . import paths
@@ -25,6 +26,9 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel to the portal's catalogues."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(paths.TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on the app context, which a request may share
+    # (CLI, tests); choose afresh for every request.
+    app.before_request(flask_babel.refresh)
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["current_locale"] = select_locale
     from flask_babel import format_date, format_datetime, format_decimal

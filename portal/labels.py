@@ -56,6 +56,12 @@ LABELS = {
         "vote_exceeds_present": _l("More votes than people present"),
         "present_exceeds_expected": _l("More people present than members"),
         "late_disclosure": _l("Resolution made public too late"),
+        "posting_start": _l("Resolution made public too late"),
+        "unknown_step": _l("A step of an unknown kind"),
+        "duplicate_step": _l("The same step is recorded twice"),
+        "invalid_date": _l("A date is not valid"),
+        "invalid_count": _l("A count is not valid"),
+        "missing_count": _l("Attendance or votes are missing"),
     },
     "risk_level": {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")},
 }

@@ -104,6 +104,37 @@ def village_scope_filter(user, village_model):
     return false()
 
 
+# ---- staff areas and account security ------------------------------------------------
+
+# Which roles work in which staff area (the "My work" page links to these).
+WORK_AREAS = {
+    "publish": ("village_cadre",),
+    "triage": COMPLAINT_ROLES,
+    "oversight": ("township_handler", "county_handler", "county_admin"),
+    "admin": ("county_admin",),
+}
+REQUIRE_2FA_SETTING = "require_2fa_for_complaint_staff"
+
+
+def can_enter_area(user, area: str) -> bool:
+    """Tell whether a staff member works in an area (publish, triage, oversight, admin)."""
+    return _is(user, *WORK_AREAS.get(area, ()))
+
+
+def two_factor_required(user) -> bool:
+    """Complaint readers must use a second factor once the county admin enforces it."""
+    if not _is(user, *COMPLAINT_ROLES):
+        return False
+    from .settings_model import get_setting
+
+    return bool(get_setting(REQUIRE_2FA_SETTING, False))
+
+
+def can_turn_off_two_factor(user) -> bool:
+    """Anyone may turn their second factor off unless the county requires it of them."""
+    return _is(user, *STAFF_ROLES) and not two_factor_required(user)
+
+
 # ---- guards -------------------------------------------------------------------------
 
 def require(allowed: bool, not_found: bool = False) -> None:
@@ -139,6 +170,7 @@ def template_predicates() -> dict:
         "can_manage_places": can_manage_places,
         "can_read_complaint": can_read_complaint,
         "can_see_complaint_counts": can_see_complaint_counts,
+        "can_enter_area": can_enter_area,
     }
 
 

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -23,11 +23,15 @@ class User(UserMixin, db.Model):
     township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id", ondelete="SET NULL"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id", ondelete="SET NULL"), index=True)
     is_active_flag: Mapped[bool] = mapped_column("is_active", default=True)
-    # Bumped on logout, password change and deactivation: older session cookies stop working.
+    # Bumped on logout, password change, deactivation and role/scope change: older session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_enabled: Mapped[bool] = mapped_column(default=False)
     recovery_codes: Mapped[str | None] = mapped_column(String(2000))
+    # Last TOTP time step accepted, so a code cannot be replayed within its window.
+    totp_last_counter: Mapped[int | None] = mapped_column(Integer)
+    # Set after an admin reset: the temporary password must be replaced at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

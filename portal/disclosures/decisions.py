@@ -60,7 +60,7 @@ def check_decision(record: dict, config: DecisionRules = DEFAULT_RULES) -> list[
             dates[name] = day
         counts, count_breaches = _counts(name, entry)
         breaches += count_breaches
-        if name in _STEP_CHECKS and not count_breaches:
+        if name in _STEP_CHECKS:
             breaches += _STEP_CHECKS[name](name, entry, counts, dates, config)
     return breaches + _order(dates)
 
@@ -93,13 +93,14 @@ def _date(value) -> datetime.date | None:
 
 def _counts(name: str, entry: dict) -> tuple[dict, list[Breach]]:
     """Read the attendance and vote counts of a step and check they are consistent."""
-    counts, breaches = {}, []
+    counts, breaches = {"invalid": set()}, []
     for key in COUNT_FIELDS:
         value = entry.get(key)
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             breaches.append(Breach(name, "invalid_count", _l("%(field)s is not a whole number.", field=key)))
+            counts["invalid"].add(key)
             value = None
         counts[key] = value
     expected, present = counts["expected"], counts["present"]
@@ -113,11 +114,13 @@ def _counts(name: str, entry: dict) -> tuple[dict, list[Breach]]:
     return counts, breaches
 
 
-def _need(name: str, counts: dict, *keys: str) -> list[Breach]:
-    """Report counts a voting step must record."""
+def _need(name: str, counts: dict, *keys: str) -> tuple[list[Breach], bool]:
+    """Report counts a voting step must record, and tell whether the ratios can be checked."""
     # Zero members due makes every ratio meaningless, so it counts as not recorded.
     missing = [k for k in keys if counts[k] is None or (k == "expected" and counts[k] == 0)]
-    return [Breach(name, "missing_count", _l("%(field)s is not recorded.", field=k)) for k in missing]
+    breaches = [Breach(name, "missing_count", _l("%(field)s is not recorded.", field=k))
+                for k in missing if k not in counts["invalid"]]  # invalid ones are reported already
+    return breaches, not missing
 
 
 def _quorum(name: str, counts: dict, ratio: Fraction) -> list[Breach]:
@@ -140,15 +143,17 @@ def _majority(name: str, votes: int, base: int, ratio: Fraction) -> list[Breach]
 
 def _check_committees(name, entry, counts, dates, config) -> list[Breach]:
     """Both committees decide by a majority of those present."""
-    return _need(name, counts, "present", "for") or _majority(
-        name, counts["for"], counts["present"], config.committees_majority)
+    breaches, usable = _need(name, counts, "present", "for")
+    if usable:
+        breaches += _majority(name, counts["for"], counts["present"], config.committees_majority)
+    return breaches
 
 
 def _check_party_meeting(name, entry, counts, dates, config) -> list[Breach]:
     """Party members: 2/3 attend, more than half of those due approve, plan sent 3 days ahead."""
-    breaches = _need(name, counts, "expected", "present", "for")
-    if not breaches:
-        breaches = _quorum(name, counts, config.party_quorum) + _majority(
+    breaches, usable = _need(name, counts, "expected", "present", "for")
+    if usable:
+        breaches += _quorum(name, counts, config.party_quorum) + _majority(
             name, counts["for"], counts["expected"], config.party_majority)
     notice, meeting = _date(entry.get("notice_date")), dates.get(name)
     if notice is None:
@@ -162,9 +167,11 @@ def _check_party_meeting(name, entry, counts, dates, config) -> list[Breach]:
 
 def _check_representatives(name, entry, counts, dates, config) -> list[Breach]:
     """Representatives: 2/3 attend and more than half of those present approve (Art. 26)."""
-    return _need(name, counts, "expected", "present", "for") or (
-        _quorum(name, counts, config.representatives_quorum)
-        + _majority(name, counts["for"], counts["present"], config.representatives_majority))
+    breaches, usable = _need(name, counts, "expected", "present", "for")
+    if usable:
+        breaches += _quorum(name, counts, config.representatives_quorum) + _majority(
+            name, counts["for"], counts["present"], config.representatives_majority)
+    return breaches
 
 
 def _posting_period(name, entry, dates) -> tuple[datetime.date | None, datetime.date | None, list[Breach]]:

@@ -66,7 +66,7 @@ _SUMMARY_LABELS = {
     "total": ("合计", "小计", "总计", "本期合计", "本月合计"),
 }
 _SUMMARY = re.compile("(" + "|".join(sorted(sum(_SUMMARY_LABELS.values(), ()), key=len, reverse=True))
-                      + r")[:：]?(.*)")
+                      + r")[:：]?([-+(¥￥\d].*)?")  # only an amount may follow: 合计电费 is an item
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2: legacy .xls or an encrypted workbook
 
@@ -133,7 +133,8 @@ def read_table(data: bytes, filename: str) -> ParsedTable:
         return _tidy(_read_xlsx(data, filename), "xlsx")
     if data.startswith(_XLS_MAGIC):
         raise TableError(_l("Old .xls workbooks are not accepted; save the file as .xlsx or CSV."))
-    if data.startswith(_BINARY_MAGIC) or (b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if data.startswith(_BINARY_MAGIC) or (b"\x00" in data and not utf16):
         raise TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
     text, encoding = _decode(data, filename)
     return _tidy(_read_csv(text, filename), encoding)
@@ -413,7 +414,8 @@ def _check_totals(prepared: PreparedTable, sums: dict, figures: dict, stated: di
         "The stated total %(stated)s of %(column)s differs from the sum of the rows, %(computed)s.",
         stated=f"{value:.2f}", column=column, computed=f"{sums[column]:.2f}"))
         for column, value in stated.items() if value != sums[column]]
-    flow = {key: sum((s for c, s in sums.items() if prepared.keys[c] == key), Decimal(0)) for key in ("income", "expense")}
+    flow = {key: sum((s for c, s in sums.items() if prepared.keys[c] == key), Decimal(0))
+            for key in ("income", "expense")}
     if "opening" in figures and "closing" in figures and {"income", "expense"} & set(prepared.keys.values()):
         expected = figures["opening"] + flow["income"] - flow["expense"]
         if expected != figures["closing"]:

@@ -1,10 +1,9 @@
 """Public place pages: find a village, a township's villages, a village's page."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
 from ..caching import cached_page, not_modified, page_etag
 from ..i18n import LOCALE_COOKIE, SUPPORTED
+from ..urls import safe_next_url
 from . import service
 from .search import search_villages
 
@@ -40,11 +39,7 @@ def village_show(code: str):
 
 def _safe_next(default: str = "/") -> str:
     """Only ever return to a path on this portal."""
-    target = request.args.get("next", "") or default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    return target
+    return safe_next_url(request.args.get("next"), default)
 
 
 @bp.get("/lang/<code>")

@@ -111,7 +111,10 @@ def test_votes_cannot_exceed_attendance():
 def test_invalid_and_missing_counts():
     record = d2_record()
     step(record, "representatives").update(present="thirty-one")
-    assert ("representatives", "invalid_count") in codes(check_decision(record))
+    assert codes(check_decision(record)) == [("representatives", "invalid_count")]
+    step(record, "party_meeting").update(present=-1, notice_date="2025-03-07")  # other checks still run
+    assert codes(check_decision(record)) == [
+        ("party_meeting", "invalid_count"), ("party_meeting", "notice_days"), ("representatives", "invalid_count")]
     record = d2_record()
     step(record, "representatives").update(present=None)
     assert codes(check_decision(record)) == [("representatives", "missing_count")]

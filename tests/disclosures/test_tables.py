@@ -267,8 +267,8 @@ def test_wrong_stated_total_warns():
 
 
 def test_footer_label_and_value_in_one_cell():
-    rows = [["摘要", "收入", "支出"], ["期初余额：100.00", "", ""], ["租金", "50", ""], ["电费", "", "20"],
-            ["期末余额：130.00", "", ""]]
+    rows = [["摘要", "收入", "支出"], ["期初余额：100.00", "", ""], ["租金", "50", ""], ["电费", "", "15"],
+            ["合计电费补缴", "", "5"], ["期末余额 130.00", "", ""]]
     prepared = prepare_table(read_table(csv_bytes(rows), "a.csv"))
     assert prepared.totals == {"收入": "50.00", "支出": "20.00"} and prepared.warnings == []
 
