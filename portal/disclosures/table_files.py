@@ -1,0 +1,200 @@
+"""Read an uploaded CSV (UTF-8 or GBK, as Chinese Excel saves it) or XLSX file into rows of text."""
+import codecs
+import csv
+import datetime
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import charset_normalizer
+import openpyxl
+from flask_babel import lazy_gettext as _l
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_COLUMNS = 30
+MAX_UNZIPPED = 40 * 1024 * 1024  # zip-bomb guard for XLSX uploads
+
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2: legacy .xls or an encrypted workbook
+
+
+class TableError(ValueError):
+    """Raised when an upload cannot be read as a table; `message` is translatable."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ParsedTable:
+    columns: list[str]
+    rows: list[list[str]]
+    encoding: str  # "utf-8", "utf-8-sig", "gb18030"… or "xlsx"
+    row_numbers: list[int] = field(default_factory=list)  # source row of each entry, for messages
+
+
+def read_table(data: bytes, filename: str) -> ParsedTable:
+    """Read a CSV or XLSX upload, judging the format by content rather than by name."""
+    if not data or not data.strip():
+        raise TableError(_l("The file %(name)s is empty.", name=filename))
+    if len(data) > MAX_BYTES:
+        raise TableError(_l("The file is larger than %(limit)d MB.", limit=MAX_BYTES // 2**20))
+    if data.startswith(b"PK\x03\x04"):
+        return _tidy(_read_xlsx(data, filename), "xlsx")
+    if data.startswith(_XLS_MAGIC):
+        raise TableError(_l("Old .xls workbooks are not accepted; save the file as .xlsx or CSV."))
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if data.startswith(_BINARY_MAGIC) or (b"\x00" in data and not utf16):
+        raise TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
+    text, encoding = _decode(data, filename)
+    return _tidy(_read_csv(text, filename), encoding)
+
+
+def _decode(data: bytes, filename: str) -> tuple[str, str]:
+    """Decode CSV bytes, preferring UTF-8 and then gb18030 for Chinese text."""
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16"), "utf-16"  # Excel's "Unicode text" export
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    # Chinese Excel saves CSV as GBK; gb18030 is its superset, and short GBK text
+    # is often reported as big5 or cp932, so decode it as gb18030 whenever it is Chinese.
+    try:
+        text = data.decode("gb18030")
+        if _has_cjk(text) and (best is None or _has_cjk(str(best))):
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
+    if best is None or re.search(r"[\x00-\x08\x0e-\x1f]", str(best)):
+        raise TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
+    return str(best), best.encoding
+
+
+def _has_cjk(text: str) -> bool:
+    """Tell whether text contains Chinese characters."""
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
+def _read_csv(text: str, filename: str) -> list[tuple[int, list[str]]]:
+    """Split CSV text into numbered records, detecting the delimiter."""
+    text = text.rstrip("\x1a")  # DOS end-of-file marker
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+        raise TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
+    first, _, rest = text.partition("\n")
+    offset = 0
+    if m := re.fullmatch(r"sep=(.)\r?", first):  # Excel's explicit-delimiter line
+        delimiter, text, offset = m.group(1), rest, 1
+    else:
+        delimiter = _sniff_delimiter(text)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [(n + offset, cells) for n, cells in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise TableError(_l("%(name)s is not a valid CSV file.", name=filename)) from exc
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Guess the delimiter among comma, tab and semicolon."""
+    sample = text[:16384]
+    header = next((line for line in sample.splitlines() if line.strip()), "")
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
+    except csv.Error:
+        sniffed = None
+    if sniffed and sniffed in header:
+        return sniffed
+    counts = {d: header.count(d) for d in ",\t;"}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _read_xlsx(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
+    """Read the first sheet of an XLSX workbook as text cells, refusing macros."""
+    not_table = TableError(_l("%(name)s is not a CSV or XLSX file.", name=filename))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise not_table from exc
+    if b"macroEnabled" in types or any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise TableError(_l("Workbooks with macros are not accepted; save the file as .xlsx."))
+    if b"spreadsheetml.sheet.main+xml" not in types:
+        raise not_table
+    if unzipped > MAX_UNZIPPED:
+        raise TableError(_l("The workbook is too large."))
+    rows = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # stored dimensions are often wrong; read what is there
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v) for v in values]
+                if any(cells):
+                    rows.append((number, cells))
+                if len(rows) > MAX_ROWS + 10:
+                    break  # enough to report the limit
+        finally:
+            book.close()
+    except Exception as exc:  # openpyxl raises many types on malformed workbooks
+        raise not_table from exc
+    return rows
+
+
+def _cell_text(value) -> str:
+    """Render an XLSX cell value as text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
+    return str(value)
+
+
+def _tidy(records: list[tuple[int, list[str]]], encoding: str) -> ParsedTable:
+    """Strip cells, drop empty rows and title lines, and check the limits."""
+    records = [(n, [str(c).strip() for c in cells]) for n, cells in records]
+    records = [(n, cells) for n, cells in records if any(cells)]
+    if not records:
+        raise TableError(_l("The file contains no table."))
+    filled = lambda cells: sum(1 for c in cells if c)  # noqa: E731
+    while len(records) > 1 and filled(records[0][1]) == 1 and filled(records[1][1]) > 1:
+        records.pop(0)  # a title such as "上塘村2025年1月财务公开" above the header
+    header, body = records[0][1], records[1:]
+    width = _width(header)
+    if width > MAX_COLUMNS:
+        raise TableError(_l("The table has more than %(limit)d columns.", limit=MAX_COLUMNS))
+    columns = header[:width]
+    if "" in columns:
+        raise TableError(_l("Column %(index)d has no header.", index=columns.index("") + 1))
+    if dup := next((c for c in columns if columns.count(c) > 1), None):
+        raise TableError(_l("Column %(column)s appears more than once.", column=dup))
+    if not body:
+        raise TableError(_l("The table has a header but no rows."))
+    if len(body) > MAX_ROWS:
+        raise TableError(_l("The table has more than %(limit)d rows.", limit=MAX_ROWS))
+    for number, cells in body:
+        if _width(cells) > width:
+            raise TableError(_l("Row %(row)d has values beyond the last titled column.", row=number))
+    rows = [(cells + [""] * width)[:width] for _, cells in body]
+    return ParsedTable(columns, rows, encoding, [n for n, _ in body])
+
+
+def _width(cells: list[str]) -> int:
+    """Return the number of cells up to the last non-empty one."""
+    return max((i + 1 for i, c in enumerate(cells) if c), default=0)
