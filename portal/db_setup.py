@@ -38,7 +38,7 @@ def begin_write() -> None:
     first makes concurrent writers queue up instead.
     """
     session = db.session
-    if session.in_transaction():
+    if session().in_transaction():  # scoped_session does not proxy in_transaction
         session.commit()
     session.connection(execution_options={"portal_write": True})
 

@@ -9,6 +9,7 @@ MODEL_MODULES = (
     "portal.disclosures.models",
     "portal.duty.models",
     "portal.complaints.models",
+    "portal.oversight.models",
     "portal.settings_model",
     "portal.audit",
     "portal.mail",

@@ -33,6 +33,18 @@ def can_publish(user, village) -> bool:
     return _is(user, "village_cadre") and user.village_id == village.id
 
 
+def can_use_publishing(user) -> bool:
+    """The cadre workspace (/publish/) is for village cadres bound to a village."""
+    return _is(user, "village_cadre") and user.village_id is not None
+
+
+def can_read_attachment(user, attachment, village, published: bool) -> bool:
+    """Files of published disclosures are public; draft files only for readers of the village's drafts."""
+    if attachment.disclosure_id is None:  # not a disclosure file (e.g. complaint evidence): never served
+        return False
+    return attachment.village_id == village.id and (published or can_read_drafts(user, village))
+
+
 def can_manage_places(user) -> bool:
     """Places, accounts, templates and routing belong to the county admin."""
     return _is(user, "county_admin")
@@ -63,6 +75,26 @@ def can_change_complaint(user, complaint) -> bool:
     return can_read_complaint(user, complaint)
 
 
+def can_use_triage(user) -> bool:
+    """The triage area (inbox, case pages) is for complaint handlers only."""
+    return _is(user, *COMPLAINT_ROLES)
+
+
+def can_escalate_complaint(user, complaint) -> bool:
+    """A township handler who holds a case may send it to the county."""
+    return _is(user, "township_handler") and complaint.handling_level == "township" and can_read_complaint(user, complaint)
+
+
+def can_recuse_complaint(user, complaint) -> bool:
+    """A township handler who holds a case may recuse (回避) from it."""
+    return _is(user, "township_handler") and can_read_complaint(user, complaint)
+
+
+def can_assign_complaint(user, complaint) -> bool:
+    """County handlers may assign (交办) a county case back to its township."""
+    return _is(user, "county_handler") and complaint.handling_level == "county"
+
+
 def can_see_complaint_counts(user) -> bool:
     """Aggregate statistics: handlers and the county admin (counts only)."""
     return _is(user, "township_handler", "county_handler", "county_admin")
@@ -75,6 +107,33 @@ def can_view_audit_log(user) -> bool:
 def can_open_evaluation(user, village) -> bool:
     """Township handlers open duty-report evaluations for villages of their township."""
     return _is(user, "township_handler") and user.township_id == village.township_id
+
+
+def can_manage_evaluation(user, evaluation_round) -> bool:
+    """Close or inspect a round: whoever may open one for its village."""
+    return can_open_evaluation(user, evaluation_round.village)
+
+
+# ---- oversight (statistics) and the yearly top-ten poll --------------------------------
+
+def can_view_oversight(user) -> bool:
+    """The oversight dashboard: handlers and the county admin (the admin sees counts only)."""
+    return can_see_complaint_counts(user)
+
+
+def oversight_township_id(user) -> int | None:
+    """The one township whose figures a user sees, or None for the whole county."""
+    return user.township_id if _is(user, "township_handler") else None
+
+
+def can_list_cases(user) -> bool:
+    """Case-level lists (case numbers, villages, dates): handlers only, never the admin."""
+    return _is(user, *COMPLAINT_ROLES)
+
+
+def can_run_poll(user, township) -> bool:
+    """Township handlers run their own township's 群众最不满意的10件事 poll."""
+    return _is(user, "township_handler") and user.township_id == township.id
 
 
 def complaint_scope_filter(user, complaint_model):
@@ -121,6 +180,11 @@ def can_enter_area(user, area: str) -> bool:
     return _is(user, *WORK_AREAS.get(area, ()))
 
 
+def two_factor_recommended(user) -> bool:
+    """Those who read complaints should protect their account with a second factor."""
+    return _is(user, *COMPLAINT_ROLES)
+
+
 def two_factor_required(user) -> bool:
     """Complaint readers must use a second factor once the county admin enforces it."""
     if not _is(user, *COMPLAINT_ROLES):
@@ -141,6 +205,25 @@ def require(allowed: bool, not_found: bool = False) -> None:
     """Abort unless allowed; 404 where even existence must not leak (complaints)."""
     if not allowed:
         abort(404 if not_found else 403)
+
+
+def guard_area(allowed):
+    """Build a before_request guard for a whole blueprint: sign in first, then allowed(user) or 403."""
+
+    def guard():
+        if not current_user.is_authenticated:
+            from flask import current_app
+
+            from .extensions import login_manager
+
+            if login_manager.login_view in current_app.view_functions:
+                return login_manager.unauthorized()
+            abort(401)
+        if not allowed(current_user):
+            abort(403)
+        return None
+
+    return guard
 
 
 def roles_required(*roles):
@@ -171,6 +254,7 @@ def template_predicates() -> dict:
         "can_read_complaint": can_read_complaint,
         "can_see_complaint_counts": can_see_complaint_counts,
         "can_enter_area": can_enter_area,
+        "two_factor_recommended": two_factor_recommended,
     }
 
 

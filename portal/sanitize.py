@@ -112,8 +112,8 @@ def _without_dropped(html: str) -> str:
     serializer = html5lib_shim.HTMLSerializer(
         quote_attr_values="always",
         omit_optional_tags=False,
-        # Text inside <xmp> and friends is text to a browser: keep it escaped
-        # so bleach's reparse does not turn it into tags.
+        # Raw-text elements are all dropped by now; should one slip through,
+        # its text must stay escaped so bleach's reparse cannot make tags of it.
         escape_rcdata=True,
         resolve_entities=False,
     )
@@ -175,10 +175,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def plain_text(html: str, limit: int | None = None) -> str:
-    """Return the visible text of html, whitespace collapsed, cut to limit characters.
-
-    The result is unescaped text: escape it wherever it is output.
-    """
+    """Return html's visible text, unescaped, collapsed and cut to limit characters."""
+    # Unescaped on purpose ("&lt;b&gt;" gives "<b>"): callers escape it for
+    # the place it goes (Jinja autoescape, a feed's HTML description).
     parts = []
     for token in _tokens(_scrub(html)):
         if token["type"] in ("Characters", "SpaceCharacters"):

@@ -187,6 +187,10 @@ def login_as(app, client):
     from portal.accounts.models import User
 
     def _login(username: str, target=None):
+        from flask import g
+
+        # Requests share the test's app context, where Flask-Login caches the user.
+        g.pop("_login_user", None)
         user = db.session.query(User).filter_by(username=username).one()
         with (target or client).session_transaction() as sess:
             sess["_user_id"] = user.get_id()

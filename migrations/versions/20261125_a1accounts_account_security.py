@@ -14,13 +14,14 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
+    # Only ADD COLUMN, with a literal default: SQLite then alters in place. Rebuilding
+    # user_account would fire the ON DELETE SET NULL of every table that refers to it.
+    with op.batch_alter_table("user_account", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("totp_last_counter", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+        batch_op.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default="0"))
 
 
 def downgrade():
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.drop_column("must_change_password")
-        batch_op.drop_column("totp_last_counter")
+    # DROP COLUMN in place (SQLite 3.35+), for the same reason.
+    op.drop_column("user_account", "must_change_password")
+    op.drop_column("user_account", "totp_last_counter")

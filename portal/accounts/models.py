@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String, false
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -31,7 +31,7 @@ class User(UserMixin, db.Model):
     # Last TOTP time step accepted, so a code cannot be replayed within its window.
     totp_last_counter: Mapped[int | None] = mapped_column(Integer)
     # Set after an admin reset: the temporary password must be replaced at the next sign-in.
-    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,6 +3,7 @@ from sqlalchemy import delete, select
 
 from ..accounts.models import User
 from ..accounts.passwords import hash_password
+from ..complaints.demo import seed_complaints
 from ..disclosures.decisions import check_decision
 from ..disclosures.models import Disclosure
 from ..disclosures.tables import ParsedTable, prepare_table, to_canonical
@@ -60,6 +61,7 @@ def seed_demo(reset: bool = False) -> dict:
     cadre_of = {u.village_id: u for u in users if u.role == "village_cadre"}
     _seed_disclosures(villages, cadre_of)
     _seed_duty_reports(villages, cadre_of)
+    seed_complaints()
     db.session.commit()
     return {"villages": len(villages), "power_items": len(templates) * len(villages), "accounts": len(users)}
 

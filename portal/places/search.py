@@ -1,5 +1,6 @@
 """Find villages by Chinese name, full pinyin or pinyin initials."""
 import re
+import unicodedata
 
 from pypinyin import Style, lazy_pinyin
 from sqlalchemy import or_, select
@@ -25,7 +26,8 @@ def _escape_like(text: str) -> str:
 
 def search_villages(query: str, limit: int = MAX_RESULTS) -> list[Village]:
     """Villages matching the query by name, township name, pinyin or initials."""
-    text = (query or "").strip().lower()[:64]
+    # Control and format characters (NUL, bidi overrides) never belong in a name.
+    text = "".join(ch for ch in (query or "") if unicodedata.category(ch)[0] != "C").strip().lower()[:64]
     if not text:
         return []
     conditions = []

@@ -43,10 +43,12 @@ class VillagePage:
     duty_reports: list[DutyReport]
     power_count: int = 0
     cadres: list = field(default_factory=list)
+    # Disclosure obligations due in the last 12 months (oversight.obligations), for "What is missing".
+    obligations: list = field(default_factory=list)
 
 
 def village_page(village: Village) -> VillagePage:
-    """Gather what the village page shows: four queries whatever the village's size."""
+    """Gather what the village page shows: five queries whatever the village's size."""
     cadres = list(village.cadres)
     items = db.session.scalars(
         select(PowerItem)
@@ -78,7 +80,11 @@ def village_page(village: Village) -> VillagePage:
         .order_by(DutyReport.period.desc(), DutyReport.id)
         .limit(10)
     ).all()
-    return VillagePage(village, power_groups, disclosures, reports, len(items), cadres)
+    from ..oversight import obligations
+    from ..oversight.clock import local_today
+
+    owed = obligations.for_village(village.id, local_today())  # one bounded query
+    return VillagePage(village, power_groups, disclosures, reports, len(items), cadres, owed)
 
 
 def list_townships() -> list[Township]:

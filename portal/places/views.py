@@ -4,6 +4,7 @@ from flask import Blueprint, make_response, redirect, render_template, request, 
 from ..caching import cached_page, not_modified, page_etag
 from ..i18n import LOCALE_COOKIE, SUPPORTED
 from ..urls import safe_next_url
+from ..oversight.clock import local_midnight_utc, local_today
 from . import service
 from .search import search_villages
 
@@ -28,13 +29,16 @@ def township_show(code: str):
 @bp.get("/villages/<code>")
 def village_show(code: str):
     village = service.get_village(code)
-    etag = page_etag("village", village.id, village.content_version)
-    cached = not_modified(etag, village.updated_at)
+    # Today's date is part of the page: what counts as missing changes at midnight.
+    today = local_today()
+    etag = page_etag("village", village.id, village.content_version, today)
+    last_modified = max(village.updated_at, local_midnight_utc(today))
+    cached = not_modified(etag, last_modified)
     if cached is not None:
         return cached
     page = service.village_page(village)
     return cached_page(render_template("places/village_show.html", page=page, village=village), etag,
-                       village.updated_at)
+                       last_modified)
 
 
 def _safe_next(default: str = "/") -> str:

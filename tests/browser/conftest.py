@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import BROWSER_MISSING, CHROMIUM, REPO, Shots
+from .support import BROWSER_MISSING, CHROMIUM, REPO
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -29,6 +29,19 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"browser tests skipped: {BROWSER_MISSING}")
 
 
+SERVER_LOG: list[Path] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Attach the tail of the portal's log to a failing browser test."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and SERVER_LOG and SERVER_LOG[0].exists():
+        tail = SERVER_LOG[0].read_text(errors="replace").splitlines()[-40:]
+        report.sections.append(("portal server log (last 40 lines)", "\n".join(tail)))
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -39,8 +52,8 @@ def _free_port() -> int:
 def live_database_url(template_db, tmp_path_factory):
     """A private copy of the seeded test database, shared by the whole browser session."""
     if os.environ.get("PORTAL_TEST_BACKEND", "sqlite") == "postgres":
-        from conftest import _pg_admin, _pg_url  # tests/conftest.py
         import sqlalchemy as sa
+        from conftest import _pg_admin, _pg_url  # tests/conftest.py
 
         name = f"portal_browser_{uuid.uuid4().hex[:8]}"
         with _pg_admin().connect() as conn:
@@ -54,11 +67,15 @@ def live_database_url(template_db, tmp_path_factory):
         yield f"sqlite:///{path}"
 
 
+# The portal behind a gzip layer, as nginx serves it in production (see gzip_app.py).
+APP = "tests.browser.gzip_app:app"
+
+
 def _server_command(port: int) -> list[str]:
     python = sys.executable
     if (REPO / "gunicorn.conf.py").exists() and shutil.which("gunicorn", path=str(Path(python).parent)):
-        return [python, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal:create_app()"]
-    return [python, "-m", "flask", "--app", "portal", "run", "--port", str(port), "--host", "127.0.0.1"]
+        return [python, "-m", "gunicorn", "-c", "gunicorn.conf.py", APP]
+    return [python, "-m", "flask", "--app", APP, "run", "--port", str(port), "--host", "127.0.0.1"]
 
 
 @pytest.fixture(scope="session")
@@ -68,11 +85,12 @@ def live_server(live_database_url, tmp_path_factory):
     instance = os.environ.get("PORTAL_INSTANCE") or str(tmp_path_factory.mktemp("instance"))
     port = _free_port()
     log_path = tmp_path_factory.mktemp("server") / "server.log"
+    SERVER_LOG[:] = [log_path]
     env = {**os.environ, "DATABASE_URL": live_database_url, "PORTAL_INSTANCE": instance,
            "PORTAL_ENV": "development", "FLASK_DEBUG": "0", "RATELIMIT_ENABLED": "0",
            "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
            "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4",
-           "GUNICORN_ACCESS_LOG": "", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
+           "GUNICORN_ACCESS_LOG": "", "GUNICORN_APP": APP, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
     with log_path.open("wb") as log:
         proc = subprocess.Popen(_server_command(port), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -121,18 +139,10 @@ def new_context(browser, live_server):
 
     yield _open
     for context in opened:
-        try:
-            context.close()
-        except Exception:
-            pass
+        context.close()  # closing twice is harmless
 
 
 @pytest.fixture(params=[True, False], ids=["js", "nojs"])
 def js(request):
     """Run a journey twice: with JavaScript, and with JavaScript switched off."""
     return request.param
-
-
-@pytest.fixture
-def shots():
-    return Shots

@@ -58,8 +58,15 @@ def submit(page, form_selector: str = "main form", button: str | None = None):
     """Press a form's submit button the way a person does and wait for the next page."""
     target = page.locator(button) if button else page.locator(f"{form_selector} button[type=submit], "
                                                                f"{form_selector} input[type=submit]").last
-    with page.expect_navigation():
+    with page.expect_navigation() as navigation:
         target.click()
+    no_server_error(navigation.value)
+
+
+def no_server_error(response) -> None:
+    """A rejected form may answer 400; a crash (5xx) fails the journey at once."""
+    if response is not None:
+        assert response.status < 500, f"server error {response.status} at {response.url}"
 
 
 def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:

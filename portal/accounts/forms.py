@@ -1,0 +1,47 @@
+"""Sign-in, password and second-factor forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+def add_error(form, field: str | None, message) -> None:
+    """Attach a service's refusal to a field (or to the form when field is None)."""
+    target = getattr(form, field, None) if field else None
+    if target is None:
+        form.form_errors.append(message)
+        return
+    target.errors = [*target.errors, message]
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username.")),
+                                                       Length(max=256, message=_l("Enter your username."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Verification code"), validators=[DataRequired(_l("Enter the code.")),
+                                               Length(max=64, message=_l("That code is not right."))])
+
+
+class EnrolForm(CodeForm):
+    """Confirm the authenticator app with its first code."""
+
+
+class TwoFactorOffForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token (sign out)."""
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(_l("Enter your current password."))])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(_l("Enter the new password again.")),
+        EqualTo("new_password", message=_l("The two new passwords are not the same.")),
+    ])

@@ -1,0 +1,186 @@
+"""Staff sign-in (password, then the second factor when enrolled), sign-out and the "My work" page."""
+import time
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import audit
+from ..db_setup import write_transaction
+from ..errors import PortalError
+from ..extensions import db
+from ..urls import safe_next_url
+from . import service, throttle, two_factor
+from .forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, add_error
+from .guards import account_steps
+from .models import User
+
+bp = Blueprint("accounts", __name__, url_prefix="/auth")
+bp.before_app_request(account_steps)
+
+
+@bp.teardown_app_request
+def _forget_request_state(_exc):
+    # Flask-Login caches the user, Flask-WTF the CSRF token, in g, which outlives a
+    # request when an app context was already pushed (tests, CLI): sign-in changes
+    # both, so the next request must not reuse them.
+    g.pop("_login_user", None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+PENDING_SECONDS = 300
+# (area, endpoint, label): the staff areas; the page links to those installed (has_endpoint).
+AREAS = (
+    ("publish", "publish.dashboard_show", _l("Publish for my village")),
+    ("triage", "triage.inbox_list", _l("Complaints to handle")),
+    ("oversight", "oversight.dashboard", _l("Oversight and statistics")),
+    ("admin", "admin.home", _l("County administration")),
+)
+
+
+def _failure_message() -> str:
+    # One message for unknown user, wrong password and inactive account.
+    return _("The username or password is not right, or the account cannot sign in.")
+
+
+def sign_in(user: User) -> None:
+    """Start a fresh session for the user (old session data is dropped)."""
+    session.clear()
+    login_user(user)
+    now = int(time.time())
+    session["started_at"] = now
+    session["seen_at"] = now
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@throttle.per_address
+@throttle.per_username
+def login():
+    """Check username and password; continue to the second step when enrolled."""
+    next_url = safe_next_url(request.args.get("next"), url_for("accounts.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.username.data, form.password.data)
+        if user is None:
+            add_error(form, None, _failure_message())
+        else:
+            with write_transaction():
+                user = db.session.get(User, user.id)
+                service.upgrade_hash(user, form.password.data)
+                if not user.totp_enabled:
+                    service.record_sign_in(user)
+            if user.totp_enabled:
+                session.clear()
+                session[throttle.PENDING_KEY] = {"user": user.get_id(), "at": int(time.time()), "next": next_url}
+                return redirect(url_for("accounts.login_two_factor"))
+            sign_in(user)
+            return redirect(next_url)
+    return render_template("accounts/login.html", form=form, next_url=request.args.get("next"))
+
+
+def _pending_user() -> User | None:
+    pending = session.get(throttle.PENDING_KEY) or {}
+    if int(time.time()) - int(pending.get("at") or 0) > PENDING_SECONDS:
+        return None
+    try:
+        user_id, version = (int(part) for part in str(pending.get("user", "")).split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.session_version != version or not user.totp_enabled:
+        return None
+    return user
+
+
+@bp.route("/login/2fa", methods=["GET", "POST"])
+@throttle.per_address
+@throttle.per_pending_user
+def login_two_factor():
+    """Finish signing in with an authenticator code or a recovery code."""
+    if _pending_user() is None:
+        session.pop(throttle.PENDING_KEY, None)
+        flash(_("Please sign in again."), "error")
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        with write_transaction():
+            user = _pending_user()
+            accepted = user is not None and two_factor.verify(user, form.code.data)
+            if accepted:
+                service.record_sign_in(user)
+        if accepted:
+            next_url = safe_next_url(session.get(throttle.PENDING_KEY, {}).get("next"), url_for("accounts.home"))
+            sign_in(user)
+            if two_factor.recovery_codes_left(user) <= 3:
+                flash(_("You have %(n)s recovery codes left. Make new ones on the two-step verification page.",
+                        n=two_factor.recovery_codes_left(user)), "error")
+            return redirect(next_url)
+        add_error(form, "code", _("That code is not right."))
+    return render_template("accounts/login_2fa.html", form=form)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """Ask on GET; on POST end this account's sessions everywhere."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with write_transaction():
+            user = db.session.get(User, current_user.id)
+            service.end_sessions(user)  # every copy of this session cookie stops working
+            audit.record("logout", "user", user.id, user.username, user=user)
+        logout_user()
+        session.clear()
+        flash(_("You have signed out."))
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/logout_confirm.html", form=form)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Show the staff member's areas of work and account settings."""
+    return render_template("accounts/home.html", areas=AREAS,
+                           codes_left=two_factor.recovery_codes_left(current_user))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@throttle.per_signed_in_user
+def password_change():
+    """Replace one's own password (also a temporary one)."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                user = db.session.get(User, current_user.id)
+                service.change_own_password(user, form.current_password.data, form.new_password.data)
+        except PortalError as exc:
+            add_error(form, exc.field, exc.message)
+        else:
+            started = session.get("started_at")
+            login_user(user)  # the session version moved on; keep this session, end the others
+            session["started_at"] = started or int(time.time())
+            flash(_("Your password has been changed. Other sessions have been signed out."))
+            return redirect(url_for("accounts.home"))
+    return render_template("accounts/password_change.html", form=form)
+
+
+@bp.errorhandler(429)
+def too_many_attempts(_exc):
+    """Show the form again with a clear message instead of a bare error page."""
+    message = _("Too many failed attempts. For your safety, please wait a few minutes and try again.")
+    if request.endpoint == "accounts.login_two_factor":
+        form, template = CodeForm(), "accounts/login_2fa.html"
+    elif request.endpoint == "accounts.password_change":
+        form, template = PasswordChangeForm(), "accounts/password_change.html"
+    elif request.endpoint == "accounts.login":
+        form, template = LoginForm(), "accounts/login.html"
+    else:
+        return render_template("errors/error.html", code=429, message=message), 429
+    add_error(form, None, message)
+    return render_template(template, form=form, next_url=request.args.get("next")), 429
+
+
+from . import two_factor_views  # noqa: E402,F401  (registers the /auth/2fa pages on bp)

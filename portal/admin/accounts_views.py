@@ -1,0 +1,142 @@
+"""Admin pages for staff accounts: list, create, change role or place, deactivate, reset."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from ..accounts import service
+from ..accounts import two_factor as totp
+from ..accounts.forms import add_error
+from ..accounts.models import User
+from ..db_setup import write_transaction
+from ..errors import PortalError
+from ..extensions import db
+from ..places.service import list_townships
+from .blueprint import bp
+from .forms import AccountEditForm, AccountNewForm, ConfirmForm
+
+PAGE_SIZE = 50
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/accounts")
+def account_list():
+    """List accounts, optionally filtered by username or name."""
+    query = request.args.get("q", "").strip()[:64]
+    page = max(1, request.args.get("page", 1, type=int))
+    stmt = (select(User).options(joinedload(User.township), joinedload(User.village))
+            .order_by(User.role, User.username).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE))
+    if query:
+        stmt = stmt.where(or_(User.username.contains(query, autoescape=True),
+                              User.display_name.contains(query, autoescape=True)))
+    users = db.session.scalars(stmt).all()
+    return render_template("admin/account_list.html", users=users[:PAGE_SIZE], query=query, page=page,
+                           has_more=len(users) > PAGE_SIZE)
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+def account_new():
+    """Create an account with a temporary password shown once."""
+    form = AccountNewForm(townships=list_townships())
+    if form.validate_on_submit():
+        temporary = service.make_temporary_password()
+        try:
+            with write_transaction():
+                user = service.create_user(
+                    form.username.data, form.role.data, temporary, township_code=form.township.data,
+                    village_code=form.village.data, display_name=form.display_name.data, email=form.email.data,
+                    temporary=True, actor=_actor())
+        except PortalError as exc:
+            add_error(form, exc.field, exc.message)
+        else:
+            return render_template("admin/account_password.html", user=user, password=temporary, created=True)
+    return render_template("admin/account_new.html", form=form)
+
+
+def _initial(user: User) -> dict:
+    return {"display_name": user.display_name, "email": user.email, "role": user.role,
+            "township": user.township.code if user.township and user.role == "township_handler" else "",
+            "village": user.village.code if user.village else ""}
+
+
+@bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
+def account_edit(user_id: int):
+    """Change an account's role, place, name and e-mail."""
+    user = _user_or_404(user_id)
+    form = AccountEditForm(townships=list_townships(), data=_initial(user))
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                moved = service.change_scope(_user_or_404(user_id), form.role.data, form.township.data,
+                                             form.village.data, display_name=form.display_name.data,
+                                             email=form.email.data, actor=_actor())
+        except PortalError as exc:
+            add_error(form, exc.field, exc.message)
+        else:
+            flash(_("Changes saved. The account has been signed out everywhere.") if moved else _("Changes saved."))
+            return redirect(url_for("admin.account_edit", user_id=user_id))
+    return render_template("admin/account_edit.html", form=form, user=user, action_form=ConfirmForm(),
+                           is_self=user.id == current_user.id)
+
+
+def _act(user_id: int, action, done_message: str):
+    _user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            with write_transaction():
+                action(_user_or_404(user_id))
+        except PortalError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(done_message)
+    return redirect(url_for("admin.account_edit", user_id=user_id))
+
+
+@bp.post("/accounts/<int:user_id>/deactivate")
+def account_deactivate(user_id: int):
+    """Stop an account from signing in."""
+    return _act(user_id, lambda u: service.deactivate(u, actor=_actor()),
+                _("The account is deactivated and signed out everywhere. Its work stays in the records."))
+
+
+@bp.post("/accounts/<int:user_id>/reactivate")
+def account_reactivate(user_id: int):
+    """Let a deactivated account sign in again."""
+    return _act(user_id, lambda u: service.reactivate(u, actor=_actor()), _("The account can sign in again."))
+
+
+@bp.post("/accounts/<int:user_id>/two-factor-reset")
+def account_two_factor_reset(user_id: int):
+    """Turn off an account's second factor (a lost phone)."""
+    def reset(user):
+        totp.disable(user, actor=_actor())
+        service.end_sessions(user)
+
+    return _act(user_id, reset, _("Two-step verification is off for this account; they can set it up again."))
+
+
+@bp.post("/accounts/<int:user_id>/password-reset")
+def account_password_reset(user_id: int):
+    """Give an account a temporary password, shown once."""
+    _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.account_edit", user_id=user_id))
+    try:
+        with write_transaction():
+            user = _user_or_404(user_id)
+            temporary = service.reset_password(user, actor=_actor())
+    except PortalError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("admin.account_edit", user_id=user_id))
+    return render_template("admin/account_password.html", user=user, password=temporary, created=False)

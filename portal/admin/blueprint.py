@@ -1,0 +1,25 @@
+"""The county admin area: one blueprint, guarded as a whole."""
+from flask import Blueprint, abort
+from flask_login import current_user
+
+from ..extensions import login_manager
+from ..permissions import can_manage_places
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def _only_the_county_admin():
+    """Anonymous visitors go to sign-in; every other role is refused."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not can_manage_places(current_user):
+        abort(403)
+    return None
+
+
+@bp.after_request
+def _never_cache(response):
+    # Temporary passwords and account details must not stay in a browser cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response

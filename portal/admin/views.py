@@ -1,0 +1,25 @@
+"""The admin area's home page; the pages of each part live in their own modules."""
+from flask import render_template
+from sqlalchemy import func, select
+
+from ..accounts.models import User
+from ..extensions import db
+from ..places.models import Township, Village
+from ..powers.models import PowerTemplate
+from .blueprint import bp
+
+
+@bp.get("/")
+def home():
+    """Show the admin area's sections with their sizes."""
+    counts = {
+        "accounts": db.session.scalar(select(func.count(User.id)).where(User.is_active_flag.is_(True))),
+        "townships": db.session.scalar(select(func.count(Township.id))),
+        "villages": db.session.scalar(select(func.count(Village.id))),
+        "templates": db.session.scalar(select(func.count(PowerTemplate.id))),
+    }
+    return render_template("admin/home.html", counts=counts)
+
+
+# Each module adds its pages to bp.
+from . import accounts_views, places_views, settings_views, templates_views  # noqa: E402,F401

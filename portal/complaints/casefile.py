@@ -1,0 +1,95 @@
+"""What a handler sees of one case: history, notes, messages, files, linked item, contact, audit."""
+import json
+import re
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from .. import permissions
+from ..accounts.models import User
+from ..audit import AuditEntry
+from ..crypto import decrypt_text
+from ..disclosures.models import Disclosure
+from ..extensions import db
+from ..places.models import Township, Village
+from ..powers.models import PowerItem
+from .clock import Clock
+from .models import Complaint, ComplaintAttachment, ComplaintEvent, Recusal
+from .workflow import OPEN_FOR_EXTENSION, allowed_targets
+
+CASE_NUMBER = re.compile(r"\d{6}-\d{4}-\d{6}")
+
+
+def get_readable(case_number: str, user) -> Complaint:
+    """Load a case the user may read, or 404 (also when it exists but is not theirs)."""
+    if not CASE_NUMBER.fullmatch(case_number or ""):
+        abort(404)
+    complaint = db.session.scalar(
+        select(Complaint).where(Complaint.case_number == case_number)
+        .options(joinedload(Complaint.village).joinedload(Village.township).joinedload(Township.county)))
+    permissions.require(complaint is not None and permissions.can_read_complaint(user, complaint), not_found=True)
+    return complaint
+
+
+def reveal_contact(complaint: Complaint) -> dict | None:
+    """Decrypt a real-name complainant's contact details (the caller audits "contact_viewed")."""
+    if complaint.anonymous or not complaint.contact_encrypted:
+        return None
+    try:
+        contact = json.loads(decrypt_text(complaint.contact_encrypted))
+    except (ValueError, TypeError):
+        return {"unreadable": True}
+    return contact if isinstance(contact, dict) else {"unreadable": True}
+
+
+def actions_for(complaint: Complaint, user) -> dict:
+    """Which action forms the case page offers the user now."""
+    return {
+        "transitions": allowed_targets(complaint),
+        "extend": complaint.status in OPEN_FOR_EXTENSION and not complaint.extended_days,
+        "escalate": permissions.can_escalate_complaint(user, complaint),
+        "recuse": permissions.can_recuse_complaint(user, complaint),
+        "assign": permissions.can_assign_complaint(user, complaint) and not complaint.concerns_township_officials
+        and complaint.escalation_reason != "recusal" and complaint.status != "under_review",
+    }
+
+
+def case_view(complaint: Complaint, user, clk: Clock) -> dict:
+    """Gather the case page (the caller audits the read)."""
+    events = list(db.session.scalars(select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id)
+                                     .order_by(ComplaintEvent.id)))
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))} if actor_ids else {}
+    attachments = list(db.session.scalars(select(ComplaintAttachment)
+                                          .where(ComplaintAttachment.complaint_id == complaint.id)
+                                          .order_by(ComplaintAttachment.id)))
+    recusals = list(db.session.scalars(select(Recusal).where(Recusal.complaint_id == complaint.id)))
+    audit_log = []
+    if permissions.can_view_audit_log(user):
+        audit_log = list(db.session.scalars(
+            select(AuditEntry).where(AuditEntry.object_type == "complaint", AuditEntry.object_id == str(complaint.id))
+            .order_by(AuditEntry.id.desc()).limit(200)))
+    return {
+        "complaint": complaint,
+        "state": clk.state(complaint),
+        "resolved": clk.resolved(complaint),
+        "max_extension": clk.rules.max_extension_days,
+        "power_item": db.session.get(PowerItem, complaint.power_item_id) if complaint.power_item_id else None,
+        "disclosure": db.session.get(Disclosure, complaint.disclosure_id) if complaint.disclosure_id else None,
+        "history": [e for e in events if e.kind not in ("note", "message", "question", "answer")],
+        "notes": [e for e in events if e.kind == "note"],
+        "conversation": [e for e in events if e.kind in ("message", "question", "answer")],
+        "actors": actors,
+        "attachments": attachments,
+        "recusals": recusals,
+        "audit_log": audit_log,
+        "actions": actions_for(complaint, user),
+    }
+
+
+def get_attachment(complaint: Complaint, attachment_id: int) -> ComplaintAttachment:
+    attachment = db.session.get(ComplaintAttachment, attachment_id)
+    if attachment is None or attachment.complaint_id != complaint.id:
+        abort(404)
+    return attachment

@@ -1,0 +1,79 @@
+"""Deadlines of stored cases: county rules, corrected calendar, local dates."""
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models_base import utcnow
+from ..settings_model import get_setting
+from .calendar import WorkCalendar
+from .deadlines import DeadlineRules, DeadlineState, resolved, review_request_until, state_for
+from .models import Complaint, HolidayOverride
+
+log = logging.getLogger(__name__)
+
+
+def local_tz() -> ZoneInfo:
+    name = current_app.config.get("PORTAL_TIMEZONE", "Asia/Shanghai") if has_app_context() else "Asia/Shanghai"
+    return ZoneInfo(name)
+
+
+def local_date(moment: datetime | None) -> date | None:
+    """Return the calendar day of a stored UTC moment in the county's time zone."""
+    return None if moment is None else moment.astimezone(local_tz()).date()
+
+
+def today() -> date:
+    return utcnow().astimezone(local_tz()).date()
+
+
+def load_rules() -> DeadlineRules:
+    """Read the county's deadline rules (Setting "deadline_rules"); defaults if absent or broken."""
+    raw = get_setting("deadline_rules") or {}
+    try:
+        return DeadlineRules.from_mapping(raw if isinstance(raw, dict) else {})
+    except ValueError as exc:
+        # A broken setting must not stop complaint handling; the defaults are the statutory ones.
+        log.warning("ignoring invalid deadline_rules setting: %s", exc)
+        return DeadlineRules()
+
+
+def load_calendar() -> WorkCalendar:
+    """Build the working-day calendar with the county's corrections."""
+    rows = db.session.execute(select(HolidayOverride.day, HolidayOverride.is_working_day)).all()
+    return WorkCalendar({day: bool(working) for day, working in rows})
+
+
+@dataclass
+class Clock:
+    """Rules, calendar and today's date, loaded once per request or command."""
+
+    rules: DeadlineRules
+    cal: WorkCalendar
+    today: date
+
+    def state(self, c: Complaint) -> DeadlineState:
+        """Return where a case stands against its current deadline."""
+        return state_for(
+            c.status, received=local_date(c.received_at), accepted=local_date(c.accepted_at),
+            concluded=local_date(c.concluded_at), review_requested=local_date(c.review_requested_at),
+            extended_days=c.extended_days or 0, today=self.today, cal=self.cal, rules=self.rules,
+        )
+
+    def resolved(self, c: Complaint) -> bool | None:
+        """Tell whether a concluded case counts as resolved (None when not concluded)."""
+        return resolved(c.status, c.rating, local_date(c.replied_at), self.today)
+
+    def review_until(self, c: Complaint) -> date | None:
+        """Return the last day the complainant may ask for a review, or None."""
+        replied = local_date(c.replied_at)
+        return None if replied is None else review_request_until(replied, self.rules)
+
+
+def clock() -> Clock:
+    """Build a clock from the stored rules and calendar (callers keep it for one request)."""
+    return Clock(rules=load_rules(), cal=load_calendar(), today=today())

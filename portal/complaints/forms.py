@@ -1,0 +1,55 @@
+"""Forms of the complaint pages; the rules themselves live in the services."""
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, MultipleFileField, RadioField, StringField, TextAreaField
+
+from .models import DISPOSAL_MODES, FINDINGS, RATINGS
+
+
+class IntakeForm(FlaskForm):
+    village = StringField()
+    category = StringField()
+    concerns_township_officials = StringField()
+    about = StringField()
+    description = TextAreaField()
+    happened_on = StringField()
+    files = MultipleFileField()
+    anonymous = StringField(default="1")
+    contact_name = StringField()
+    contact_phone = StringField()
+    power_item = HiddenField()
+    step = HiddenField()
+    disclosure = HiddenField()
+
+    def raw(self) -> dict:
+        """The submitted values as the intake service reads them."""
+        return {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "files")}
+
+
+class TrackForm(FlaskForm):
+    receipt = StringField()
+
+
+class TextForm(FlaskForm):
+    """Answer a question, add information or give the reason for a review."""
+
+    body = TextAreaField()
+    files = MultipleFileField()
+
+
+class RateForm(FlaskForm):
+    rating = RadioField(choices=[(r, r) for r in RATINGS], validate_choice=False)
+
+
+class ActionForm(FlaskForm):
+    """One form for every handler action; the service checks what each action needs."""
+
+    action = HiddenField()
+    reply = TextAreaField()
+    transferred_to = StringField()
+    finding = RadioField(choices=[(f, f) for f in FINDINGS], validate_choice=False)
+    disposal_mode = RadioField(choices=[(m, m) for m in DISPOSAL_MODES], validate_choice=False)
+    clarification = TextAreaField()
+    days = StringField()
+    reason = TextAreaField()
+    body = TextAreaField()
+    note = TextAreaField()

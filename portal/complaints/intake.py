@@ -1,0 +1,204 @@
+"""Filing a complaint: one set of rules for the web form and the API."""
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..crypto import encrypt_text
+from ..db_setup import begin_write
+from ..disclosures.models import Disclosure
+from ..errors import PortalError
+from ..extensions import db
+from ..places.models import Township, Village
+from ..powers.models import PowerItem
+from ..uploads import remove_upload, store_upload
+from . import notify
+from .clock import today
+from .events import add_event, audit_case
+from .models import CATEGORIES, Complaint, ComplaintAttachment
+from .numbering import next_case_number
+from .receipts import hash_receipt, new_receipt
+from .routing import route
+from .textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
+
+FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
+MAX_FILES = 5
+DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 5000
+ABOUT_MAX = 200
+NAME_MAX = 50
+
+
+class IntakeError(Exception):
+    """The submission was refused; ``errors`` holds messages per field. Nothing was stored."""
+
+    def __init__(self, errors: Errors):
+        super().__init__("invalid complaint")
+        self.errors = errors
+
+
+@dataclass
+class Link:
+    """What a complaint is about on the village's public pages (power item, step, disclosure)."""
+
+    power_item: PowerItem | None = None
+    step: dict | None = None
+    disclosure: Disclosure | None = None
+
+
+def find_village(code) -> Village | None:
+    """Load a village by its 12-digit code with its township and county."""
+    if not isinstance(code, str) or not (code.isascii() and code.isdigit() and len(code) == 12):
+        return None
+    return db.session.scalar(select(Village).where(Village.code == code)
+                             .options(joinedload(Village.township).joinedload(Township.county)))
+
+
+def villages_by_township() -> list[tuple[Township, list[Village]]]:
+    """All villages of the county grouped by township, for the village select."""
+    townships = db.session.scalars(select(Township).order_by(Township.code)
+                                   .options(db.selectinload(Township.villages))).all()
+    return [(t, list(t.villages)) for t in townships]
+
+
+def resolve_link(village: Village | None, power_item_id, step_seq, disclosure_id, errors: Errors | None = None) -> Link:
+    """Check that the linked item, step and disclosure belong to the village; report problems in errors."""
+    errors = errors if errors is not None else Errors()
+    link = Link()
+    item_id = parse_int(power_item_id, "power_item", errors, _l("The linked power item does not exist."))
+    seq = parse_int(step_seq, "step", errors, _l("The linked step does not exist."))
+    disc_id = parse_int(disclosure_id, "disclosure", errors, _l("The linked disclosure does not exist."))
+    if village is None:
+        return link
+    if item_id is not None:
+        item = db.session.get(PowerItem, item_id)
+        if item is None or item.village_id != village.id or item.retired_at is not None:
+            errors.add("power_item", _l("The linked power item does not exist."))
+        else:
+            link.power_item = item
+    if seq is not None:
+        steps = {s.get("seq"): s for s in (link.power_item.steps if link.power_item else []) if isinstance(s, dict)}
+        if seq not in steps:
+            errors.add("step", _l("The linked step does not exist."))
+        else:
+            link.step = steps[seq]
+    if disc_id is not None:
+        disclosure = db.session.get(Disclosure, disc_id)
+        if disclosure is None or disclosure.village_id != village.id or disclosure.first_published_at is None:
+            errors.add("disclosure", _l("The linked disclosure does not exist."))
+        else:
+            link.disclosure = disclosure
+    return link
+
+
+def clean(raw: dict, *, today_: date) -> tuple[dict, Errors]:
+    """Check a submission's fields; return the cleaned values and the messages per field."""
+    errors = Errors()
+    village = find_village(raw.get("village"))
+    if village is None:
+        errors.add("village", _l("Choose your village from the list."))
+    category = raw.get("category")
+    if not isinstance(category, str) or category not in CATEGORIES:
+        errors.add("category", _l("Choose what kind of problem it is."))
+    data = {
+        "village": village,
+        "category": category,
+        "concerns_township_officials": parse_bool(raw.get("concerns_township_officials"),
+                                                  "concerns_township_officials", errors, False),
+        "about": clean_text(raw.get("about"), "about", errors, max_len=ABOUT_MAX, required=True),
+        "description": clean_text(raw.get("description"), "description", errors, multiline=True, required=True,
+                                  min_len=DESCRIPTION_MIN, max_len=DESCRIPTION_MAX,
+                                  too_short=_l("Describe what happened in at least %(n)s characters.",
+                                               n=DESCRIPTION_MIN)),
+        "happened_on": parse_past_date(raw.get("happened_on"), "happened_on", errors, today_),
+        "anonymous": parse_bool(raw.get("anonymous"), "anonymous", errors, True),
+        "link": resolve_link(village, raw.get("power_item"), raw.get("step"), raw.get("disclosure"), errors),
+        "contact": None,
+    }
+    if not data["anonymous"]:
+        name = clean_text(raw.get("contact_name"), "contact_name", errors, max_len=NAME_MAX, required=True)
+        phone = normalize_phone(raw.get("contact_phone"), "contact_phone", errors)
+        data["contact"] = {"name": name, "phone": phone}
+    return data, errors
+
+
+def store_files(files, errors: Errors, field: str = "files", max_files: int = MAX_FILES) -> list:
+    """Check and store uploaded evidence; report problems in errors. Returns the StoredFiles."""
+    chosen = [f for f in (files or []) if getattr(f, "filename", None)]
+    if len(chosen) > max_files:
+        errors.add(field, _l("Attach at most %(n)s files.", n=max_files))
+        return []
+    stored, cap = [], current_app.config.get("COMPLAINT_FILES_MAX_BYTES", 20 * 1024 * 1024)
+    for f in chosen:
+        try:
+            stored.append(store_upload(f, allowed=FILE_TYPES, field=field))
+        except PortalError as exc:
+            errors.add(field, exc.message)
+    if sum(s.size for s in stored) > cap:
+        errors.add(field, _l("The files together are larger than %(mb)s MB.", mb=round(cap / 2**20)))
+    return stored
+
+
+def discard(stored) -> None:
+    """Delete stored files whose complaint was not saved."""
+    for s in stored:
+        remove_upload(s.stored_name)
+
+
+def attach(complaint: Complaint, stored, event=None) -> None:
+    """Link stored files to a case (and the event that brought them); flushes to get ids."""
+    db.session.flush()
+    for s in stored:
+        db.session.add(ComplaintAttachment(complaint_id=complaint.id, event_id=event.id if event else None,
+                                           stored_name=s.stored_name,
+                                           original_name=s.original_name, mime_type=s.mime_type,
+                                           size=s.size, sha256=s.sha256))
+
+
+def submit(raw: dict, files=(), *, channel: str = "portal") -> tuple[Complaint, str]:
+    """File and commit a complaint; return it and its receipt (shown once, stored only as a hash).
+
+    Raise IntakeError with messages per field when anything is wrong; then
+    nothing is stored.
+    """
+    data, errors = clean(raw, today_=today())
+    stored = store_files(files, errors)
+    if errors:
+        discard(stored)
+        raise IntakeError(errors)
+    try:
+        # The slow hash and the encryption run before the write lock is taken.
+        receipt = new_receipt()
+        receipt_hash = hash_receipt(receipt)
+        contact = encrypt_text(json.dumps(data["contact"], ensure_ascii=False)) if data["contact"] else None
+        village_id, link = data["village"].id, data["link"]
+        begin_write()
+        village = find_village(raw["village"])
+        level, reason = route(village.township_id, data["category"], data["concerns_township_officials"])
+        complaint = Complaint(
+            case_number=next_case_number(village.township.county.code, today().year),
+            receipt_hash=receipt_hash, village_id=village_id, township_id=village.township_id,
+            handling_level=level, escalation_reason=reason, category=data["category"], about=data["about"],
+            description=data["description"], happened_on=data["happened_on"],
+            concerns_township_officials=data["concerns_township_officials"],
+            power_item_id=link.power_item.id if link.power_item else None,
+            power_step_seq=link.step.get("seq") if link.step else None,
+            disclosure_id=link.disclosure.id if link.disclosure else None,
+            anonymous=data["anonymous"], contact_encrypted=contact, channel=channel, status="received",
+        )
+        db.session.add(complaint)
+        event = add_event(complaint, "status", None, to_status="received")
+        attach(complaint, stored, event)
+        db.session.flush()
+        audit_case("complaint_received", complaint)
+        notify.new_case(complaint)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        discard(stored)
+        raise
+    return complaint, receipt
+

@@ -1,0 +1,92 @@
+"""E-mail to handlers through the outbox; never the complaint's content or the complainant's identity."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import current_app
+from flask_babel import force_locale, gettext as _
+from sqlalchemy import select
+
+from .. import mail
+from ..accounts.models import User
+from ..extensions import db
+from ..labels import label
+from .models import Complaint, Recusal
+
+
+_muted: ContextVar[bool] = ContextVar("complaint_mail_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """Queue no mail inside the block (loading demo history must not e-mail anyone)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def handlers_of(complaint: Complaint) -> list[User]:
+    """Active handlers of the case's handling unit who have an e-mail address (recused ones excluded)."""
+    stmt = select(User).where(User.is_active_flag.is_(True), User.email.is_not(None), User.email != "")
+    if complaint.handling_level == "county":
+        stmt = stmt.where(User.role == "county_handler")
+    else:
+        recused = select(Recusal.user_id).where(Recusal.complaint_id == complaint.id, Recusal.user_id.is_not(None))
+        stmt = stmt.where(User.role == "township_handler", User.township_id == complaint.township_id,
+                          User.id.not_in(recused))
+    return list(db.session.scalars(stmt.order_by(User.id)))
+
+
+def county_handlers() -> list[User]:
+    stmt = select(User).where(User.role == "county_handler", User.is_active_flag.is_(True),
+                              User.email.is_not(None), User.email != "")
+    return list(db.session.scalars(stmt.order_by(User.id)))
+
+
+def _send(users: list[User], complaint: Complaint, subject_text, reason_text) -> int:
+    if _muted.get():
+        return 0
+    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    # Staff mail is in the portal's default language, whatever the complainant's browser used.
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_Hans_CN")):
+        subject = subject_text() + f" {complaint.case_number}"
+        village = complaint.village.name if complaint.village else ""
+        body = "\n".join([
+            reason_text(),
+            "",
+            _("Case: %(number)s", number=complaint.case_number),
+            _("Village: %(village)s", village=village),
+            _("Category: %(category)s", category=label("complaint_category", complaint.category)),
+            _("Status: %(status)s", status=label("status", complaint.status)),
+            "",
+            _("Open the case (sign-in required): %(url)s", url=f"{base}/triage/{complaint.case_number}"),
+        ])
+    for user in users:
+        mail.enqueue(user.email, subject, body)
+    return len(users)
+
+
+def new_case(complaint: Complaint) -> int:
+    """Tell the handling unit about a case that has arrived in its inbox."""
+    return _send(handlers_of(complaint), complaint, lambda: _("New complaint"),
+                 lambda: _("A complaint has arrived in your inbox."))
+
+
+def resident_update(complaint: Complaint) -> int:
+    """Tell the handling unit that the complainant answered, added information, rated or asked for review."""
+    return _send(handlers_of(complaint), complaint, lambda: _("Complainant update"),
+                 lambda: _("The complainant added something to a case you handle."))
+
+
+def escalated(complaint: Complaint) -> int:
+    """Tell the county handlers that a case was sent up to them."""
+    return _send(county_handlers(), complaint, lambda: _("Case sent to the county"),
+                 lambda: _("A case was sent to the county: %(reason)s.",
+                           reason=label("escalation_reason", complaint.escalation_reason)))
+
+
+def overdue(complaint: Complaint, due) -> int:
+    """Tell the county handlers that a case is past its deadline."""
+    return _send(county_handlers(), complaint, lambda: _("Overdue case"),
+                 lambda: _("This case passed its deadline of %(due)s.", due=due.isoformat()))

@@ -1,0 +1,43 @@
+"""Case numbers `<county code>-<year>-<6-digit sequence>` that never collide."""
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from .models import CaseCounter
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def next_sequence(county_code: str, year: int) -> int:
+    """Increment the county's counter for the year and return the new value.
+
+    Call inside a write transaction (``begin_write``): on SQLite that holds
+    the database write lock; on PostgreSQL the UPDATE locks the counter row
+    until commit, so concurrent intakes queue on it instead of colliding.
+    """
+    session = db.session
+    insert = _INSERTS.get(session.get_bind().dialect.name)
+    if insert is not None:
+        # Create the row if missing without racing another transaction doing the same.
+        session.execute(insert(CaseCounter).values(county_code=county_code, year=year, last=0)
+                        .on_conflict_do_nothing(index_elements=["county_code", "year"]))
+    elif session.query(CaseCounter.id).filter_by(county_code=county_code, year=year).first() is None:
+        session.add(CaseCounter(county_code=county_code, year=year, last=0))
+        session.flush()
+    return session.execute(
+        update(CaseCounter)
+        .where(CaseCounter.county_code == county_code, CaseCounter.year == year)
+        .values(last=CaseCounter.last + 1)
+        .returning(CaseCounter.last)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+def format_case_number(county_code: str, year: int, sequence: int) -> str:
+    """Return e.g. 339901-2026-000123."""
+    return f"{county_code}-{year}-{sequence:06d}"
+
+
+def next_case_number(county_code: str, year: int) -> str:
+    """Draw the next case number of a county and year."""
+    return format_case_number(county_code, year, next_sequence(county_code, year))

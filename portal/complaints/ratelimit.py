@@ -1,0 +1,51 @@
+"""Rate limits on intake and receipt guessing, keyed by a keyed hash of the address.
+
+The limiter's storage (memory or Redis) only ever sees the HMAC, so not even
+it holds a complainant's IP address.
+"""
+import hashlib
+import hmac
+
+from flask import current_app, request
+
+from ..extensions import limiter
+
+
+def hashed_address() -> str:
+    """Return an HMAC (keyed with SECRET_KEY) of the client address."""
+    key = current_app.config["SECRET_KEY"]
+    key = key if isinstance(key, bytes) else str(key).encode()
+    address = (request.remote_addr or "unknown").encode()
+    return "addr:" + hmac.new(key, address, hashlib.sha256).hexdigest()[:32]
+
+
+def _intake_limit() -> str:
+    return current_app.config.get("COMPLAINT_INTAKE_LIMIT", "10/hour")
+
+
+def _attempt_limit() -> str:
+    return current_app.config.get("COMPLAINT_ATTEMPT_LIMIT", "60/hour")
+
+
+def _filed(response) -> bool:
+    """Count only complaints actually filed, so a resident fixing typing errors is not locked out."""
+    return response.status_code in (201, 303)
+
+
+def _track_limit() -> str:
+    return current_app.config.get("COMPLAINT_TRACK_LIMIT", "10/minute;50/day")
+
+
+# Shared scopes: the web form and the API draw on the same allowance.
+_filed_limit = limiter.shared_limit(_intake_limit, scope="complaint-intake", key_func=hashed_address,
+                                    methods=["POST"], deduct_when=_filed)
+# Every attempt, filed or refused, also counts against a looser limit (uploads cost work to check).
+_attempts_limit = limiter.shared_limit(_attempt_limit, scope="complaint-intake-attempts", key_func=hashed_address,
+                                       methods=["POST"])
+track_limit = limiter.shared_limit(_track_limit, scope="complaint-track", key_func=hashed_address,
+                                   methods=["POST"])
+
+
+def intake_limit(view):
+    """Limit filings per address (10/hour) and attempts per address (60/hour)."""
+    return _attempts_limit(_filed_limit(view))

@@ -1,0 +1,89 @@
+"""Who handles a case: the village's township, or the county (rules, conflicts, recusal, overdue)."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import permissions
+from ..errors import PortalError
+from ..extensions import db
+from ..models_base import utcnow
+from . import notify
+from .events import add_event, audit_case
+from .models import Complaint, Recusal, RoutingRule
+
+ESCALATION_REASONS = ("township_officials", "routing_rule", "recusal", "overdue", "manual", "review")
+
+
+def route(township_id: int, category: str, concerns_township_officials: bool) -> tuple[str, str | None]:
+    """Return (handling level, reason) for a new complaint.
+
+    A complaint about township officials goes to the county (Art. 15: a body
+    does not judge its own head); otherwise the county's routing rule for the
+    township and category wins over its rule for every township, and the
+    default is the village's township.
+    """
+    if concerns_township_officials:
+        return "county", "township_officials"
+    rules = db.session.execute(
+        select(RoutingRule.township_id, RoutingRule.level)
+        .where(RoutingRule.category == category,
+               (RoutingRule.township_id == township_id) | RoutingRule.township_id.is_(None))
+    ).all()
+    specific = [level for tid, level in rules if tid == township_id]
+    general = [level for tid, level in rules if tid is None]
+    level = (specific or general or ["township"])[0]
+    if level == "county":
+        return "county", "routing_rule"
+    return "township", None
+
+
+def escalate(complaint: Complaint, actor, reason: str | None) -> None:
+    """Let a township handler send a case up to the county, saying why."""
+    if not permissions.can_escalate_complaint(actor, complaint):
+        raise PortalError(_l("Only a township handler of this case can send it to the county."))
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if len(reason) < 4 or len(reason) > 2000:
+        raise PortalError(_l("Say why the county should handle this case (4 to 2000 characters)."), field="reason")
+    move_to_county(complaint, actor, "manual", reason)
+
+
+def move_to_county(complaint: Complaint, actor, reason: str, note: str | None = None, *, tell: bool = True) -> None:
+    """Move a case to the county handlers (status unchanged) and, unless told not to, tell them."""
+    if reason not in ESCALATION_REASONS:
+        raise ValueError(f"unknown escalation reason {reason!r}")
+    complaint.handling_level = "county"
+    complaint.escalated_at = utcnow()
+    complaint.escalation_reason = reason
+    add_event(complaint, "escalation", actor, body=note or reason)
+    audit_case("complaint_escalated", complaint, actor, reason)
+    if tell:
+        notify.escalated(complaint)
+
+
+def recuse(complaint: Complaint, actor, reason: str | None) -> Recusal:
+    """Record a handler's recusal (回避) and hand the case to the county."""
+    if not permissions.can_recuse_complaint(actor, complaint):
+        raise PortalError(_l("Only a township handler of this case can recuse."))
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if len(reason) < 4 or len(reason) > 2000:
+        raise PortalError(_l("Give the reason for the recusal (4 to 2000 characters)."), field="reason")
+    recusal = Recusal(complaint_id=complaint.id, user_id=actor.id, reason=reason)
+    db.session.add(recusal)
+    add_event(complaint, "recusal", actor, body=reason)
+    audit_case("complaint_recused", complaint, actor)
+    move_to_county(complaint, actor, "recusal")
+    return recusal
+
+
+def assign_to_township(complaint: Complaint, actor, note: str | None = None) -> None:
+    """Send a county case back to its township (交办); refused where a conflict sent it up."""
+    if not permissions.can_assign_complaint(actor, complaint):
+        raise PortalError(_l("Only county handlers can assign a case to a township."))
+    if complaint.concerns_township_officials or complaint.escalation_reason == "recusal":
+        raise PortalError(_l("This case concerns township officials or a recused handler and stays at the county."))
+    if complaint.status == "under_review":
+        raise PortalError(_l("A case under review stays at the county."))
+    complaint.handling_level = "township"
+    note = note.strip()[:2000] if isinstance(note, str) else ""
+    add_event(complaint, "assignment", actor, body=note or None)
+    audit_case("complaint_assigned", complaint, actor)
+    notify.new_case(complaint)

@@ -1,0 +1,109 @@
+"""Staff triage: the inbox, the case page, attachments and the audit log (handlers only)."""
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import audit, permissions
+from ..audit import AuditEntry
+from ..db_setup import write_transaction
+from ..extensions import db, login_manager
+from ..files import FILE_CSP, content_disposition
+from ..labels import LABELS
+from ..uploads import open_upload
+from . import casefile
+from .clock import clock
+from .events import audit_case
+from .forms import ActionForm
+from .inbox import Filters, inbox, scope_villages
+from .models import CATEGORIES, DISPOSAL_MODES, FINDINGS, STATUSES
+
+bp = Blueprint("triage", __name__, url_prefix="/triage")
+AUDIT_PAGE = 50
+
+
+@bp.before_request
+def guard():
+    """Handlers only: sign in first; other roles get 403, or 404 on a case (existence must not leak)."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not permissions.can_use_triage(current_user):
+        abort(404 if (request.view_args or {}).get("case_number") else 403)
+    return None
+
+
+@bp.get("/")
+def inbox_list():
+    filters = Filters.from_args(request.args)
+    clk = clock()
+    page = inbox(current_user, filters, clk)
+    html = render_template("triage/inbox_list.html", page=page, filters=filters, villages=scope_villages(current_user),
+                           show_audit=permissions.can_view_audit_log(current_user),
+                           statuses=STATUSES, categories=CATEGORIES, today=clk.today)
+    with write_transaction():
+        audit.record("complaint_list_viewed", "complaint", None, request.query_string.decode("ascii", "replace")[:200])
+    return html
+
+
+def render_case(case_number: str, *, reveal: bool = False, errors=None, form=None, status: int = 200):
+    """Render the case page; every render is an audited read (and so is revealing the contact)."""
+    complaint = casefile.get_readable(case_number, current_user)
+    contact = casefile.reveal_contact(complaint) if reveal else None
+    view = casefile.case_view(complaint, current_user, clock())
+    html = render_template("triage/case_show.html", **view, contact=contact, errors=errors or {},
+                           form=form or ActionForm(formdata=None), findings=FINDINGS, disposal_modes=DISPOSAL_MODES,
+                           category_labels=LABELS["complaint_category"])
+    # The page is handed out only once its read is on record.
+    with write_transaction():
+        audit_case("complaint_viewed", complaint, current_user)
+        if contact is not None:
+            audit_case("contact_viewed", complaint, current_user)
+    return html, status
+
+
+@bp.get("/<case_number>")
+def case_show(case_number: str):
+    return render_case(case_number)
+
+
+@bp.get("/<case_number>/contact")
+def contact_show(case_number: str):
+    return render_case(case_number, reveal=True)
+
+
+@bp.get("/<case_number>/files/<int:attachment_id>")
+def attachment_show(case_number: str, attachment_id: int):
+    with write_transaction():
+        complaint = casefile.get_readable(case_number, current_user)
+        attachment = casefile.get_attachment(complaint, attachment_id)
+        audit_case("attachment_viewed", complaint, current_user, str(attachment.id))
+    try:
+        handle = open_upload(attachment.stored_name)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(handle, mimetype=attachment.mime_type, conditional=False, etag=False, max_age=0)
+    kind = "inline" if attachment.mime_type.startswith("image/") else "attachment"
+    response.headers["Content-Disposition"] = content_disposition(kind, attachment.original_name, attachment.mime_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/audit")
+def audit_list():
+    permissions.require(permissions.can_view_audit_log(current_user))
+    page = request.args.get("page", "1")
+    page = int(page) if page.isascii() and page.isdigit() and 0 < len(page) < 7 else 1
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
+    action = request.args.get("action", "")
+    if action and action.replace("_", "").isalnum() and action.isascii():
+        stmt = stmt.where(AuditEntry.action == action)
+    entries = list(db.session.scalars(stmt.offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)))
+    html = render_template("triage/audit_list.html", entries=entries[:AUDIT_PAGE], page=page,
+                           has_next=len(entries) > AUDIT_PAGE, action=action)
+    with write_transaction():
+        audit.record("audit_log_viewed", "audit", None, f"page={page}")
+    return html
+
+
+from . import triage_actions  # noqa: E402,F401  (registers the action routes on bp)

@@ -1,0 +1,59 @@
+"""Handler actions on a case: one POST endpoint, one service call per action."""
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import permissions
+from ..db_setup import write_transaction
+from ..errors import PortalError
+from . import casefile, handling, routing, workflow
+from .forms import ActionForm
+from .triage import bp, render_case
+
+ACTIONS = {
+    "accept": lambda c, u, f: workflow.transition(c, "accepted", u),
+    "decline": lambda c, u, f: workflow.transition(c, "declined", u, reply=f.reply.data),
+    "transfer": lambda c, u, f: workflow.transition(c, "transferred", u, transferred_to=f.transferred_to.data,
+                                                    reply=f.reply.data),
+    "start": lambda c, u, f: workflow.transition(c, "in_progress", u, disposal_mode=f.disposal_mode.data),
+    "conclude": lambda c, u, f: workflow.transition(c, "concluded", u, finding=f.finding.data,
+                                                    disposal_mode=f.disposal_mode.data, reply=f.reply.data,
+                                                    clarification=f.clarification.data),
+    "extend": lambda c, u, f: workflow.extend(c, u, f.days.data, f.reason.data),
+    "note": lambda c, u, f: handling.add_note(c, u, f.note.data),
+    "message": lambda c, u, f: handling.send_message(c, u, f.body.data),
+    "question": lambda c, u, f: handling.send_message(c, u, f.body.data, question=True),
+    "escalate": lambda c, u, f: routing.escalate(c, u, f.reason.data),
+    "recuse": lambda c, u, f: routing.recuse(c, u, f.reason.data),
+    "assign": lambda c, u, f: routing.assign_to_township(c, u, f.note.data),
+}
+# Fields each action's texts are reported under (services name them; the page prefixes the action).
+FIELD_ALIASES = {"body": {"note": "note"}}
+
+
+@bp.post("/<case_number>/act")
+def case_act(case_number: str):
+    form = ActionForm()
+    action = form.action.data if form.action.data in ACTIONS else None
+    try:
+        with write_transaction():
+            complaint = casefile.get_readable(case_number, current_user)
+            if action is None:
+                raise PortalError(_("Choose an action."))
+            ACTIONS[action](complaint, current_user, form)
+            still_readable = permissions.can_read_complaint(current_user, complaint)
+    except workflow.FieldErrors as exc:
+        errors = {f"{action}-{_alias(action, k)}": v for k, v in exc.errors.plain().items()}
+        return render_case(case_number, errors=errors, form=form, status=400)
+    except PortalError as exc:
+        field = _alias(action, exc.field) if exc.field else "form"
+        return render_case(case_number, errors={f"{action}-{field}": [str(exc.message)]}, form=form, status=400)
+    flash(_("Saved."), "success")
+    if not still_readable:
+        # Recused or sent up: the case has left this handler's inbox.
+        return redirect(url_for("triage.inbox_list"), code=303)
+    return redirect(url_for("triage.case_show", case_number=case_number), code=303)
+
+
+def _alias(action: str | None, field: str) -> str:
+    return FIELD_ALIASES.get(field, {}).get(action or "", field)

@@ -1,0 +1,139 @@
+"""Public complaint pages: file a complaint, see the receipt once, follow the case."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from ..crypto import decrypt_text, encrypt_text
+from ..db_setup import write_transaction
+from ..errors import PortalError
+from ..labels import LABELS
+from . import tracking
+from .clock import clock, today
+from .forms import IntakeForm, RateForm, TextForm, TrackForm
+from .intake import IntakeError, find_village, resolve_link, submit, villages_by_township
+from .models import CATEGORIES, RATINGS
+from .ratelimit import intake_limit, track_limit
+from .receipts import format_receipt
+from .workflow import FieldErrors
+
+bp = Blueprint("complaints", __name__, url_prefix="/complaints")
+RECEIPT_KEY = "complaint_receipt"
+
+
+@bp.errorhandler(429)
+def too_many(_exc):
+    return render_template("complaints/rate_limited.html"), 429
+
+
+def _intake_page(form: IntakeForm, errors: dict | None = None, status: int = 200):
+    village = find_village(form.village.data)
+    link = resolve_link(village, form.power_item.data, form.step.data, form.disclosure.data)
+    return render_template(
+        "complaints/complaint_new.html", form=form, village=village, link=link, errors=errors or {},
+        groups=None if village else villages_by_township(), categories=CATEGORIES,
+        category_labels=LABELS["complaint_category"], today=today(),
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@intake_limit
+def complaint_new():
+    if request.method == "GET":
+        form = IntakeForm(formdata=None, data={k: request.args.get(k) for k in ("village", "power_item", "step",
+                                                                              "disclosure")})
+        return _intake_page(form)
+    form = IntakeForm()
+    try:
+        complaint, receipt = submit(form.raw(), request.files.getlist("files"), channel="portal")
+    except IntakeError as exc:
+        return _intake_page(form, exc.errors.plain(), 400)
+    # Shown once: encrypted in the (signed, not secret) session cookie, dropped on first view.
+    session[RECEIPT_KEY] = {"case": complaint.case_number, "token": encrypt_text(receipt)}
+    return redirect(url_for("complaints.receipt_show"), code=303)
+
+
+@bp.get("/receipt")
+def receipt_show():
+    shown = session.pop(RECEIPT_KEY, None)
+    if not shown:
+        return render_template("complaints/receipt_gone.html")
+    try:
+        receipt = decrypt_text(shown["token"])
+    except (ValueError, KeyError, TypeError):
+        return render_template("complaints/receipt_gone.html")
+    return render_template("complaints/receipt_show.html", case_number=shown.get("case"),
+                           receipt=format_receipt(receipt))
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@track_limit
+def track():
+    form = TrackForm()
+    if request.method == "POST":
+        complaint = tracking.find_by_receipt(form.receipt.data)
+        if complaint is None:
+            # One answer for every wrong receipt: nothing tells a guesser how close they were.
+            return render_template("complaints/track_form.html", form=form, not_found=True), 404
+        tracking.grant_access(complaint)
+        return redirect(url_for("complaints.track"), code=303)
+    complaint = tracking.tracked_complaint()
+    if complaint is None:
+        return render_template("complaints/track_form.html", form=TrackForm(formdata=None), not_found=False)
+    return _case_page(complaint)
+
+
+def _case_page(complaint, errors: dict | None = None, forms: dict | None = None, status: int = 200):
+    info = tracking.summary(complaint, clock())
+    forms = forms or {}
+    return render_template(
+        "complaints/track_case.html", complaint=complaint, info=info, errors=errors or {},
+        answer_form=forms.get("answer") or TextForm(formdata=None),
+        info_form=forms.get("info") or TextForm(formdata=None),
+        review_form=forms.get("review") or TextForm(formdata=None), rate_form=RateForm(formdata=None),
+        ratings=RATINGS,
+    ), status
+
+
+def _act(name: str, action):
+    """Run a complainant's action on the case this browser may act on."""
+    form = RateForm() if name == "rate" else TextForm()
+    complaint = tracking.tracked_complaint()
+    if complaint is None:
+        flash(_("Your time to act on the case ran out. Please enter your receipt again."), "error")
+        return redirect(url_for("complaints.track"), code=303)
+    try:
+        with write_transaction():
+            complaint = tracking.tracked_complaint()
+            action(complaint, form)
+    except FieldErrors as exc:
+        return _case_page(complaint, {f"{name}-{k}": v for k, v in exc.errors.plain().items()}, {name: form}, 400)
+    except PortalError as exc:
+        return _case_page(complaint, {f"{name}-{exc.field or 'form'}": [str(exc.message)]}, {name: form}, 400)
+    flash(_("Thank you. The handler has been told."), "success")
+    return redirect(url_for("complaints.track"), code=303)
+
+
+@bp.post("/track/answer")
+def track_answer():
+    return _act("answer", lambda c, f: tracking.answer(c, f.body.data))
+
+
+@bp.post("/track/info")
+def track_info():
+    return _act("info", lambda c, f: tracking.add_info(c, f.body.data, request.files.getlist("files")))
+
+
+@bp.post("/track/rate")
+def track_rate():
+    return _act("rate", lambda c, f: tracking.rate(c, f.rating.data))
+
+
+@bp.post("/track/review")
+def track_review():
+    return _act("review", lambda c, f: tracking.request_review(c, f.body.data))
+
+
+@bp.post("/track/leave")
+def track_leave():
+    tracking.end_access()
+    flash(_("You have left the case. Keep your receipt to look again."), "success")
+    return redirect(url_for("complaints.track"), code=303)

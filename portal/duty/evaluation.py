@@ -1,0 +1,155 @@
+"""民主测评: handlers open rounds and print codes; residents vote once at /ballot."""
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..db_setup import write_transaction
+from ..errors import PortalError
+from ..extensions import db
+from ..models_base import utcnow
+from ..oversight.clock import local_today, local_zone
+from ..permissions import can_manage_evaluation, can_open_evaluation, require, roles_required
+from ..places.models import Village
+from ..places.service import get_village
+from . import evaluation_service as service
+from .ballot_limits import ballot_guess_limit, mark_refused
+from .evaluation_forms import CodeForm, ConfirmForm, RoundForm
+from .models import EvaluationRound
+
+bp = Blueprint("evaluation", __name__)
+
+
+@bp.before_app_request
+def _publish_due_results():
+    """Results are computed on read: a report page first publishes any round past its closing time."""
+    if request.endpoint == "duty.report_show":
+        service.close_due_rounds()
+
+
+def _no_store(response):
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ---- township handlers ----------------------------------------------------------------
+
+@bp.get("/evaluation/")
+@roles_required("township_handler")
+def round_list():
+    service.close_due_rounds()
+    villages = list(db.session.scalars(select(Village).where(Village.township_id == current_user.township_id)
+                                       .order_by(Village.code)))
+    rounds = list(db.session.scalars(select(EvaluationRound)
+                                     .where(EvaluationRound.village_id.in_([v.id for v in villages]))
+                                     .order_by(EvaluationRound.opened_at.desc())))
+    return render_template("evaluation/round_list.html", villages=villages, rounds=rounds, now=utcnow())
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=local_zone())
+
+
+@bp.route("/evaluation/villages/<code>/new", methods=["GET", "POST"])
+@roles_required("township_handler")
+def round_new(code: str):
+    village = get_village(code)
+    require(can_open_evaluation(current_user, village))
+    reports = service.published_reports(village)
+    form = RoundForm()
+    form.reports.choices = [(r.id, f"{r.title} · {r.cadre_name} · {r.period}") for r in reports]
+    if request.method == "GET":
+        form.title.data = _("%(village)s duty-report evaluation %(year)s", village=village.name,
+                            year=local_today().year)
+        form.reports.data = [r.id for r in reports]
+        form.closes_at.data = (datetime.now(local_zone()) + timedelta(days=7)).replace(
+            hour=18, minute=0, second=0, microsecond=0, tzinfo=None)
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                rnd, codes = service.open_round(current_user, village, title=form.title.data,
+                                                report_ids=form.reports.data, closes_at=_local(form.closes_at.data),
+                                                voter_count=form.voter_count.data)
+        except PortalError as exc:
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            # The codes exist only in this response: they are stored as keyed hashes.
+            body = render_template("evaluation/codes_sheet.html", village=village, round=rnd, codes=codes,
+                                   reports=[r for r in reports if r.id in rnd.report_ids],
+                                   ballot_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/ballot")
+            return _no_store(body)
+    return render_template("evaluation/round_new.html", village=village, form=form, has_reports=bool(reports))
+
+
+def _get_round(round_id: int) -> EvaluationRound:
+    rnd = db.session.get(EvaluationRound, round_id)
+    if rnd is None:
+        abort(404)
+    require(can_manage_evaluation(current_user, rnd))
+    return rnd
+
+
+@bp.get("/evaluation/<int:round_id>")
+@roles_required("township_handler")
+def round_show(round_id: int):
+    service.close_due_rounds()
+    rnd = _get_round(round_id)
+    results = service.tally(rnd) if rnd.closed_at else None
+    reports = list(db.session.scalars(select(service.DutyReport).where(
+        service.DutyReport.id.in_(rnd.report_ids or []))))
+    return render_template("evaluation/round_show.html", round=rnd, reports=reports, results=results,
+                           used=service.used_count(rnd), form=ConfirmForm(), open=service.is_open(rnd, utcnow()))
+
+
+@bp.post("/evaluation/<int:round_id>/close")
+@roles_required("township_handler")
+def round_close(round_id: int):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with write_transaction():
+        rnd = _get_round(round_id)
+        service.close_round(rnd, utcnow())
+    flash(_("The evaluation is closed and its results are published."), "success")
+    return redirect(url_for("evaluation.round_show", round_id=round_id))
+
+
+# ---- residents ------------------------------------------------------------------------
+
+def _refused(form, message):
+    mark_refused()
+    if message:
+        form.code.errors.append(message)
+    return _no_store(render_template("evaluation/ballot_code.html", form=form))
+
+
+def _ratings() -> dict[int, str]:
+    return {int(key[7:]): value for key, value in request.form.items()
+            if key.startswith("report_") and key[7:].isdigit() and len(key) < 20}
+
+
+@bp.route("/ballot", methods=["GET", "POST"])
+@ballot_guess_limit
+def ballot():
+    service.close_due_rounds()
+    form = CodeForm()
+    if request.method == "GET":
+        return _no_store(render_template("evaluation/ballot_code.html", form=form))
+    if not form.validate_on_submit():
+        return _refused(form, None)
+    try:
+        found = service.find_ballot(form.code.data)
+        if request.form.get("step") != "vote":
+            return _no_store(render_template("evaluation/ballot_vote.html", form=form, ballot=found, ratings={}))
+        with write_transaction():
+            rnd = service.cast(form.code.data, _ratings())
+    except service.BallotRefused as exc:
+        return _refused(form, exc.message)
+    except PortalError as exc:
+        # Nothing was recorded: show the same ballot again with what was chosen.
+        return _no_store(render_template("evaluation/ballot_vote.html", form=form, ballot=found, error=exc.message,
+                                         ratings=_ratings()))
+    return _no_store(render_template("evaluation/ballot_done.html", round=rnd))

@@ -1,0 +1,81 @@
+"""Public pages of the record: a village's chain of revisions, and what changed in a duty report."""
+import math
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from sqlalchemy import select
+
+from ..caching import cached_page, not_modified, page_etag
+from ..duty.models import DutyReport
+from ..extensions import db
+from ..places.service import get_village
+from .diff import diff_revisions, pick_pair
+from .models import PublishedRevision
+
+bp = Blueprint("records", __name__)
+
+
+@bp.get("/villages/<code>/record")
+def chain_show(code: str):
+    village = get_village(code)
+    size = current_app.config.get("PAGE_SIZE", 20)
+    pages = max(1, math.ceil((village.chain_length or 0) / size))
+    page = request.args.get("page", 1, type=int)
+    if page is None or not 1 <= page <= pages:
+        abort(404)
+    etag = page_etag("record", village.id, village.chain_length, village.chain_head, page)
+    cached = not_modified(etag, village.updated_at)
+    if cached is not None:
+        return cached
+    revisions = db.session.scalars(
+        select(PublishedRevision).where(PublishedRevision.village_id == village.id)
+        .order_by(PublishedRevision.chain_seq.desc()).offset((page - 1) * size).limit(size)
+    ).all()
+    body = render_template("records/chain_show.html", village=village, revisions=revisions, page=page,
+                           pages=pages, subject_url=subject_url, diff_url=diff_url)
+    return cached_page(body, etag, village.updated_at)
+
+
+def subject_url(village, revision: PublishedRevision) -> str:
+    """Where the public reads a revision."""
+    if revision.subject_type == "disclosure":
+        return url_for("disclosures.disclosure_show", code=village.code, disclosure_id=revision.subject_id,
+                       revision=revision.number)
+    return url_for("duty.report_show", code=village.code, report_id=revision.subject_id)
+
+
+def diff_url(village, revision: PublishedRevision) -> str | None:
+    """Where the public reads what a correction changed."""
+    if revision.number < 2:
+        return None
+    pair = {"from": revision.number - 1, "to": revision.number}
+    if revision.subject_type == "disclosure":
+        return url_for("disclosures.disclosure_diff", code=village.code, disclosure_id=revision.subject_id, **pair)
+    return url_for("records.report_diff", code=village.code, report_id=revision.subject_id, **pair)
+
+
+@bp.get("/villages/<code>/reports/<int:report_id>/diff")
+def report_diff(code: str, report_id: int):
+    village = get_village(code)
+    report = db.session.scalar(select(DutyReport).where(DutyReport.id == report_id,
+                                                        DutyReport.village_id == village.id))
+    if report is None or report.status != "published":
+        abort(404)
+    revisions = db.session.scalars(
+        select(PublishedRevision).where(PublishedRevision.subject_type == "duty_report",
+                                        PublishedRevision.subject_id == report.id)
+        .order_by(PublishedRevision.number)).all()
+    pair = pick_pair(revisions, request.args.get("from", type=int), request.args.get("to", type=int))
+    if pair is None:
+        abort(404)
+    old, new = pair
+    etag = page_etag("report-diff", report.id, old.number, new.number)
+    cached = not_modified(etag, new.published_at)
+    if cached is not None:
+        return cached
+    body = render_template(
+        "records/revision_diff.html", village=village, old=old, new=new, revisions=revisions,
+        diff=diff_revisions(old.title, old.content, new.title, new.content),
+        back_url=url_for("duty.report_show", code=village.code, report_id=report.id),
+        pair_url=lambda a, b: url_for("records.report_diff", code=village.code, report_id=report.id,
+                                      **{"from": a, "to": b}))
+    return cached_page(body, etag, new.published_at)

@@ -1,0 +1,68 @@
+"""Fixtures of the evaluation tests: sign in mid-test, open a round, vote."""
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from flask import g
+
+from portal.duty.models import DutyReport
+from portal.extensions import db
+from portal.places.models import Village
+
+from demo_ids import VILLAGE
+
+CODE = re.compile(r'<span class="code">(\d{4} \d{4} \d{4})</span>')
+
+
+@pytest.fixture
+def as_user(login_as):
+    """Sign in as a demo account, also after earlier requests (Flask-Login caches the user in g)."""
+
+    def _as(username: str):
+        g.pop("_login_user", None)
+        return login_as(username)
+
+    return _as
+
+
+def reports_of(code: str) -> list[DutyReport]:
+    village = db.session.query(Village).filter_by(code=code).one()
+    return db.session.query(DutyReport).filter_by(village_id=village.id, status="published").order_by(
+        DutyReport.id).all()
+
+
+@pytest.fixture
+def open_round(client, forms, as_user):
+    """Open a round for 上塘村's reports as the 白石镇 handler; return (response, codes, report ids)."""
+
+    def _open(voters: int = 5, closes_in: timedelta = timedelta(days=2)):
+        as_user("handler_baishi")
+        ids = [r.id for r in reports_of(VILLAGE)]
+        closes = (datetime.now() + timedelta(hours=8) + closes_in).strftime("%Y-%m-%dT%H:%M")
+        response = forms.post(f"/evaluation/villages/{VILLAGE}/new",
+                              {"title": "上塘村2024年度述责述廉民主测评", "reports": ids, "closes_at": closes,
+                               "voter_count": str(voters)})
+        codes = CODE.findall(response.get_data(as_text=True))
+        return response, codes, ids
+
+    return _open
+
+
+@pytest.fixture
+def vote(app):
+    """Vote through the page as a resident (a fresh client each time, like a different phone)."""
+    from tests.conftest import csrf_from
+
+    def _vote(code: str, ratings: dict[int, str] | None, step_only: bool = False, lang: str = "en"):
+        resident = app.test_client()
+        if lang:
+            resident.set_cookie("lang", lang)  # messages are checked in English
+        token = csrf_from(resident.get("/ballot").get_data(as_text=True))
+        first = resident.post("/ballot", data={"csrf_token": token, "code": code})
+        if step_only or ratings is None:
+            return first
+        data = {"csrf_token": token, "code": code, "step": "vote",
+                **{f"report_{rid}": value for rid, value in ratings.items()}}
+        return resident.post("/ballot", data=data)
+
+    return _vote

@@ -1,0 +1,123 @@
+"""Every hostile vector, in every text field of every kind, published: no public page may carry it live.
+
+Each kind keeps one subject and corrects it once per vector, so each vector
+is seen as the current revision, in the difference against the previous
+vector, in the correction reason, on the village page and on the chain page.
+"""
+import csv
+import functools
+import io
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.places.models import Cadre, Village
+
+from demo_ids import VILLAGE
+from records.support import form_page_danger, page_danger
+from xss_corpus import XSS_VECTORS
+
+
+@pytest.fixture
+def app_config(app_config):
+    # Thousands of posts: skip fetching a CSRF token for each (the forms are the same otherwise).
+    return {**app_config, "WTF_CSRF_ENABLED": False}
+
+
+@pytest.fixture
+def cadre(client, login_as):
+    return login_as("cadre_shangtang")
+
+
+@functools.cache
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def _csv(vector: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["序号", "摘要", vector[:60] or "说明", "支出"])
+    writer.writerow(["1", vector, vector, "100.00"])
+    writer.writerow(["2", "电费", vector, "50.00"])
+    return out.getvalue().encode("utf-8")
+
+
+def _meta(vector: str) -> dict:
+    return {"domain": "village", "topic": "other", "title": vector[:200] or "x", "period_label": vector[:60],
+            "period_start": "", "period_end": ""}
+
+
+def _fields(kind: str, vector: str) -> dict:
+    if kind == "text":
+        return {"markdown": vector}
+    if kind == "table":
+        return {"upload": (io.BytesIO(_csv(vector)), "表.csv"), "notes": vector}
+    if kind == "decision":
+        fields = {"matter": vector, "dual_role": "y"}
+        for step in ("proposal", "committees", "party_meeting", "representatives", "resolution_disclosure",
+                     "result_disclosure"):
+            fields[f"{step}-date"] = "2025-04-01"
+            fields[f"{step}-note"] = vector
+        return fields
+    return {"description": vector, "files": [(io.BytesIO(_png()), vector + ".png")]}
+
+
+def _check(client, urls: list[str], vector: str, failures: list) -> None:
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, (url, vector)
+        found = page_danger(response.get_data(as_text=True))
+        if found:
+            failures.append(f"{vector!r} → {found} on {url}")
+
+
+@pytest.mark.parametrize("kind", ["text", "table", "decision", "attachment"])
+def test_no_vector_survives_in_any_disclosure_field(client, cadre, kind):
+    failures, published, subject = [], 0, None
+    multipart = {"content_type": "multipart/form-data"} if kind in ("table", "attachment") else {}
+    for vector in XSS_VECTORS:
+        data = {**_meta(vector), **_fields(kind, vector)}
+        if subject is None:
+            response = client.post(f"/publish/disclosures/new/{kind}", data=data, **multipart)
+        else:
+            response = client.post(f"/publish/disclosures/{subject}/edit", data={**data, "reason": vector or "x"},
+                                   **multipart)
+        if response.status_code != 302:  # refused as input (e.g. an unreadable CSV): nothing to check
+            assert response.status_code == 400, (vector, response.status_code)
+            assert form_page_danger(response.get_data(as_text=True)) is None, vector
+            continue
+        subject = subject or int(response.headers["Location"].rstrip("/").split("/")[-1])
+        assert client.post(f"/publish/disclosures/{subject}/publish").status_code == 302
+        published += 1
+        urls = [f"/villages/{VILLAGE}/disclosures/{subject}", f"/villages/{VILLAGE}", f"/villages/{VILLAGE}/record"]
+        if published > 1:
+            urls.append(f"/villages/{VILLAGE}/disclosures/{subject}/diff?from={published - 1}&to={published}")
+        _check(client, urls, vector, failures)
+    assert published > len(XSS_VECTORS) * 0.9, "most vectors must really be published"
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_no_vector_survives_in_any_duty_report_field(client, cadre):
+    village = db.session.scalar(select(Village).where(Village.code == VILLAGE))
+    cadre_id = db.session.scalar(select(Cadre.id).where(Cadre.village_id == village.id, Cadre.role == "bookkeeper"))
+    sections = ("duties", "powers_used", "funds", "integrity", "complaints", "shortcomings", "plans", "pledge")
+    failures, report = [], None
+    for number, vector in enumerate(XSS_VECTORS, start=1):
+        data = {"title": vector[:200] or "x", **{key: vector for key in sections}}
+        if report is None:
+            response = client.post("/publish/reports/new", data={**data, "cadre": cadre_id, "period": "2025"})
+            report = int(response.headers["Location"].rstrip("/").split("/")[-1])
+        else:
+            response = client.post(f"/publish/reports/{report}/edit", data={**data, "reason": vector or "x"})
+        assert response.status_code == 302, vector
+        assert client.post(f"/publish/reports/{report}/publish").status_code == 302
+        urls = [f"/villages/{VILLAGE}/reports/{report}", f"/villages/{VILLAGE}", f"/villages/{VILLAGE}/record"]
+        if number > 1:
+            urls.append(f"/villages/{VILLAGE}/reports/{report}/diff?from={number - 1}&to={number}")
+        _check(client, urls, vector, failures)
+    assert not failures, "\n".join(failures[:20])
