@@ -29,12 +29,17 @@ seed: migrate
 run: seed
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# Tests that never touch the database; the PostgreSQL run leaves them out.
+DB_FREE := --ignore=tests/test_sanitize.py --ignore=tests/disclosures --ignore=tests/complaints/test_deadlines.py \
+	--ignore=tests/records/test_diff.py --ignore=tests/records/test_xss_everywhere.py
+
+# The whole suite on SQLite (browser journeys included), then again on PostgreSQL when
+# TEST_DATABASE_URL is set. Two workers: the machines have two cores.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q -n 2
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
-		PORTAL_TEST_BACKEND=postgres $(BIN)/python -m pytest -m "not browser"; \
+		PORTAL_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -n 2 -m "not browser" $(DB_FREE); \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 bench: install

@@ -97,6 +97,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by copy, DROP, rename: with foreign keys on, the
+            # DROP would fire ON DELETE SET NULL / CASCADE on every row that points at it.
+            # The pragma only works outside a transaction, so it goes to the driver directly.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         # Batch mode lets later migrations alter tables on SQLite too.
         conf_args.setdefault("render_as_batch", True)
         context.configure(
@@ -107,6 +113,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migration left dangling foreign keys: {broken[:5]}")
 
 
 if context.is_offline_mode():

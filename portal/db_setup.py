@@ -1,4 +1,7 @@
 """Per-connection database settings and write transactions."""
+import fcntl
+import os
+import threading
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -24,10 +27,59 @@ def configure_engine(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=15000")
         cur.close()
 
+    queue = WriterQueue(engine.url.database)
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        mode = "IMMEDIATE" if conn.get_execution_options().get("portal_write") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        writer = bool(conn.get_execution_options().get("portal_write"))
+        if writer:
+            queue.acquire(conn.connection.dbapi_connection)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN DEFERRED")
+        except BaseException:
+            queue.release(conn.connection.dbapi_connection)
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn):
+        queue.release(conn.connection.dbapi_connection)
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(dbapi_conn, _record):
+        queue.release(dbapi_conn)
+
+
+class WriterQueue:
+    """Queue SQLite writers on an OS file lock before BEGIN IMMEDIATE.
+
+    SQLite's own busy handler makes a waiting writer sleep and poll, so the
+    database sits idle between writers under load; a blocking flock wakes the
+    next writer the moment the previous one commits, across threads and worker
+    processes alike.
+    """
+
+    def __init__(self, database: str | None):
+        self.path = f"{database}.writers" if database and database != ":memory:" else None
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+        self._holder = None
+
+    def acquire(self, dbapi_conn) -> None:
+        if self.path is None:
+            return
+        self._thread_lock.acquire()
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self._holder = dbapi_conn
+
+    def release(self, dbapi_conn) -> None:
+        if self.path is None or self._holder is None or self._holder is not dbapi_conn:
+            return
+        self._holder = None
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._thread_lock.release()
 
 
 def begin_write() -> None:

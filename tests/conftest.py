@@ -38,7 +38,7 @@ def _build(url: str, instance: str) -> None:
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         seed_demo()
         if url.startswith("sqlite"):
             db.session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -1,7 +1,7 @@
 """oversight: 群众最不满意的10件事 polls, ballots, votes and remedy progress
 
 Revision ID: c1oversight
-Revises: 0001
+Revises: a1accounts
 Create Date: 2026-11-24 23:13:13.641357
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c1oversight'
-down_revision = '0001'
+down_revision = 'a1accounts'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import mail
@@ -11,7 +12,6 @@ from ..accounts.models import User
 from ..extensions import db
 from ..labels import label
 from .models import Complaint, Recusal
-
 
 _muted: ContextVar[bool] = ContextVar("complaint_mail_muted", default=False)
 

@@ -1,5 +1,5 @@
 """Handler actions on a case: one POST endpoint, one service call per action."""
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 

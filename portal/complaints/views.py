@@ -66,7 +66,7 @@ def receipt_show():
 
 @bp.route("/track", methods=["GET", "POST"])
 @track_limit
-def track():
+def track_show():
     form = TrackForm()
     if request.method == "POST":
         complaint = tracking.find_by_receipt(form.receipt.data)
@@ -74,7 +74,7 @@ def track():
             # One answer for every wrong receipt: nothing tells a guesser how close they were.
             return render_template("complaints/track_form.html", form=form, not_found=True), 404
         tracking.grant_access(complaint)
-        return redirect(url_for("complaints.track"), code=303)
+        return redirect(url_for("complaints.track_show"), code=303)
     complaint = tracking.tracked_complaint()
     if complaint is None:
         return render_template("complaints/track_form.html", form=TrackForm(formdata=None), not_found=False)
@@ -99,17 +99,19 @@ def _act(name: str, action):
     complaint = tracking.tracked_complaint()
     if complaint is None:
         flash(_("Your time to act on the case ran out. Please enter your receipt again."), "error")
-        return redirect(url_for("complaints.track"), code=303)
+        return redirect(url_for("complaints.track_show"), code=303)
     try:
         with write_transaction():
             complaint = tracking.tracked_complaint()
             action(complaint, form)
     except FieldErrors as exc:
-        return _case_page(complaint, {f"{name}-{k}": v for k, v in exc.errors.plain().items()}, {name: form}, 400)
+        # The review's reason is typed into the form's body field.
+        errors = {f"{name}-{'body' if k == 'reason' else k}": v for k, v in exc.errors.plain().items()}
+        return _case_page(complaint, errors, {name: form}, 400)
     except PortalError as exc:
         return _case_page(complaint, {f"{name}-{exc.field or 'form'}": [str(exc.message)]}, {name: form}, 400)
     flash(_("Thank you. The handler has been told."), "success")
-    return redirect(url_for("complaints.track"), code=303)
+    return redirect(url_for("complaints.track_show"), code=303)
 
 
 @bp.post("/track/answer")
@@ -136,4 +138,4 @@ def track_review():
 def track_leave():
     tracking.end_access()
     flash(_("You have left the case. Keep your receipt to look again."), "success")
-    return redirect(url_for("complaints.track"), code=303)
+    return redirect(url_for("complaints.track_show"), code=303)

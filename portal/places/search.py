@@ -30,20 +30,28 @@ def search_villages(query: str, limit: int = MAX_RESULTS) -> list[Village]:
     text = "".join(ch for ch in (query or "") if unicodedata.category(ch)[0] != "C").strip().lower()[:64]
     if not text:
         return []
-    conditions = []
     if _LATIN.match(text):
-        compact = _escape_like(text.replace(" ", ""))
-        conditions += [
-            Village.name_initials.like(f"{compact}%", escape="\\"),
-            Village.name_pinyin.like(f"{compact}%", escape="\\"),
-        ]
-        if len(compact) >= 3:
-            conditions.append(Village.name_pinyin.like(f"%{compact}%", escape="\\"))
-        if text.isdigit():
-            conditions.append(Village.code.like(f"{compact}%", escape="\\"))
-    else:
-        like = f"%{_escape_like(text)}%"
-        conditions += [Village.name.like(like, escape="\\"), Township.name.like(like, escape="\\")]
+        compact = text.replace(" ", "")
+        # Prefix ranges use the indexes (LIKE would scan: SQLite's LIKE ignores case).
+        found = _run([_prefix(Village.name_initials, compact), _prefix(Village.name_pinyin, compact)]
+                     + ([_prefix(Village.code, compact)] if compact.isdigit() else []), limit)
+        if len(found) < limit and len(compact) >= 3:
+            # Fall back to a substring of the full pinyin ("tang" finds 上塘村) only when needed.
+            seen = {v.id for v in found}
+            more = _run([Village.name_pinyin.like(f"%{_escape_like(compact)}%", escape="\\")], limit)
+            found += [v for v in more if v.id not in seen][: limit - len(found)]
+        return found
+    like = f"%{_escape_like(text)}%"
+    return _run([Village.name.like(like, escape="\\"), Township.name.like(like, escape="\\")], limit)
+
+
+def _prefix(column, text: str):
+    """Match values starting with text as an index-friendly range."""
+    upper = text[:-1] + chr(ord(text[-1]) + 1)
+    return (column >= text) & (column < upper)
+
+
+def _run(conditions, limit: int) -> list[Village]:
     stmt = (
         select(Village)
         .join(Township, Village.township_id == Township.id)

@@ -1,7 +1,7 @@
 """Public place pages: find a village, a township's villages, a village's page."""
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
-from ..caching import cached_page, not_modified, page_etag
+from ..caching import cached_page, not_modified, page_etag, rendered_pages
 from ..i18n import LOCALE_COOKIE, SUPPORTED
 from ..urls import safe_next_url
 from ..oversight.clock import local_midnight_utc, local_today
@@ -36,9 +36,11 @@ def village_show(code: str):
     cached = not_modified(etag, last_modified)
     if cached is not None:
         return cached
-    page = service.village_page(village)
-    return cached_page(render_template("places/village_show.html", page=page, village=village), etag,
-                       last_modified)
+    body = rendered_pages().get_or_render(
+        f"{etag}:{village.code}",
+        lambda: render_template("places/village_show.html", page=service.village_page(village), village=village),
+    )
+    return cached_page(body, etag, last_modified)
 
 
 def _safe_next(default: str = "/") -> str:

@@ -186,7 +186,7 @@ def test_bad_resident_actions_change_nothing(client, forms, file_case, path, dat
     forms.post("/complaints/track", {"receipt": receipt})
     count = db.session.query(ComplaintEvent).filter_by(complaint_id=complaint.id).count()
     response = forms.post(path, data, form_url="/complaints/track")
-    assert response.status_code == 400
+    assert response.status_code == 400 and 'class="error"' in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.query(ComplaintEvent).filter_by(complaint_id=complaint.id).count() == count
 

@@ -8,8 +8,8 @@ from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEv
 from portal.crypto import decrypt_text
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
-from portal.powers.models import PowerItem
 from portal.places.models import Village
+from portal.powers.models import PowerItem
 from tests.complaints.conftest import DESCRIPTION, case_data, complaint_count, jpeg_bytes, pdf_bytes
 from tests.demo_ids import FAR_VILLAGE, VILLAGE
 

@@ -5,8 +5,8 @@ import pytest
 
 from portal.audit import AuditEntry
 from portal.extensions import db
-from portal.powers.models import PowerItem
 from portal.places.models import Village
+from portal.powers.models import PowerItem
 from tests.complaints.conftest import DESCRIPTION, jpeg_bytes
 from tests.demo_ids import VILLAGE
 

@@ -7,6 +7,7 @@ vector, in the correction reason, on the village page and on the chain page.
 import csv
 import functools
 import io
+from xml.etree import ElementTree
 
 import pytest
 from PIL import Image
@@ -17,7 +18,7 @@ from portal.places.models import Cadre, Village
 
 from demo_ids import VILLAGE
 from records.support import form_page_danger, page_danger
-from xss_corpus import XSS_VECTORS
+from xss_corpus import XSS_VECTORS, is_dangerous
 
 
 @pytest.fixture
@@ -100,6 +101,35 @@ def test_no_vector_survives_in_any_disclosure_field(client, cadre, kind):
         _check(client, urls, vector, failures)
     assert published > len(XSS_VECTORS) * 0.9, "most vectors must really be published"
     assert not failures, "\n".join(failures[:20])
+    _check_feed_and_api(client)
+
+
+def _check_feed_and_api(client) -> None:
+    """The feed carries only plain text and the API only sanitized HTML, whatever was published."""
+    feed = ElementTree.fromstring(client.get(f"/villages/{VILLAGE}/feed.atom").get_data())
+    atom = "{http://www.w3.org/2005/Atom}"
+    for element in feed.iter():
+        if element.tag in (f"{atom}content", f"{atom}summary", f"{atom}title"):
+            assert element.get("type", "text") == "text", "feed text must never be rendered as HTML"
+    response = client.get(f"/api/v1/villages/{VILLAGE}/disclosures", query_string={"per_page": 100})
+    assert response.mimetype == "application/json" and response.headers["X-Content-Type-Options"] == "nosniff"
+    html_values = list(_html_fields(response.get_json()))
+    assert html_values, "the API must carry the published HTML"
+    for value in html_values:
+        assert is_dangerous(value) is None, value[:200]
+
+
+def _html_fields(value):
+    """Yield every string the API marks as HTML (keys ending in "html")."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str) and key.endswith("html"):
+                yield item
+            else:
+                yield from _html_fields(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _html_fields(item)
 
 
 def test_no_vector_survives_in_any_duty_report_field(client, cadre):
