@@ -2,12 +2,11 @@
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..models_base import JSONType, UTCDateTime, utcnow
-from ..places.models import Village
-from ..records.models import PublishedRevision
+from ..models_base import UTCDateTime, utcnow
+from ..records.models import PublishedSubject
 
 DOMAINS = ("party", "village", "finance")
 KINDS = ("text", "table", "decision", "attachment")
@@ -18,7 +17,7 @@ TOPICS = (
 )
 
 
-class Disclosure(db.Model):
+class Disclosure(PublishedSubject, db.Model):
     __tablename__ = "disclosure"
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
@@ -29,23 +28,8 @@ class Disclosure(db.Model):
     period_label: Mapped[str | None] = mapped_column(String(64))
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | published
-    # The content being edited: the next revision once published.
-    draft_content: Mapped[dict | None] = mapped_column(JSONType)
-    draft_reason: Mapped[str | None] = mapped_column(String(1000))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    last_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revision_count: Mapped[int] = mapped_column(Integer, default=0)
-    current_revision_id: Mapped[int | None] = mapped_column(
-        ForeignKey("published_revision.id", ondelete="RESTRICT")
-    )
     # Breaches of the 四议两公开 rules found at publication (decision records).
     breach_count: Mapped[int] = mapped_column(Integer, default=0)
-
-    village: Mapped[Village] = relationship()
-    current_revision: Mapped[PublishedRevision | None] = relationship(foreign_keys=[current_revision_id])
 
 
 class Attachment(db.Model):

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from ..caching import cached_page, not_modified, page_etag
 from ..places.service import get_village
-from ..records.diff import diff_revisions, pick_pair
+from ..records.diff_page import diff_response
 from . import service
 
 bp = Blueprint("disclosures", __name__)
@@ -36,18 +36,8 @@ def disclosure_diff(code: str, disclosure_id: int):
     village = get_village(code)
     disclosure = service.get_published(village, disclosure_id)
     revisions = service.revisions_of("disclosure", disclosure.id)
-    pair = pick_pair(revisions, request.args.get("from", type=int), request.args.get("to", type=int))
-    if pair is None:
-        abort(404)
-    old, new = pair
-    etag = page_etag("disclosure-diff", disclosure.id, old.number, new.number)
-    cached = not_modified(etag, new.published_at)
-    if cached is not None:
-        return cached
-    body = render_template(
-        "records/revision_diff.html", village=village, old=old, new=new, revisions=revisions,
-        diff=diff_revisions(old.title, old.content, new.title, new.content),
+    return diff_response(
+        village, revisions, etag_key="disclosure-diff",
         back_url=url_for("disclosures.disclosure_show", code=village.code, disclosure_id=disclosure.id),
-        pair_url=lambda a, b: url_for("disclosures.disclosure_diff", code=village.code, disclosure_id=disclosure.id,
-                                      **{"from": a, "to": b}))
-    return cached_page(body, etag, new.published_at)
+        endpoint="disclosures.disclosure_diff", code=village.code, disclosure_id=disclosure.id,
+    )

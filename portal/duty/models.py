@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..models_base import JSONType, UTCDateTime, utcnow
 from ..places.models import Village
-from ..records.models import PublishedRevision
+from ..records.models import PublishedSubject
 
 SECTIONS = (
     "duties", "powers_used", "funds", "integrity", "complaints", "shortcomings", "plans", "pledge",
@@ -15,7 +15,7 @@ SECTIONS = (
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 
 
-class DutyReport(db.Model):
+class DutyReport(PublishedSubject, db.Model):
     __tablename__ = "duty_report"
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
@@ -23,22 +23,8 @@ class DutyReport(db.Model):
     cadre_role: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(16))  # e.g. "2024"
     title: Mapped[str] = mapped_column(String(255))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
-    draft_content: Mapped[dict | None] = mapped_column(JSONType)  # {"sections": {key: markdown}}
-    draft_reason: Mapped[str | None] = mapped_column(String(1000))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    last_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revision_count: Mapped[int] = mapped_column(Integer, default=0)
-    current_revision_id: Mapped[int | None] = mapped_column(
-        ForeignKey("published_revision.id", ondelete="RESTRICT")
-    )
     # Published evaluation result (counts), filled when a round closes.
     rating_counts: Mapped[dict | None] = mapped_column(JSONType)
-
-    village: Mapped[Village] = relationship()
-    current_revision: Mapped[PublishedRevision | None] = relationship(foreign_keys=[current_revision_id])
 
 
 class EvaluationRound(db.Model):

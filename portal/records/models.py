@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
 from ..models_base import JSONType, UTCDateTime, utcnow
@@ -34,3 +34,32 @@ class PublishedRevision(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
     village: Mapped[Village] = relationship()
+
+
+class PublishedSubject:
+    """Columns of anything published through the chain: a draft, and a pointer to what is public."""
+
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | published
+    # The content being edited: the next revision once published.
+    draft_content: Mapped[dict | None] = mapped_column(JSONType)
+    draft_reason: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revision_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    @declared_attr
+    def created_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    @declared_attr
+    def current_revision_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("published_revision.id", ondelete="RESTRICT"))
+
+    @declared_attr
+    def village(cls) -> Mapped[Village]:
+        return relationship(Village)
+
+    @declared_attr
+    def current_revision(cls) -> Mapped[PublishedRevision | None]:
+        return relationship(PublishedRevision, foreign_keys=[cls.current_revision_id])

@@ -8,7 +8,7 @@ from ..caching import cached_page, not_modified, page_etag
 from ..duty.models import DutyReport
 from ..extensions import db
 from ..places.service import get_village
-from .diff import diff_revisions, pick_pair
+from .diff_page import diff_response
 from .models import PublishedRevision
 
 bp = Blueprint("records", __name__)
@@ -64,18 +64,8 @@ def report_diff(code: str, report_id: int):
         select(PublishedRevision).where(PublishedRevision.subject_type == "duty_report",
                                         PublishedRevision.subject_id == report.id)
         .order_by(PublishedRevision.number)).all()
-    pair = pick_pair(revisions, request.args.get("from", type=int), request.args.get("to", type=int))
-    if pair is None:
-        abort(404)
-    old, new = pair
-    etag = page_etag("report-diff", report.id, old.number, new.number)
-    cached = not_modified(etag, new.published_at)
-    if cached is not None:
-        return cached
-    body = render_template(
-        "records/revision_diff.html", village=village, old=old, new=new, revisions=revisions,
-        diff=diff_revisions(old.title, old.content, new.title, new.content),
+    return diff_response(
+        village, revisions, etag_key="report-diff",
         back_url=url_for("duty.report_show", code=village.code, report_id=report.id),
-        pair_url=lambda a, b: url_for("records.report_diff", code=village.code, report_id=report.id,
-                                      **{"from": a, "to": b}))
-    return cached_page(body, etag, new.published_at)
+        endpoint="records.report_diff", code=village.code, report_id=report.id,
+    )
