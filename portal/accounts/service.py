@@ -14,6 +14,7 @@ from ..errors import PortalError
 from ..extensions import db
 from ..models_base import utcnow
 from ..places.models import Township, Village
+from ..textguard import refuse_hidden
 from .models import ROLES, User
 from .passwords import hash_password, needs_rehash, verify_password
 
@@ -88,6 +89,8 @@ def resolve_scope(role: str, township_code: str | None,
 def _clean_profile(display_name: str | None, email: str | None) -> tuple[str | None, str | None]:
     display_name = (display_name or "").strip() or None
     email = (email or "").strip() or None
+    refuse_hidden("display_name", display_name)
+    refuse_hidden("email", email)
     if display_name and len(display_name) > 64:
         raise PortalError(_l("Use at most 64 characters for the name."), field="display_name")
     if email and (len(email) > 255 or not EMAIL_RE.match(email)):

@@ -11,6 +11,7 @@ from ..models_base import utcnow
 from ..places.models import County, Township, Village
 from ..places.search import pinyin_of
 from ..places.service import touch_village
+from ..textguard import refuse_hidden
 
 PHONE_RE = re.compile(r"^[0-9+()\-\s;；,，/、]{3,64}$")
 
@@ -25,6 +26,7 @@ def the_county() -> County:
 
 def _text(value: str | None, field: str, required: bool = True, max_len: int = 64) -> str | None:
     value = (value or "").strip()
+    refuse_hidden(field, value)
     if not value:
         if required:
             raise PortalError(_l("This field cannot be empty."), field=field)

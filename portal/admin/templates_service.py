@@ -12,6 +12,7 @@ from .. import audit
 from ..errors import PortalError
 from ..extensions import db
 from ..powers.models import CATEGORIES, TOP_CLASSES, PowerTemplate
+from ..textguard import refuse_hidden
 from .places_service import the_county
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
@@ -64,6 +65,8 @@ def parse_lines(text: str, field: str) -> list[str]:
 
 
 def _clean(data: dict) -> dict:
+    for name in ("title", "responsible_body", "total_time_limit", "legal_basis", "steps"):
+        refuse_hidden(name, data.get(name))
     title = (data.get("title") or "").strip()
     if not title or len(title) > 128:
         raise PortalError(_l("Give the item a title of at most 128 characters."), field="title")

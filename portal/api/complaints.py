@@ -20,10 +20,18 @@ def _bad(errors: dict, status: int = 400):
     return jsonify({"errors": errors}), status
 
 
+def _json_body():
+    """Return the parsed JSON body, or None when it is not JSON (also when nested too deep to parse)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # json raises this, not ValueError, for deeply nested arrays and objects
+        return None
+
+
 def _read_submission():
     """Return (raw fields, files, errors) from a JSON or multipart body."""
     if request.mimetype == "application/json":
-        body = request.get_json(silent=True)
+        body = _json_body()
         if not isinstance(body, dict):
             return None, [], {"body": [_("Send a JSON object.")]}
         raw = {k: body.get(k) for k in FORM_FIELDS}
@@ -60,7 +68,7 @@ def complaints_create():
 @csrf.exempt
 @track_limit
 def complaints_track():
-    body = request.get_json(silent=True) if request.mimetype == "application/json" else request.form
+    body = _json_body() if request.mimetype == "application/json" else request.form
     receipt = body.get("receipt") if hasattr(body, "get") else None
     complaint = tracking.find_by_receipt(receipt)
     if complaint is None:

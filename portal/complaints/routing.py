@@ -6,6 +6,7 @@ from .. import permissions
 from ..errors import PortalError
 from ..extensions import db
 from ..models_base import utcnow
+from ..textguard import refuse_hidden
 from . import notify
 from .events import add_event, audit_case
 from .models import Complaint, Recusal, RoutingRule
@@ -43,6 +44,7 @@ def escalate(complaint: Complaint, actor, reason: str | None) -> None:
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if len(reason) < 4 or len(reason) > 2000:
         raise PortalError(_l("Say why the county should handle this case (4 to 2000 characters)."), field="reason")
+    refuse_hidden("reason", reason)
     move_to_county(complaint, actor, "manual", reason)
 
 
@@ -66,6 +68,7 @@ def recuse(complaint: Complaint, actor, reason: str | None) -> Recusal:
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if len(reason) < 4 or len(reason) > 2000:
         raise PortalError(_l("Give the reason for the recusal (4 to 2000 characters)."), field="reason")
+    refuse_hidden("reason", reason)
     recusal = Recusal(complaint_id=complaint.id, user_id=actor.id, reason=reason)
     db.session.add(recusal)
     add_event(complaint, "recusal", actor, body=reason)

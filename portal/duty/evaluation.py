@@ -128,7 +128,7 @@ def _refused(form, message):
 
 def _ratings() -> dict[int, str]:
     return {int(key[7:]): value for key, value in request.form.items()
-            if key.startswith("report_") and key[7:].isdigit() and len(key) < 20}
+            if key.startswith("report_") and key[7:].isascii() and key[7:].isdigit() and len(key) < 20}
 
 
 @bp.route("/ballot", methods=["GET", "POST"])

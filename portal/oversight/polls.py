@@ -103,7 +103,7 @@ def vote(code: str):
         mark_refused()
         return page("polls/vote_code.html")
     candidates = service.options(poll, "accepted")
-    chosen = [int(v) for v in request.form.getlist("option") if v.isdigit() and len(v) < 12]
+    chosen = [int(v) for v in request.form.getlist("option") if v.isascii() and v.isdigit() and len(v) < 12]
     try:
         service.find_ballot(poll, form.code.data, today)
         if request.form.get("step") != "vote":

@@ -10,6 +10,7 @@ from ..errors import PortalError
 from ..extensions import db
 from ..models_base import utcnow
 from ..places.models import Township
+from ..textguard import refuse_hidden
 from .models import TOP_N, VOTES_PER_BALLOT, GrievancePoll, PollBallot, PollOption, PollVote, RemedyProgress
 
 MAX_WINDOW_DAYS = 60
@@ -47,6 +48,7 @@ def create(user, township: Township, *, year: int, title: str, proposals_from: d
     if (proposals_until - proposals_from).days >= MAX_WINDOW_DAYS or \
             (voting_until - voting_from).days >= MAX_WINDOW_DAYS:
         raise PortalError(_l("Each window may last at most 60 days."), field="voting_until")
+    refuse_hidden("title", title)
     exists = db.session.scalar(select(GrievancePoll.id).where(GrievancePoll.township_id == township.id,
                                                               GrievancePoll.year == year))
     if exists is not None:
@@ -62,6 +64,8 @@ def propose(poll: GrievancePoll, title: str, detail: str | None, today: date) ->
     """Record a resident's proposal, to be moderated by the handler (call inside a write transaction)."""
     if phase(poll, today) != "proposals":
         raise PortalError(_l("Proposals are not being collected now."), field="title")
+    refuse_hidden("title", title)
+    refuse_hidden("detail", detail)
     option = PollOption(poll_id=poll.id, title=title.strip()[:255], detail=(detail or "").strip()[:2000] or None)
     db.session.add(option)
     return option
@@ -82,6 +86,8 @@ def moderate(poll: GrievancePoll, option: PollOption, action: str, today: date, 
         raise PortalError(_l("The ballot is fixed once voting starts."), field="action")
     if option.poll_id != poll.id or option.status == "merged":
         raise PortalError(_l("This proposal cannot be changed any more."), field="action")
+    refuse_hidden("title", title)
+    refuse_hidden("note", note)
     now = utcnow()
     if action == "accept":
         option.status = "accepted"
@@ -173,6 +179,8 @@ def post_progress(poll: GrievancePoll, option: PollOption, user, *, posted_on: d
         raise PortalError(_l("This problem is already marked solved."), field="note")
     if posted_on > today or posted_on < today - timedelta(days=366):
         raise PortalError(_l("Give a date within the last year, not in the future."), field="posted_on")
+    refuse_hidden("note", note)
+    refuse_hidden("lead_unit", lead_unit)
     if lead_unit and lead_unit.strip():
         option.lead_unit = lead_unit.strip()[:255]
     entry = RemedyProgress(option=option, posted_on=posted_on, note=note.strip()[:4000], solved=solved,

@@ -1,5 +1,6 @@
 """Words and links for obligations and months, in the reader's language (template globals)."""
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from babel.dates import format_skeleton
@@ -13,7 +14,13 @@ COMPLAINT_FORM = "/complaints/new"
 
 
 def _skeleton(pattern: str, day: date) -> str:
-    return format_skeleton(pattern, day, locale=get_locale() or "zh_Hans_CN")
+    return _formatted(pattern, day, str(get_locale() or "zh_Hans_CN"))
+
+
+@lru_cache(maxsize=4096)
+def _formatted(pattern: str, day: date, locale: str) -> str:
+    # Babel's skeleton matching is slow and the village page formats a dozen periods.
+    return format_skeleton(pattern, day, locale=locale)
 
 
 def month_name(key: str) -> str:

@@ -70,7 +70,7 @@ def parse_risks(text: str, step_count: int) -> list[dict]:
             continue
         step, level, risk, control = parts
         step = step or "0"
-        if not step.isdigit() or int(step) > step_count or level.lower() not in LEVELS or not risk or not control:
+        if not (step.isascii() and step.isdigit()) or int(step) > step_count or level.lower() not in LEVELS or not risk or not control:
             problems.append(number)
             continue
         risks.append({"step_seq": int(step), "level": LEVELS[level.lower()], "risk": risk, "control": control})

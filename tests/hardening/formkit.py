@@ -101,8 +101,8 @@ class _Parser(HTMLParser):
         elif tag == "select":
             self.select = None
         elif tag == "textarea":
-            if self.textarea is not None and self.textarea.value.startswith("\n"):
-                self.textarea.value = self.textarea.value[1:]  # HTML drops one leading newline
+            if self.textarea is not None:  # HTML drops one leading newline
+                self.textarea.value = self.textarea.value.removeprefix("\r").removeprefix("\n")
             self.textarea = None
 
 
