@@ -199,6 +199,12 @@ def _manage_page(poll: GrievancePoll, *, failed=None, error: str | None = None):
         {"moderation": moderation, "progress": progress}.get(kind, {})[key] = form
         if kind == "ballots":
             ballots = form
+        shown = {"moderation": any(o.id == key for o in pending), "progress": any(o.id == key and not o.solved_at for o in top),
+                 "ballots": service.phase(poll, today) not in ("counting", "published")}[kind]
+        if not shown and error is None:
+            # The form is gone from the page (proposal decided, problem solved, voting over): say why at the top.
+            error = next((m for messages in form.errors.values() for m in messages), None) or \
+                _("That action is not possible here.")
     return render_template("polls/poll_manage.html", poll=poll, phase=service.phase(poll, today), pending=pending,
                            accepted=accepted, others=service.options(poll, "merged", "rejected"),
                            moderation=moderation, ballots=ballots, progress=progress, confirm=ConfirmForm(),

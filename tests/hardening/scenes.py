@@ -1,0 +1,224 @@
+"""The state a form needs before it can be fuzzed: cases, drafts, polls, rounds, accounts, sign-ins."""
+from datetime import datetime, timedelta
+
+from flask import g
+from sqlalchemy import select
+
+from portal.extensions import db
+
+from demo_ids import TOWNSHIP, VILLAGE
+
+from .formkit import csrf_token, post_forms
+
+CADRE, HANDLER, ADMIN = "cadre_shangtang", "handler_baishi", "county_admin"
+DESCRIPTION = "村主任在村道工程中收受承包老板礼金两万元。"
+TEXT_META = {"domain": "finance", "topic": "finance_monthly", "title": "上塘村2025年3月财务收支明细",
+             "period_label": "2025年3月", "period_start": "2025-03-01", "period_end": "2025-03-31"}
+SECTIONS = {"duties": "履行职责情况。", "powers_used": "用权情况。", "funds": "资金情况。", "integrity": "廉洁情况。",
+            "complaints": "信访情况。", "shortcomings": "不足。", "plans": "计划。", "pledge": "承诺。"}
+
+
+class Env:
+    """The test client with sign-in and valid form posts, for setting up state."""
+
+    def __init__(self, app, client, login_as):
+        self.app, self.client, self._login_as = app, client, login_as
+
+    def sign_in(self, username: str | None) -> None:
+        g.pop("_login_user", None)  # Flask-Login caches the user in the test's app context
+        if username is None:
+            with self.client.session_transaction() as sess:
+                sess.pop("_user_id", None)
+        else:
+            self._login_as(username)
+
+    def submit(self, url: str, data: dict, page: str | None = None, **kwargs):
+        """Post a valid form the way a browser does (token from the form page); fail loudly if refused."""
+        token = csrf_token(self.client.get(page or url).get_data(as_text=True))
+        response = self.client.post(url, data={"csrf_token": token, **data}, **kwargs)
+        assert response.status_code in (200, 302, 303), (url, response.status_code,
+                                                         response.get_data(as_text=True)[:3000])
+        return response
+
+
+def _user(username: str):
+    from portal.accounts.models import User
+
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def hidden_is(name: str, value: str | None):
+    return lambda form: form.hidden(name) == value
+
+
+def complaint_state(status: str = "received", question: bool = False):
+    def setup(env):
+        from tests.complaints.conftest import advance, case_data
+
+        from portal.complaints.handling import send_message
+        from portal.complaints.intake import submit
+
+        complaint, receipt = submit(case_data())
+        if status != "received":
+            advance(complaint, status, actor=_user(HANDLER))
+        if question:
+            send_message(complaint, _user(HANDLER), "请补充事发的具体日期。", question=True)
+            db.session.commit()
+        return {"case_number": complaint.case_number, "receipt": receipt}
+
+    return setup
+
+
+def reopen_case(env, state):
+    """Enter the receipt again, so this browser may act on the case."""
+    env.submit("/complaints/track", {"receipt": state["receipt"]})
+
+
+def draft_disclosure(env):
+    env.sign_in(CADRE)
+    response = env.submit("/publish/disclosures/new/text", {**TEXT_META, "markdown": "本月收支明细如下。"})
+    return {"disclosure_id": int(response.headers["Location"].rstrip("/").split("/")[-1])}
+
+
+def draft_report(env):
+    env.sign_in(CADRE)
+    page = env.client.get("/publish/reports/new").get_data(as_text=True)
+    cadre = page.split('name="cadre"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    response = env.submit("/publish/reports/new", {"cadre": cadre, "period": "2025", "title": "2025年度述责述廉报告",
+                                                   **SECTIONS})
+    return {"report_id": int(response.headers["Location"].rstrip("/").split("/")[-1])}
+
+
+def first_power_item(env):
+    from portal.places.models import Village
+    from portal.powers.models import PowerItem
+
+    village = db.session.scalar(select(Village).where(Village.code == VILLAGE))
+    return {"item_id": db.session.scalar(select(PowerItem.id).where(PowerItem.village_id == village.id,
+                                                                     PowerItem.retired_at.is_(None))
+                                         .order_by(PowerItem.sort_order, PowerItem.id).offset(1))}
+
+
+def new_template(env):
+    from portal.powers.models import PowerTemplate
+
+    env.sign_in(ADMIN)
+    env.submit("/admin/templates/new", {"code": "QX-Z-99", "title": "测试事项", "category": "finance",
+                                        "top_class": "collective", "steps": "村委会|受理|1日"})
+    return {"template_id": db.session.scalar(select(PowerTemplate.id).where(PowerTemplate.code == "QX-Z-99"))}
+
+
+def user_id(username: str, deactivate: bool = False, two_factor: bool = False):
+    def setup(env):
+        user = _user(username)
+        if deactivate:
+            user.is_active_flag = False
+        if two_factor:
+            enable_two_factor(user)
+        db.session.commit()
+        return {"user_id": user.id}
+
+    return setup
+
+
+def enable_two_factor(user):
+    import pyotp
+
+    from portal.accounts import two_factor as totp
+
+    secret = totp.new_secret()
+    totp.enable(user, secret, pyotp.TOTP(secret).now())
+
+
+def two_factor_on(username: str):
+    def setup(env):
+        enable_two_factor(_user(username))
+        db.session.commit()
+        return {}
+
+    return setup
+
+
+def pending_second_factor(env, state):
+    """Sign in with the password of an account with a second factor: the code is asked next."""
+    from portal.accounts.throttle import PENDING_KEY
+    from portal.demo.places_data import DEMO_PASSWORD
+
+    with env.client.session_transaction() as sess:
+        if sess.get(PENDING_KEY):
+            return
+    env.sign_in(None)
+    env.submit("/auth/login", {"username": "handler_liutang", "password": DEMO_PASSWORD})
+
+
+def holiday(env):
+    env.sign_in(ADMIN)
+    env.submit("/admin/holidays", {"day": "2030-01-02", "kind": "off", "note": "测试"})
+    from portal.complaints.models import HolidayOverride
+
+    return {"override_id": db.session.scalar(select(HolidayOverride.id))}
+
+
+def evaluation_round(env):
+    from portal.duty.models import EvaluationRound
+
+    env.sign_in(HANDLER)
+    page = f"/evaluation/villages/{VILLAGE}/new"
+    form = post_forms(env.client.get(page).get_data(as_text=True), page)[0]
+    reports = [f.value for f in form.fields if f.name == "reports"]
+    closes = (datetime.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = env.submit(page, {"title": "测评", "reports": reports, "closes_at": closes, "voter_count": "40"})
+    codes = [c.replace(" ", "") for c in _codes(response.get_data(as_text=True))]
+    assert codes, response.get_data(as_text=True)[:3000]
+    return {"round_id": db.session.scalar(select(EvaluationRound.id)), "codes": codes}
+
+
+def _codes(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'<span class="code">(\d{4} \d{4} \d{4})</span>', html)
+
+
+def poll(phase: str):
+    """A poll of 白石镇 standing in a phase, with a pending and an accepted proposal (and codes to vote)."""
+
+    def setup(env):
+        from portal.oversight import polls_service as service
+        from portal.oversight.clock import local_today
+        from portal.oversight.models import GrievancePoll, PollOption
+        from portal.places.models import Township
+
+        today = local_today()
+        windows = {"proposals": (-1, 1, 5, 9), "voting": (-9, -5, -1, 1), "counting": (-9, -6, -4, -1)}
+        if phase == "published":
+            windows[phase] = windows["counting"]
+        a, b, c, d = (today + timedelta(days=n) for n in windows[phase])
+        township = db.session.scalar(select(Township).where(Township.code == TOWNSHIP))
+        item = GrievancePoll(township_id=township.id, year=today.year, title="十件事", proposals_from=a,
+                             proposals_until=b, voting_from=c, voting_until=d, created_by_id=_user(HANDLER).id)
+        db.session.add(item)
+        db.session.flush()
+        accepted = [PollOption(poll_id=item.id, title=f"问题{i}", status="accepted") for i in range(3)]
+        pending = PollOption(poll_id=item.id, title="待审问题", status="pending")
+        db.session.add_all([*accepted, pending])
+        db.session.flush()
+        codes = service.issue_ballots(item, 40, c) if phase == "voting" else []
+        if phase == "published":
+            service.publish_results(item, today)
+        db.session.commit()
+        return {"poll_id": item.id, "option_id": (accepted[0] if phase == "published" else pending).id,
+                "codes": codes, "code": TOWNSHIP}
+
+    return setup
+
+
+def code_page(url: str):
+    """The second step of a ballot: post an unused real code, get the page to vote on."""
+
+    def page(env, state):
+        token = csrf_token(env.client.get(url).get_data(as_text=True))
+        state["used"] = used = state.get("used", -1) + 1
+        code = state["codes"][used % len(state["codes"])]
+        return url, env.client.post(url, data={"csrf_token": token, "code": code}).get_data(as_text=True)
+
+    return page
