@@ -35,6 +35,11 @@ def _messages() -> dict[int, str]:
     }
 
 
+def render_error(code: int, message: str | None = None):
+    """Answer an error in the caller's form (page or JSON) and language."""
+    return _render(code, message)
+
+
 def _render(code: int, message: str | None = None):
     message = message or _messages().get(code) or _messages()[500]
     if wants_json():

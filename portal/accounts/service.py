@@ -33,8 +33,11 @@ def normalize_username(text: str | None) -> str:
 
 
 def get_user(username: str) -> User | None:
-    """Find an account by username."""
-    return db.session.scalar(select(User).where(User.username == normalize_username(username)))
+    """Find an account by username (a name no account could have is not looked up at all)."""
+    name = normalize_username(username)
+    if not USERNAME_RE.match(name):
+        return None
+    return db.session.scalar(select(User).where(User.username == name))
 
 
 def list_users() -> list[User]:
@@ -58,6 +61,9 @@ def resolve_scope(role: str, township_code: str | None,
     """Check a role against its place and return (township, village) for the account."""
     township_code = (township_code or "").strip()
     village_code = (village_code or "").strip()
+    # Hidden characters (NUL above all, which PostgreSQL refuses) must never reach a query.
+    refuse_hidden("township", township_code)
+    refuse_hidden("village", village_code)
     if role not in ROLES:
         raise PortalError(_l("Choose one of the roles in the list."), field="role")
     if role == "village_cadre":
