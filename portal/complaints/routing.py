@@ -37,14 +37,20 @@ def route(township_id: int, category: str, concerns_township_officials: bool) ->
     return "township", None
 
 
+def _required_reason(reason, message) -> str:
+    """Return a typed reason of 4 to 2000 plain characters, or refuse with message."""
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not 4 <= len(reason) <= 2000:
+        raise PortalError(message, field="reason")
+    refuse_hidden("reason", reason)
+    return reason
+
+
 def escalate(complaint: Complaint, actor, reason: str | None) -> None:
     """Let a township handler send a case up to the county, saying why."""
     if not permissions.can_escalate_complaint(actor, complaint):
         raise PortalError(_l("Only a township handler of this case can send it to the county."))
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
-    if len(reason) < 4 or len(reason) > 2000:
-        raise PortalError(_l("Say why the county should handle this case (4 to 2000 characters)."), field="reason")
-    refuse_hidden("reason", reason)
+    reason = _required_reason(reason, _l("Say why the county should handle this case (4 to 2000 characters)."))
     move_to_county(complaint, actor, "manual", reason)
 
 
@@ -65,10 +71,7 @@ def recuse(complaint: Complaint, actor, reason: str | None) -> Recusal:
     """Record a handler's recusal (回避) and hand the case to the county."""
     if not permissions.can_recuse_complaint(actor, complaint):
         raise PortalError(_l("Only a township handler of this case can recuse."))
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
-    if len(reason) < 4 or len(reason) > 2000:
-        raise PortalError(_l("Give the reason for the recusal (4 to 2000 characters)."), field="reason")
-    refuse_hidden("reason", reason)
+    reason = _required_reason(reason, _l("Give the reason for the recusal (4 to 2000 characters)."))
     recusal = Recusal(complaint_id=complaint.id, user_id=actor.id, reason=reason)
     db.session.add(recusal)
     add_event(complaint, "recusal", actor, body=reason)
