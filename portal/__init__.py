@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from . import paths
+from portal import paths
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -15,7 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(paths.STATIC_DIR),
         static_url_path="/static",
     )
-    from .config import build_config
+    from portal.config import build_config
 
     app.config.update(build_config(app.instance_path))
     if test_config:
@@ -26,8 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # One proxy hop (nginx) sets the client address and scheme; nobody else may.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from . import extensions, i18n, security
-    from .db_setup import configure_engine
+    from portal import extensions, i18n, security
+    from portal.db_setup import configure_engine
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(paths.MIGRATIONS_DIR))
@@ -37,20 +37,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(extensions.db.engine)
 
-    from .models_registry import import_all_models
+    from portal.models_registry import import_all_models
 
     import_all_models()
     security.init_app(app)
 
-    from .blueprints import register_blueprints
+    from portal.blueprints import register_blueprints
 
     register_blueprints(app)
 
-    from .cli import register_cli
+    from portal.cli import register_cli
 
     register_cli(app)
 
-    from .errors import register_error_handlers
+    from portal.errors import register_error_handlers
 
     register_error_handlers(app)
     if app.config.get("BENCH_ROUTES"):

@@ -6,8 +6,8 @@ from flask_login import current_user
 from sqlalchemy import ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
-from .models_base import UTCDateTime, utcnow
+from portal.extensions import db
+from portal.models_base import UTCDateTime, utcnow
 
 
 class AuditEntry(db.Model):

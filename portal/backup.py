@@ -106,7 +106,7 @@ def _kind_of(path: Path) -> str:
 
 def _holds_data() -> bool:
     """Tell whether the configured database already holds a county (i.e. real data)."""
-    from .extensions import db
+    from portal.extensions import db
 
     if not sa.inspect(db.engine).has_table("county"):
         return False
@@ -116,7 +116,7 @@ def _holds_data() -> bool:
 
 def restore_from(path: str, force: bool = False) -> None:
     """Replace the configured database with the backup at path."""
-    from .extensions import db
+    from portal.extensions import db
 
     source = Path(path)
     if not source.is_file():
@@ -165,7 +165,7 @@ def register(app: Flask) -> None:
     @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
     def restore_cmd(path: str, force: bool):
         """Replace the database with the backup at PATH, then verify the published chains."""
-        from .records.chain import verify_all
+        from portal.records.chain import verify_all
 
         restore_from(path, force=force)
         checked, broken = verify_all()

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Response, make_response, request
 
-from .i18n import select_locale
+from portal.i18n import select_locale
 
 
 def page_etag(*parts) -> str:

@@ -13,7 +13,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) when data exists.")
     def seed_demo_cmd(reset: bool, if_empty: bool):
         """Load the demo county 青溪县."""
-        from .demo.seed import AlreadySeeded, seed_demo
+        from portal.demo.seed import AlreadySeeded, seed_demo
 
         try:
             counts = seed_demo(reset=reset)
@@ -28,7 +28,7 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("verify")
     def verify_cmd():
         """Check every village's chain of published revisions."""
-        from .records.chain import verify_all
+        from portal.records.chain import verify_all
 
         checked, broken = verify_all()
         if broken:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import db
+from portal.extensions import db
 
 
 def configure_engine(engine: Engine) -> None:

@@ -8,15 +8,15 @@ from flask import Blueprint, abort, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .caching import cached_page, not_modified, page_etag
-from .csv_export import csv_response
-from .disclosures.service import get_published, revisions_of
-from .extensions import db
-from .labels import label
-from .places.service import get_village
-from .powers.models import PowerItem
-from .records.models import PublishedRevision
-from .sanitize import plain_text
+from portal.caching import cached_page, not_modified, page_etag
+from portal.csv_export import csv_response
+from portal.disclosures.service import get_published, revisions_of
+from portal.extensions import db
+from portal.labels import label
+from portal.places.service import get_village
+from portal.powers.models import PowerItem
+from portal.records.models import PublishedRevision
+from portal.sanitize import plain_text
 
 bp = Blueprint("feeds", __name__)
 ATOM = "http://www.w3.org/2005/Atom"

@@ -5,11 +5,11 @@ from flask import Blueprint, abort, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
-from .disclosures.drafting import published_file_ids
-from .disclosures.models import Attachment, Disclosure
-from .extensions import db
-from .permissions import can_read_attachment, require
-from .uploads import EXTENSIONS, open_upload
+from portal.disclosures.drafting import published_file_ids
+from portal.disclosures.models import Attachment, Disclosure
+from portal.extensions import db
+from portal.permissions import can_read_attachment, require
+from portal.uploads import EXTENSIONS, open_upload
 
 bp = Blueprint("files", __name__)
 

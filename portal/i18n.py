@@ -2,8 +2,8 @@
 import flask_babel
 from flask import Flask, request
 
-from . import paths
-from .extensions import babel
+from portal import paths
+from portal.extensions import babel
 
 LOCALE_COOKIE = "lang"
 SUPPORTED = ("zh_Hans_CN", "en")
@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = select_locale
     from flask_babel import format_date, format_datetime, format_decimal
 
-    from .labels import label
+    from portal.labels import label
 
     app.jinja_env.globals["label"] = label
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""

@@ -8,8 +8,8 @@ from flask import current_app
 from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
-from .models_base import UTCDateTime, utcnow
+from portal.extensions import db
+from portal.models_base import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10

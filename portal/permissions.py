@@ -62,8 +62,8 @@ def can_read_complaint(user, complaint) -> bool:
 
 
 def _recused(user, complaint) -> bool:
-    from .complaints.models import Recusal
-    from .extensions import db
+    from portal.complaints.models import Recusal
+    from portal.extensions import db
 
     return db.session.query(
         db.session.query(Recusal).filter_by(complaint_id=complaint.id, user_id=user.id).exists()
@@ -141,7 +141,7 @@ def complaint_scope_filter(user, complaint_model):
     if _is(user, "county_handler"):
         return true()
     if _is(user, "township_handler"):
-        from .complaints.models import Recusal
+        from portal.complaints.models import Recusal
 
         recused = complaint_model.id.in_(
             Recusal.query.with_entities(Recusal.complaint_id).filter(Recusal.user_id == user.id)
@@ -189,7 +189,7 @@ def two_factor_required(user) -> bool:
     """Complaint readers must use a second factor once the county admin enforces it."""
     if not _is(user, *COMPLAINT_ROLES):
         return False
-    from .settings_model import get_setting
+    from portal.settings_model import get_setting
 
     return bool(get_setting(REQUIRE_2FA_SETTING, False))
 
@@ -214,7 +214,7 @@ def guard_area(allowed):
         if not current_user.is_authenticated:
             from flask import current_app
 
-            from .extensions import login_manager
+            from portal.extensions import login_manager
 
             if login_manager.login_view in current_app.view_functions:
                 return login_manager.unauthorized()
@@ -233,7 +233,7 @@ def roles_required(*roles):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from .extensions import login_manager
+                from portal.extensions import login_manager
 
                 return login_manager.unauthorized()
             if current_user.role not in roles:

@@ -4,8 +4,8 @@ from flask import Blueprint, current_app, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from .caching import cached_page, not_modified, page_etag
-from .places.service import get_village
+from portal.caching import cached_page, not_modified, page_etag
+from portal.places.service import get_village
 
 bp = Blueprint("poster", __name__)
 

@@ -4,7 +4,7 @@ import time
 from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
 
-from .extensions import db, login_manager
+from portal.extensions import db, login_manager
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -30,7 +30,7 @@ def _set_headers(response):
 
 @login_manager.user_loader
 def _load_user(token: str):
-    from .accounts.models import User
+    from portal.accounts.models import User
 
     try:
         user_id, version = (int(part) for part in token.split(":", 1))

@@ -2,8 +2,8 @@
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
-from .models_base import JSONType
+from portal.extensions import db
+from portal.models_base import JSONType
 
 
 class Setting(db.Model):

@@ -3,7 +3,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from .errors import PortalError
+from portal.errors import PortalError
 
 # NUL above all: PostgreSQL refuses it in a text column, so letting it through is a 500 there.
 # Tab and line breaks stay allowed (multi-line fields).

@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
-from .errors import PortalError
+from portal.errors import PortalError
 
 MAX_PIXELS = 40_000_000  # larger images are refused as likely decompression bombs
 DEFAULT_ALLOWED = ("image/jpeg", "image/png", "application/pdf")

@@ -4,10 +4,10 @@ import sys
 import click
 from flask import Flask
 
-from ..db_setup import write_transaction
-from ..errors import PortalError
-from . import service
-from .models import ROLES
+from portal.db_setup import write_transaction
+from portal.errors import PortalError
+from portal.accounts import service
+from portal.accounts.models import ROLES
 
 
 def _interactive() -> bool:

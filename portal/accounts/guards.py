@@ -3,7 +3,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..permissions import two_factor_required
+from portal.permissions import two_factor_required
 
 # Pages reachable while a step is pending (signing out, switching language or text size, files).
 EXEMPT_ENDPOINTS = frozenset({

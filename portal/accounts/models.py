@@ -5,9 +5,9 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
-from ..places.models import Township, Village
+from portal.extensions import db
+from portal.models_base import UTCDateTime, utcnow
+from portal.places.models import Township, Village
 
 ROLES = ("village_cadre", "township_handler", "county_handler", "county_admin")
 

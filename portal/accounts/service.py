@@ -9,14 +9,14 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import audit
-from ..errors import PortalError
-from ..extensions import db
-from ..models_base import utcnow
-from ..places.models import Township, Village
-from ..textguard import refuse_hidden
-from .models import ROLES, User
-from .passwords import hash_password, needs_rehash, verify_password
+from portal import audit
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models_base import utcnow
+from portal.places.models import Township, Village
+from portal.textguard import refuse_hidden
+from portal.accounts.models import ROLES, User
+from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -16,10 +16,10 @@ import pyotp
 import segno
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..crypto import decrypt_text, encrypt_text
-from ..errors import PortalError
-from .models import User
+from portal import audit
+from portal.crypto import decrypt_text, encrypt_text
+from portal.errors import PortalError
+from portal.accounts.models import User
 
 ISSUER = "Sunshine Village Affairs"
 RECOVERY_CODE_COUNT = 10

@@ -6,15 +6,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import audit
-from ..db_setup import write_transaction
-from ..errors import PortalError
-from ..extensions import db
-from ..urls import safe_next_url
-from . import service, throttle, two_factor
-from .forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, add_error
-from .guards import account_steps
-from .models import User
+from portal import audit
+from portal.db_setup import write_transaction
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.urls import safe_next_url
+from portal.accounts import service, throttle, two_factor
+from portal.accounts.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, add_error
+from portal.accounts.guards import account_steps
+from portal.accounts.models import User
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth")
 bp.before_app_request(account_steps)
@@ -183,4 +183,4 @@ def too_many_attempts(_exc):
     return render_template(template, form=form, next_url=request.args.get("next")), 429
 
 
-from . import two_factor_views  # noqa: E402,F401  (registers the /auth/2fa pages on bp)
+from portal.accounts import two_factor_views  # noqa: E402,F401  (registers the /auth/2fa pages on bp)

@@ -5,16 +5,16 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from ..accounts import service
-from ..accounts import two_factor as totp
-from ..accounts.forms import add_error
-from ..accounts.models import User
-from ..db_setup import write_transaction
-from ..errors import PortalError
-from ..extensions import db
-from ..places.service import list_townships
-from .blueprint import bp
-from .forms import AccountEditForm, AccountNewForm, ConfirmForm
+from portal.accounts import service
+from portal.accounts import two_factor as totp
+from portal.accounts.forms import add_error
+from portal.accounts.models import User
+from portal.db_setup import write_transaction
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.places.service import list_townships
+from portal.admin.blueprint import bp
+from portal.admin.forms import AccountEditForm, AccountNewForm, ConfirmForm
 
 PAGE_SIZE = 50
 

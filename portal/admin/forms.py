@@ -3,12 +3,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
-from ..accounts.models import ROLES
-from ..complaints.models import CATEGORIES, LEVELS
-from ..labels import label
-from ..powers.models import CATEGORIES as POWER_CATEGORIES
-from ..powers.models import TOP_CLASSES
-from .settings_service import DEADLINE_FIELDS
+from portal.accounts.models import ROLES
+from portal.complaints.models import CATEGORIES, LEVELS
+from portal.labels import label
+from portal.powers.models import CATEGORIES as POWER_CATEGORIES
+from portal.powers.models import TOP_CLASSES
+from portal.admin.settings_service import DEADLINE_FIELDS
 
 
 def _choices(group: str, codes) -> list[tuple[str, str]]:

@@ -4,14 +4,14 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from .. import audit
-from ..errors import PortalError
-from ..extensions import db
-from ..models_base import utcnow
-from ..places.models import County, Township, Village
-from ..places.search import pinyin_of
-from ..places.service import touch_village
-from ..textguard import refuse_hidden
+from portal import audit
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models_base import utcnow
+from portal.places.models import County, Township, Village
+from portal.places.search import pinyin_of
+from portal.places.service import touch_village
+from portal.textguard import refuse_hidden
 
 PHONE_RE = re.compile(r"^[0-9+()\-\s;；,，/、]{3,64}$")
 

@@ -4,15 +4,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..accounts.forms import add_error
-from ..db_setup import write_transaction
-from ..errors import PortalError
-from ..extensions import db
-from ..places.models import Village
-from ..places.service import list_townships
-from . import places_service as places
-from .blueprint import bp
-from .forms import TownshipEditForm, TownshipNewForm, VillageEditForm, VillageNewForm
+from portal.accounts.forms import add_error
+from portal.db_setup import write_transaction
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.places.models import Village
+from portal.places.service import list_townships
+from portal.admin import places_service as places
+from portal.admin.blueprint import bp
+from portal.admin.forms import TownshipEditForm, TownshipNewForm, VillageEditForm, VillageNewForm
 
 TOWNSHIP_FIELDS = ("name", "hotline", "discipline_secretary", "liaison_cadre")
 

@@ -2,11 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import audit
-from ..complaints.models import CATEGORIES, LEVELS, RoutingRule
-from ..errors import PortalError
-from ..extensions import db
-from ..places.models import Township
+from portal import audit
+from portal.complaints.models import CATEGORIES, LEVELS, RoutingRule
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.places.models import Township
 
 # "" means no rule here: the rule for every township applies, else the township handles it.
 INHERIT = ""

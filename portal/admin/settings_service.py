@@ -4,13 +4,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import audit
-from ..complaints.deadlines import DeadlineRules
-from ..complaints.models import HolidayOverride
-from ..errors import PortalError
-from ..extensions import db
-from ..permissions import REQUIRE_2FA_SETTING
-from ..settings_model import get_setting, set_setting
+from portal import audit
+from portal.complaints.deadlines import DeadlineRules
+from portal.complaints.models import HolidayOverride
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.permissions import REQUIRE_2FA_SETTING
+from portal.settings_model import get_setting, set_setting
 
 DEADLINE_KEY = "deadline_rules"
 DEADLINE_FIELDS = ("decide_working_days", "forward_working_days", "conclude_days", "max_extension_days",

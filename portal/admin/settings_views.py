@@ -3,17 +3,17 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.forms import add_error
-from ..complaints.models import CATEGORIES, HolidayOverride
-from ..db_setup import write_transaction
-from ..errors import PortalError
-from ..extensions import db
-from ..places.service import list_townships
-from . import places_service as places
-from . import routing_service as routing
-from . import settings_service as settings
-from .blueprint import bp
-from .forms import ConfirmForm, DeadlinesForm, HolidayForm, SecurityForm, routing_form
+from portal.accounts.forms import add_error
+from portal.complaints.models import CATEGORIES, HolidayOverride
+from portal.db_setup import write_transaction
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.places.service import list_townships
+from portal.admin import places_service as places
+from portal.admin import routing_service as routing
+from portal.admin import settings_service as settings
+from portal.admin.blueprint import bp
+from portal.admin.forms import ConfirmForm, DeadlinesForm, HolidayForm, SecurityForm, routing_form
 
 ALL_TOWNSHIPS = "all"
 

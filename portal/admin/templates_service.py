@@ -8,12 +8,12 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from .. import audit
-from ..errors import PortalError
-from ..extensions import db
-from ..powers.models import CATEGORIES, TOP_CLASSES, PowerTemplate
-from ..textguard import refuse_hidden
-from .places_service import the_county
+from portal import audit
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.powers.models import CATEGORIES, TOP_CLASSES, PowerTemplate
+from portal.textguard import refuse_hidden
+from portal.admin.places_service import the_county
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
 MAX_STEPS = 40

@@ -3,14 +3,14 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.forms import add_error
-from ..db_setup import write_transaction
-from ..errors import PortalError
-from ..extensions import db
-from ..powers.models import PowerTemplate
-from . import templates_service as templates
-from .blueprint import bp
-from .forms import TemplateEditForm, TemplateNewForm
+from portal.accounts.forms import add_error
+from portal.db_setup import write_transaction
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.powers.models import PowerTemplate
+from portal.admin import templates_service as templates
+from portal.admin.blueprint import bp
+from portal.admin.forms import TemplateEditForm, TemplateNewForm
 
 FIELDS = ("title", "category", "top_class", "responsible_body", "total_time_limit", "legal_basis", "steps")
 

@@ -2,11 +2,11 @@
 from flask import render_template
 from sqlalchemy import func, select
 
-from ..accounts.models import User
-from ..extensions import db
-from ..places.models import Township, Village
-from ..powers.models import PowerTemplate
-from .blueprint import bp
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.places.models import Township, Village
+from portal.powers.models import PowerTemplate
+from portal.admin.blueprint import bp
 
 
 @bp.get("/")
@@ -22,4 +22,4 @@ def home():
 
 
 # Each module adds its pages to bp.
-from . import accounts_views, places_views, settings_views, templates_views  # noqa: E402,F401
+from portal.admin import accounts_views, places_views, settings_views, templates_views  # noqa: E402,F401

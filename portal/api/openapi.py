@@ -4,11 +4,11 @@ import importlib
 
 from flask import jsonify
 
-from ..complaints.models import CATEGORIES
-from ..disclosures.models import DOMAINS, KINDS, TOPICS
-from ..powers.models import CATEGORIES as POWER_CATEGORIES
-from .blueprint import bp
-from .public import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from portal.complaints.models import CATEGORIES
+from portal.disclosures.models import DOMAINS, KINDS, TOPICS
+from portal.powers.models import CATEGORIES as POWER_CATEGORIES
+from portal.api.blueprint import bp
+from portal.api.public import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
 
 def _s(kind: str, nullable: bool = False, doc: str | None = None, **extra) -> dict:

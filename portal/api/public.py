@@ -11,16 +11,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..complaints.models import CATEGORIES
-from ..disclosures.models import Disclosure
-from ..extensions import db
-from ..i18n import LOCALE_COOKIE, SUPPORTED
-from ..labels import label
-from ..places.models import Village
-from ..places.search import search_villages
-from ..places.service import get_village
-from ..powers.models import PowerItem
-from .blueprint import bp
+from portal.complaints.models import CATEGORIES
+from portal.disclosures.models import Disclosure
+from portal.extensions import db
+from portal.i18n import LOCALE_COOKIE, SUPPORTED
+from portal.labels import label
+from portal.places.models import Village
+from portal.places.search import search_villages
+from portal.places.service import get_village
+from portal.powers.models import PowerItem
+from portal.api.blueprint import bp
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100

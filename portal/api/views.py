@@ -1,7 +1,7 @@
 """Assemble the JSON API from its route modules."""
 import importlib
 
-from .blueprint import bp
+from portal.api.blueprint import bp
 
 # Route modules by capability; each registers its routes on ``bp`` when imported.
 ROUTE_MODULES = ("portal.api.public", "portal.api.complaints", "portal.api.openapi")

@@ -2,9 +2,9 @@
 import click
 from flask import Flask
 
-from ..db_setup import write_transaction
-from ..mail import deliver_pending
-from .overdue import escalate_overdue
+from portal.db_setup import write_transaction
+from portal.mail import deliver_pending
+from portal.complaints.overdue import escalate_overdue
 
 
 def register(app: Flask) -> None:

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models_base import utcnow
-from ..settings_model import get_setting
-from .calendar import WorkCalendar
-from .deadlines import DeadlineRules, DeadlineState, resolved, review_request_until, state_for
-from .models import Complaint, HolidayOverride
+from portal.extensions import db
+from portal.models_base import utcnow
+from portal.settings_model import get_setting
+from portal.complaints.calendar import WorkCalendar
+from portal.complaints.deadlines import DeadlineRules, DeadlineState, resolved, review_request_until, state_for
+from portal.complaints.models import Complaint, HolidayOverride
 
 log = logging.getLogger(__name__)
 

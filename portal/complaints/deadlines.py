@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any, Literal, Mapping
 
-from .calendar import WorkCalendar
+from portal.complaints.calendar import WorkCalendar
 
 STATUSES = ("received", "accepted", "declined", "transferred", "in_progress", "concluded", "under_review")
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")

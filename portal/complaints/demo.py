@@ -4,16 +4,16 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from ..accounts.models import User
-from ..crypto import encrypt_text
-from ..extensions import db
-from ..places.models import Village
-from ..powers.models import PowerItem
-from . import handling, notify, routing, tracking, workflow
-from .events import add_event
-from .models import Complaint, ComplaintEvent
-from .numbering import next_case_number
-from .receipts import hash_receipt, new_receipt
+from portal.accounts.models import User
+from portal.crypto import encrypt_text
+from portal.extensions import db
+from portal.places.models import Village
+from portal.powers.models import PowerItem
+from portal.complaints import handling, notify, routing, tracking, workflow
+from portal.complaints.events import add_event
+from portal.complaints.models import Complaint, ComplaintEvent
+from portal.complaints.numbering import next_case_number
+from portal.complaints.receipts import hash_receipt, new_receipt
 
 CST = timezone(timedelta(hours=8))
 

@@ -2,7 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, RadioField, StringField, TextAreaField
 
-from .models import DISPOSAL_MODES, FINDINGS, RATINGS
+from portal.complaints.models import DISPOSAL_MODES, FINDINGS, RATINGS
 
 
 class IntakeForm(FlaskForm):

@@ -5,12 +5,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only
 
-from .. import permissions
-from ..extensions import db
-from ..places.models import Village
-from .clock import Clock
-from .deadlines import DeadlineState
-from .models import CATEGORIES, STATUSES, Complaint
+from portal import permissions
+from portal.extensions import db
+from portal.places.models import Village
+from portal.complaints.clock import Clock
+from portal.complaints.deadlines import DeadlineState
+from portal.complaints.models import CATEGORIES, STATUSES, Complaint
 
 SORTS = ("newest", "urgent")
 _DEADLINE_COLUMNS = (Complaint.id, Complaint.status, Complaint.category, Complaint.received_at, Complaint.accepted_at,

@@ -8,22 +8,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..crypto import encrypt_text
-from ..db_setup import begin_write
-from ..disclosures.models import Disclosure
-from ..errors import PortalError
-from ..extensions import db
-from ..places.models import Township, Village
-from ..powers.models import PowerItem
-from ..uploads import remove_upload, store_upload
-from . import notify
-from .clock import today
-from .events import add_event, audit_case
-from .models import CATEGORIES, Complaint, ComplaintAttachment
-from .numbering import next_case_number
-from .receipts import hash_receipt, new_receipt
-from .routing import route
-from .textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
+from portal.crypto import encrypt_text
+from portal.db_setup import begin_write
+from portal.disclosures.models import Disclosure
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.places.models import Township, Village
+from portal.powers.models import PowerItem
+from portal.uploads import remove_upload, store_upload
+from portal.complaints import notify
+from portal.complaints.clock import today
+from portal.complaints.events import add_event, audit_case
+from portal.complaints.models import CATEGORIES, Complaint, ComplaintAttachment
+from portal.complaints.numbering import next_case_number
+from portal.complaints.receipts import hash_receipt, new_receipt
+from portal.complaints.routing import route
+from portal.complaints.textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
 
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_FILES = 5

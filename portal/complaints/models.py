@@ -4,9 +4,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
-from ..places.models import Township, Village
+from portal.extensions import db
+from portal.models_base import UTCDateTime, utcnow
+from portal.places.models import Township, Village
 
 STATUSES = ("received", "accepted", "declined", "transferred", "in_progress", "concluded", "under_review")
 CATEGORIES = (

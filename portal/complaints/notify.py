@@ -7,11 +7,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import mail
-from ..accounts.models import User
-from ..extensions import db
-from ..labels import label
-from .models import Complaint, Recusal
+from portal import mail
+from portal.accounts.models import User
+from portal.extensions import db
+from portal.labels import label
+from portal.complaints.models import Complaint, Recusal
 
 _muted: ContextVar[bool] = ContextVar("complaint_mail_muted", default=False)
 

@@ -8,7 +8,7 @@ import hmac
 
 from flask import current_app, request
 
-from ..extensions import limiter
+from portal.extensions import limiter
 
 
 def hashed_address() -> str:

@@ -2,14 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import permissions
-from ..errors import PortalError
-from ..extensions import db
-from ..models_base import utcnow
-from ..textguard import refuse_hidden
-from . import notify
-from .events import add_event, audit_case
-from .models import Complaint, Recusal, RoutingRule
+from portal import permissions
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models_base import utcnow
+from portal.textguard import refuse_hidden
+from portal.complaints import notify
+from portal.complaints.events import add_event, audit_case
+from portal.complaints.models import Complaint, Recusal, RoutingRule
 
 ESCALATION_REASONS = ("township_officials", "routing_rule", "recusal", "overdue", "manual", "review")
 

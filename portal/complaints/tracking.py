@@ -5,18 +5,18 @@ from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..errors import PortalError
-from ..extensions import db
-from ..labels import label
-from ..models_base import utcnow
-from . import notify
-from .clock import Clock
-from .events import COMPLAINANT, STAFF_MESSAGE_KINDS, add_event, audit_case
-from .intake import attach, discard, store_files
-from .models import RATINGS, Complaint, ComplaintAttachment, ComplaintEvent
-from .receipts import hash_receipt, normalize_receipt
-from .textcheck import Errors, clean_text
-from .workflow import FieldErrors, review_refusal, transition
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.labels import label
+from portal.models_base import utcnow
+from portal.complaints import notify
+from portal.complaints.clock import Clock
+from portal.complaints.events import COMPLAINANT, STAFF_MESSAGE_KINDS, add_event, audit_case
+from portal.complaints.intake import attach, discard, store_files
+from portal.complaints.models import RATINGS, Complaint, ComplaintAttachment, ComplaintEvent
+from portal.complaints.receipts import hash_receipt, normalize_receipt
+from portal.complaints.textcheck import Errors, clean_text
+from portal.complaints.workflow import FieldErrors, review_refusal, transition
 
 SESSION_KEY = "complaint_access"
 ACCESS_SECONDS = 30 * 60

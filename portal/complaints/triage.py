@@ -3,19 +3,19 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, permissions
-from ..audit import AuditEntry
-from ..db_setup import write_transaction
-from ..extensions import db, login_manager
-from ..files import FILE_CSP, content_disposition
-from ..labels import LABELS
-from ..uploads import open_upload
-from . import casefile
-from .clock import clock
-from .events import audit_case
-from .forms import ActionForm
-from .inbox import Filters, inbox, scope_villages
-from .models import CATEGORIES, DISPOSAL_MODES, FINDINGS, STATUSES
+from portal import audit, permissions
+from portal.audit import AuditEntry
+from portal.db_setup import write_transaction
+from portal.extensions import db, login_manager
+from portal.files import FILE_CSP, content_disposition
+from portal.labels import LABELS
+from portal.uploads import open_upload
+from portal.complaints import casefile
+from portal.complaints.clock import clock
+from portal.complaints.events import audit_case
+from portal.complaints.forms import ActionForm
+from portal.complaints.inbox import Filters, inbox, scope_villages
+from portal.complaints.models import CATEGORIES, DISPOSAL_MODES, FINDINGS, STATUSES
 
 bp = Blueprint("triage", __name__, url_prefix="/triage")
 AUDIT_PAGE = 50
@@ -106,4 +106,4 @@ def audit_list():
     return html
 
 
-from . import triage_actions  # noqa: E402,F401  (registers the action routes on bp)
+from portal.complaints import triage_actions  # noqa: E402,F401  (registers the action routes on bp)

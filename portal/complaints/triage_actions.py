@@ -3,12 +3,12 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import permissions
-from ..db_setup import write_transaction
-from ..errors import PortalError
-from . import casefile, handling, routing, workflow
-from .forms import ActionForm
-from .triage import bp, render_case
+from portal import permissions
+from portal.db_setup import write_transaction
+from portal.errors import PortalError
+from portal.complaints import casefile, handling, routing, workflow
+from portal.complaints.forms import ActionForm
+from portal.complaints.triage import bp, render_case
 
 ACTIONS = {
     "accept": lambda c, u, f: workflow.transition(c, "accepted", u),

@@ -2,18 +2,18 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..crypto import decrypt_text, encrypt_text
-from ..db_setup import write_transaction
-from ..errors import PortalError
-from ..labels import LABELS
-from . import tracking
-from .clock import clock, today
-from .forms import IntakeForm, RateForm, TextForm, TrackForm
-from .intake import IntakeError, find_village, resolve_link, submit, villages_by_township
-from .models import CATEGORIES, RATINGS
-from .ratelimit import intake_limit, track_limit
-from .receipts import format_receipt
-from .workflow import FieldErrors
+from portal.crypto import decrypt_text, encrypt_text
+from portal.db_setup import write_transaction
+from portal.errors import PortalError
+from portal.labels import LABELS
+from portal.complaints import tracking
+from portal.complaints.clock import clock, today
+from portal.complaints.forms import IntakeForm, RateForm, TextForm, TrackForm
+from portal.complaints.intake import IntakeError, find_village, resolve_link, submit, villages_by_township
+from portal.complaints.models import CATEGORIES, RATINGS
+from portal.complaints.ratelimit import intake_limit, track_limit
+from portal.complaints.receipts import format_receipt
+from portal.complaints.workflow import FieldErrors
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 RECEIPT_KEY = "complaint_receipt"

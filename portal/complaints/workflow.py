@@ -2,16 +2,16 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from .. import permissions
-from ..errors import PortalError
-from ..extensions import db
-from ..labels import label
-from ..models_base import utcnow
-from . import notify
-from .clock import clock
-from .events import add_event, audit_case
-from .models import DISPOSAL_MODES, FINDINGS, STATUSES, Complaint, ComplaintEvent
-from .textcheck import Errors, clean_text, parse_int
+from portal import permissions
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.labels import label
+from portal.models_base import utcnow
+from portal.complaints import notify
+from portal.complaints.clock import clock
+from portal.complaints.events import add_event, audit_case
+from portal.complaints.models import DISPOSAL_MODES, FINDINGS, STATUSES, Complaint, ComplaintEvent
+from portal.complaints.textcheck import Errors, clean_text, parse_int
 
 ALLOWED = {
     "received": ("accepted", "declined", "transferred"),

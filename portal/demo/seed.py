@@ -1,21 +1,21 @@
 """Load the demo county: places, cadres, power list, disclosures, duty reports, accounts."""
 from sqlalchemy import delete, select
 
-from ..accounts.models import User
-from ..accounts.passwords import hash_password
-from ..complaints.demo import seed_complaints
-from ..disclosures.decisions import check_decision
-from ..disclosures.models import Disclosure
-from ..disclosures.tables import ParsedTable, prepare_table, to_canonical
-from ..duty.models import DutyReport
-from ..errors import PortalError
-from ..extensions import db
-from ..places.models import Cadre, County, Township, Village
-from ..places.search import pinyin_of
-from ..powers.models import PowerItem, PowerTemplate
-from ..records import service as records
-from ..sanitize import render_markdown
-from . import content_data, places_data, powers_data
+from portal.accounts.models import User
+from portal.accounts.passwords import hash_password
+from portal.complaints.demo import seed_complaints
+from portal.disclosures.decisions import check_decision
+from portal.disclosures.models import Disclosure
+from portal.disclosures.tables import ParsedTable, prepare_table, to_canonical
+from portal.duty.models import DutyReport
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.places.models import Cadre, County, Township, Village
+from portal.places.search import pinyin_of
+from portal.powers.models import PowerItem, PowerTemplate
+from portal.records import service as records
+from portal.sanitize import render_markdown
+from portal.demo import content_data, places_data, powers_data
 
 
 class AlreadySeeded(PortalError):

@@ -11,17 +11,17 @@ import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from .. import audit
-from ..errors import PortalError
-from ..extensions import db
-from ..places.models import Village
-from ..records import service as records
-from ..records.models import PublishedRevision
-from ..sanitize import plain_text, render_markdown
-from ..uploads import StoredFile, remove_upload
-from .decisions import check_decision
-from .models import DOMAINS, KINDS, TOPICS, Attachment, Disclosure
-from .tables import PreparedTable, to_canonical
+from portal import audit
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.places.models import Village
+from portal.records import service as records
+from portal.records.models import PublishedRevision
+from portal.sanitize import plain_text, render_markdown
+from portal.uploads import StoredFile, remove_upload
+from portal.disclosures.decisions import check_decision
+from portal.disclosures.models import DOMAINS, KINDS, TOPICS, Attachment, Disclosure
+from portal.disclosures.tables import PreparedTable, to_canonical
 
 META_FIELDS = ("domain", "topic", "title", "period_label", "period_start", "period_end")
 

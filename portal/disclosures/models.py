@@ -4,9 +4,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from ..models_base import UTCDateTime, utcnow
-from ..records.models import PublishedSubject
+from portal.extensions import db
+from portal.models_base import UTCDateTime, utcnow
+from portal.records.models import PublishedSubject
 
 DOMAINS = ("party", "village", "finance")
 KINDS = ("text", "table", "decision", "attachment")

@@ -1,10 +1,10 @@
 """Public disclosure pages."""
 from flask import Blueprint, abort, render_template, request, url_for
 
-from ..caching import cached_page, not_modified, page_etag
-from ..places.service import get_village
-from ..records.diff_page import diff_response
-from . import service
+from portal.caching import cached_page, not_modified, page_etag
+from portal.places.service import get_village
+from portal.records.diff_page import diff_response
+from portal.disclosures import service
 
 bp = Blueprint("disclosures", __name__)
 

@@ -9,7 +9,7 @@ import hmac
 
 from flask import current_app, g, request
 
-from ..extensions import limiter
+from portal.extensions import limiter
 
 
 def address_key() -> str:

@@ -7,14 +7,14 @@ The draft is ``DutyReport.draft_content``: {"sections": {key: markdown},
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import audit
-from ..errors import PortalError
-from ..extensions import db
-from ..places.models import Cadre, Village
-from ..records import service as records
-from ..records.models import PublishedRevision
-from ..sanitize import render_markdown
-from .models import SECTIONS, DutyReport
+from portal import audit
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.places.models import Cadre, Village
+from portal.records import service as records
+from portal.records.models import PublishedRevision
+from portal.sanitize import render_markdown
+from portal.duty.models import SECTIONS, DutyReport
 
 MAX_SECTION = 20000
 

@@ -6,18 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..db_setup import write_transaction
-from ..errors import PortalError
-from ..extensions import db
-from ..models_base import utcnow
-from ..oversight.clock import local_today, local_zone
-from ..permissions import can_manage_evaluation, can_open_evaluation, require, roles_required
-from ..places.models import Village
-from ..places.service import get_village
-from . import evaluation_service as service
-from .ballot_limits import ballot_guess_limit, mark_refused
-from .evaluation_forms import CodeForm, ConfirmForm, RoundForm
-from .models import EvaluationRound
+from portal.db_setup import write_transaction
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models_base import utcnow
+from portal.oversight.clock import local_today, local_zone
+from portal.permissions import can_manage_evaluation, can_open_evaluation, require, roles_required
+from portal.places.models import Village
+from portal.places.service import get_village
+from portal.duty import evaluation_service as service
+from portal.duty.ballot_limits import ballot_guess_limit, mark_refused
+from portal.duty.evaluation_forms import CodeForm, ConfirmForm, RoundForm
+from portal.duty.models import EvaluationRound
 
 bp = Blueprint("evaluation", __name__)
 

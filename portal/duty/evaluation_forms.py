@@ -5,7 +5,7 @@ from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField, Strin
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .evaluation_service import MAX_VOTERS
+from portal.duty.evaluation_service import MAX_VOTERS
 
 
 class CheckboxList(SelectMultipleField):

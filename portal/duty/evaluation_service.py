@@ -16,12 +16,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from ..errors import PortalError
-from ..extensions import db
-from ..models_base import utcnow
-from ..places.models import Village
-from ..places.service import touch_village
-from .models import RATINGS, BallotCode, DutyReport, EvaluationRound, EvaluationVote
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models_base import utcnow
+from portal.places.models import Village
+from portal.places.service import touch_village
+from portal.duty.models import RATINGS, BallotCode, DutyReport, EvaluationRound, EvaluationVote
 
 CODE_DIGITS = 12
 MAX_VOTERS = 2000
@@ -159,7 +159,7 @@ def close_due_rounds() -> int:
     now = utcnow()
     if not due_rounds(now):
         return 0
-    from ..db_setup import write_transaction
+    from portal.db_setup import write_transaction
 
     with write_transaction():
         rounds = due_rounds(now)  # again, under the write lock

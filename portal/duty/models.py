@@ -4,10 +4,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..models_base import JSONType, UTCDateTime, utcnow
-from ..places.models import Village
-from ..records.models import PublishedSubject
+from portal.extensions import db
+from portal.models_base import JSONType, UTCDateTime, utcnow
+from portal.places.models import Village
+from portal.records.models import PublishedSubject
 
 SECTIONS = (
     "duties", "powers_used", "funds", "integrity", "complaints", "shortcomings", "plans", "pledge",

@@ -2,10 +2,10 @@
 from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 
-from ..disclosures.service import revisions_of
-from ..extensions import db
-from ..places.service import get_village
-from .models import SECTIONS, DutyReport
+from portal.disclosures.service import revisions_of
+from portal.extensions import db
+from portal.places.service import get_village
+from portal.duty.models import SECTIONS, DutyReport
 
 bp = Blueprint("duty", __name__)
 

@@ -16,11 +16,11 @@ from typing import Iterable
 from flask import current_app
 from sqlalchemy import Date, String, cast, literal, null, or_, select, true, union_all
 
-from ..disclosures.models import Disclosure
-from ..duty.models import DutyReport
-from ..extensions import db
-from ..places.models import Village
-from .clock import local_date, local_midnight_utc, month_end, months_back
+from portal.disclosures.models import Disclosure
+from portal.duty.models import DutyReport
+from portal.extensions import db
+from portal.places.models import Village
+from portal.oversight.clock import local_date, local_midnight_utc, month_end, months_back
 
 KINDS = ("finance_monthly", "village_affairs", "party_affairs", "duty_report")
 VILLAGE_TOPICS = frozenset({"village_affairs", "decision", "project", "assets", "homestead", "subsidy",

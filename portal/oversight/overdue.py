@@ -4,13 +4,13 @@ from datetime import date
 
 from sqlalchemy import select, true
 
-from ..complaints.clock import load_calendar, load_rules
-from ..complaints.deadlines import state_for
-from ..complaints.models import Complaint
-from ..extensions import db
-from ..permissions import complaint_scope_filter
-from ..places.models import Township, Village
-from .clock import local_date
+from portal.complaints.clock import load_calendar, load_rules
+from portal.complaints.deadlines import state_for
+from portal.complaints.models import Complaint
+from portal.extensions import db
+from portal.permissions import complaint_scope_filter
+from portal.places.models import Township, Village
+from portal.oversight.clock import local_date
 
 OPEN_STATUSES = ("received", "accepted", "in_progress", "under_review")
 

@@ -4,21 +4,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..csv_export import csv_response, wants_csv
-from ..db_setup import write_transaction
-from ..duty.ballot_limits import address_key, ballot_guess_limit, mark_refused
-from ..duty.evaluation_forms import CodeForm, ConfirmForm
-from ..duty.evaluation_service import BallotRefused
-from ..errors import PortalError
-from ..extensions import db, limiter, login_manager
-from ..labels import label
-from ..permissions import can_run_poll, can_view_oversight, require
-from ..places.models import Township
-from ..places.service import get_township
-from . import polls_service as service
-from .clock import local_today
-from .models import VOTES_PER_BALLOT, GrievancePoll, PollOption
-from .polls_forms import BallotsForm, ModerationForm, PollForm, ProgressForm, ProposalForm
+from portal.csv_export import csv_response, wants_csv
+from portal.db_setup import write_transaction
+from portal.duty.ballot_limits import address_key, ballot_guess_limit, mark_refused
+from portal.duty.evaluation_forms import CodeForm, ConfirmForm
+from portal.duty.evaluation_service import BallotRefused
+from portal.errors import PortalError
+from portal.extensions import db, limiter, login_manager
+from portal.labels import label
+from portal.permissions import can_run_poll, can_view_oversight, require
+from portal.places.models import Township
+from portal.places.service import get_township
+from portal.oversight import polls_service as service
+from portal.oversight.clock import local_today
+from portal.oversight.models import VOTES_PER_BALLOT, GrievancePoll, PollOption
+from portal.oversight.polls_forms import BallotsForm, ModerationForm, PollForm, ProgressForm, ProposalForm
 
 bp = Blueprint("polls", __name__)
 # Only accepted submissions (answered with a redirect) count, so fixing a form error costs nothing.

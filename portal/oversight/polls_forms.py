@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .polls_service import MAX_BALLOTS
+from portal.oversight.polls_service import MAX_BALLOTS
 
 
 class PollForm(FlaskForm):

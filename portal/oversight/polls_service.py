@@ -5,13 +5,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from ..duty.evaluation_service import BallotRefused, code_hash, issue_codes, normalise_code
-from ..errors import PortalError
-from ..extensions import db
-from ..models_base import utcnow
-from ..places.models import Township
-from ..textguard import refuse_hidden
-from .models import TOP_N, VOTES_PER_BALLOT, GrievancePoll, PollBallot, PollOption, PollVote, RemedyProgress
+from portal.duty.evaluation_service import BallotRefused, code_hash, issue_codes, normalise_code
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models_base import utcnow
+from portal.places.models import Township
+from portal.textguard import refuse_hidden
+from portal.oversight.models import TOP_N, VOTES_PER_BALLOT, GrievancePoll, PollBallot, PollOption, PollVote, RemedyProgress
 
 MAX_WINDOW_DAYS = 60
 MAX_BALLOTS = 2000

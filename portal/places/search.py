@@ -6,8 +6,8 @@ from pypinyin import Style, lazy_pinyin
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
-from ..extensions import db
-from .models import Township, Village
+from portal.extensions import db
+from portal.places.models import Township, Village
 
 MAX_RESULTS = 50
 _LATIN = re.compile(r"^[a-z0-9 ]+$")

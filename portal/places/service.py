@@ -5,12 +5,12 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..disclosures.models import Disclosure
-from ..duty.models import DutyReport
-from ..extensions import db
-from ..models_base import utcnow
-from ..powers.models import CATEGORIES, PowerItem
-from .models import Township, Village
+from portal.disclosures.models import Disclosure
+from portal.duty.models import DutyReport
+from portal.extensions import db
+from portal.models_base import utcnow
+from portal.powers.models import CATEGORIES, PowerItem
+from portal.places.models import Township, Village
 
 LATEST_DISCLOSURES = 8
 
@@ -80,8 +80,8 @@ def village_page(village: Village) -> VillagePage:
         .order_by(DutyReport.period.desc(), DutyReport.id)
         .limit(10)
     ).all()
-    from ..oversight import obligations
-    from ..oversight.clock import local_today
+    from portal.oversight import obligations
+    from portal.oversight.clock import local_today
 
     owed = obligations.for_village(village.id, local_today())  # one bounded query
     return VillagePage(village, power_groups, disclosures, reports, len(items), cadres, owed)

@@ -1,12 +1,12 @@
 """Public place pages: find a village, a township's villages, a village's page."""
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
-from ..caching import cached_page, not_modified, page_etag, rendered_pages
-from ..i18n import LOCALE_COOKIE, SUPPORTED
-from ..urls import safe_next_url
-from ..oversight.clock import local_midnight_utc, local_today
-from . import service
-from .search import search_villages
+from portal.caching import cached_page, not_modified, page_etag, rendered_pages
+from portal.i18n import LOCALE_COOKIE, SUPPORTED
+from portal.urls import safe_next_url
+from portal.oversight.clock import local_midnight_utc, local_today
+from portal.places import service
+from portal.places.search import search_villages
 
 bp = Blueprint("places", __name__)
 ONE_YEAR = 365 * 24 * 3600
@@ -68,7 +68,7 @@ def display_set(size: str):
 
 @bp.app_context_processor
 def _inject_helpers():
-    from ..permissions import template_predicates
+    from portal.permissions import template_predicates
 
     from flask import current_app
 

@@ -4,9 +4,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..models_base import JSONType, UTCDateTime, utcnow
-from ..places.models import County, Village
+from portal.extensions import db
+from portal.models_base import JSONType, UTCDateTime, utcnow
+from portal.places.models import County, Village
 
 CATEGORIES = (
     "decision", "project", "procurement", "finance", "assets", "staffing",

@@ -2,9 +2,9 @@
 from flask import abort
 from sqlalchemy import select
 
-from ..extensions import db
-from ..places.models import Village
-from .models import PowerItem
+from portal.extensions import db
+from portal.places.models import Village
+from portal.powers.models import PowerItem
 
 
 def get_item(village: Village, item_id: int) -> PowerItem:

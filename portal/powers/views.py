@@ -1,9 +1,9 @@
 """Public power-item pages."""
 from flask import Blueprint, render_template
 
-from ..caching import cached_page, not_modified, page_etag
-from ..places.service import get_village
-from . import service
+from portal.caching import cached_page, not_modified, page_etag
+from portal.places.service import get_village
+from portal.powers import service
 
 bp = Blueprint("powers", __name__)
 

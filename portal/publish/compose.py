@@ -3,11 +3,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from ..disclosures import drafting
-from ..disclosures.tables import MAX_BYTES, PreparedTable, TableError, prepare_table, read_table
-from ..errors import PortalError
-from ..uploads import StoredFile, remove_upload, store_upload
-from .forms import DecisionForm
+from portal.disclosures import drafting
+from portal.disclosures.tables import MAX_BYTES, PreparedTable, TableError, prepare_table, read_table
+from portal.errors import PortalError
+from portal.uploads import StoredFile, remove_upload, store_upload
+from portal.publish.forms import DecisionForm
 
 
 @dataclass

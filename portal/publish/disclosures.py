@@ -4,17 +4,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..db_setup import write_transaction
-from ..disclosures import drafting
-from ..disclosures.decisions import check_decision
-from ..disclosures.models import KINDS, Attachment, Disclosure
-from ..errors import PortalError
-from ..extensions import db
-from ..records.diff import diff_revisions
-from .compose import form_data, submission
-from .forms import FORMS, show_error
-from .scope import load_owned, own_village
-from .views import bp
+from portal.db_setup import write_transaction
+from portal.disclosures import drafting
+from portal.disclosures.decisions import check_decision
+from portal.disclosures.models import KINDS, Attachment, Disclosure
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.records.diff import diff_revisions
+from portal.publish.compose import form_data, submission
+from portal.publish.forms import FORMS, show_error
+from portal.publish.scope import load_owned, own_village
+from portal.publish.views import bp
 
 
 @bp.get("/disclosures/new")

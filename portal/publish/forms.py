@@ -7,11 +7,11 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..disclosures.decisions import STEPS
-from ..disclosures.models import DOMAINS, TOPICS
-from ..duty.models import SECTIONS
-from ..labels import LABELS, label
-from ..powers.models import CATEGORIES
+from portal.disclosures.decisions import STEPS
+from portal.disclosures.models import DOMAINS, TOPICS
+from portal.duty.models import SECTIONS
+from portal.labels import LABELS, label
+from portal.powers.models import CATEGORIES
 
 # Control, bidi-override and lone-surrogate characters: invisible, misleading, and refused by PostgreSQL (NUL).
 _UNWANTED = {c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0),

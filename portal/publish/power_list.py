@@ -5,13 +5,13 @@ Every change marks the village's public pages as changed and is audited.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from .. import audit
-from ..errors import PortalError
-from ..extensions import db
-from ..models_base import utcnow
-from ..places.models import Village
-from ..places.service import touch_village
-from ..powers.models import CATEGORIES, PowerItem, PowerTemplate
+from portal import audit
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.models_base import utcnow
+from portal.places.models import Village
+from portal.places.service import touch_village
+from portal.powers.models import CATEGORIES, PowerItem, PowerTemplate
 
 MAX_STEPS = 30
 LEVELS = {"high": "high", "medium": "medium", "low": "low", "高": "high", "中": "medium", "低": "low",

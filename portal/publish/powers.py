@@ -3,14 +3,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..db_setup import write_transaction
-from ..errors import PortalError
-from ..extensions import db
-from ..powers.models import PowerItem, PowerTemplate
-from . import power_list
-from .forms import ContactsForm, ItemForm, show_error
-from .scope import load_owned, own_village
-from .views import bp
+from portal.db_setup import write_transaction
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.powers.models import PowerItem, PowerTemplate
+from portal.publish import power_list
+from portal.publish.forms import ContactsForm, ItemForm, show_error
+from portal.publish.scope import load_owned, own_village
+from portal.publish.views import bp
 
 
 def _item(item_id: int) -> PowerItem:

@@ -3,17 +3,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..db_setup import write_transaction
-from ..duty import drafting
-from ..duty.models import SECTIONS, DutyReport
-from ..errors import PortalError
-from ..extensions import db
-from ..labels import label
-from ..places.models import Cadre
-from ..records.diff import diff_revisions
-from .forms import NewReportForm, SectionsForm, show_error
-from .scope import load_owned, own_village
-from .views import bp
+from portal.db_setup import write_transaction
+from portal.duty import drafting
+from portal.duty.models import SECTIONS, DutyReport
+from portal.errors import PortalError
+from portal.extensions import db
+from portal.labels import label
+from portal.places.models import Cadre
+from portal.records.diff import diff_revisions
+from portal.publish.forms import NewReportForm, SectionsForm, show_error
+from portal.publish.scope import load_owned, own_village
+from portal.publish.views import bp
 
 
 def _render(village, form, report=None):

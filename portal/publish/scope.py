@@ -3,9 +3,9 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
-from ..permissions import can_publish, require
-from ..places.models import Township, Village
+from portal.extensions import db
+from portal.permissions import can_publish, require
+from portal.places.models import Township, Village
 
 
 def own_village() -> Village:

@@ -2,11 +2,11 @@
 from flask import Blueprint, render_template
 from sqlalchemy import or_, select
 
-from ..disclosures.models import KINDS, Disclosure
-from ..duty.models import DutyReport
-from ..extensions import db
-from ..permissions import can_use_publishing, guard_area
-from .scope import own_village
+from portal.disclosures.models import KINDS, Disclosure
+from portal.duty.models import DutyReport
+from portal.extensions import db
+from portal.permissions import can_use_publishing, guard_area
+from portal.publish.scope import own_village
 
 bp = Blueprint("publish", __name__, url_prefix="/publish")
 # Only village cadres get past this line; each object is then checked against their own village.
@@ -39,4 +39,4 @@ def dashboard_show():
 
 
 # The routes of each area register themselves on bp.
-from . import disclosures, powers, reports  # noqa: E402,F401
+from portal.publish import disclosures, powers, reports  # noqa: E402,F401

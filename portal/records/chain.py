@@ -6,10 +6,10 @@ from datetime import timezone
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models_base import utcnow
-from ..places.models import Village
-from .models import PublishedRevision
+from portal.extensions import db
+from portal.models_base import utcnow
+from portal.places.models import Village
+from portal.records.models import PublishedRevision
 
 GENESIS = "0" * 64
 

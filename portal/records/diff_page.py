@@ -1,8 +1,8 @@
 """The public "what changed" page between two revisions of any published subject."""
 from flask import abort, render_template, request, url_for
 
-from ..caching import cached_page, not_modified, page_etag
-from .diff import diff_revisions, pick_pair
+from portal.caching import cached_page, not_modified, page_etag
+from portal.records.diff import diff_revisions, pick_pair
 
 
 def diff_response(village, revisions, *, etag_key: str, back_url: str, endpoint: str, **endpoint_args):

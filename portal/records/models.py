@@ -4,9 +4,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from ..extensions import db
-from ..models_base import JSONType, UTCDateTime, utcnow
-from ..places.models import Village
+from portal.extensions import db
+from portal.models_base import JSONType, UTCDateTime, utcnow
+from portal.places.models import Village
 
 SUBJECT_TYPES = ("disclosure", "duty_report")
 

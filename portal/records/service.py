@@ -1,7 +1,7 @@
 """Publishing a disclosure or duty report as a new chained revision."""
-from ..errors import PortalError
-from . import chain
-from .models import PublishedRevision
+from portal.errors import PortalError
+from portal.records import chain
+from portal.records.models import PublishedRevision
 
 
 def publish(subject, *, subject_type: str, content: dict, title: str, reason: str | None,

@@ -4,12 +4,12 @@ import math
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
-from ..caching import cached_page, not_modified, page_etag
-from ..duty.models import DutyReport
-from ..extensions import db
-from ..places.service import get_village
-from .diff_page import diff_response
-from .models import PublishedRevision
+from portal.caching import cached_page, not_modified, page_etag
+from portal.duty.models import DutyReport
+from portal.extensions import db
+from portal.places.service import get_village
+from portal.records.diff_page import diff_response
+from portal.records.models import PublishedRevision
 
 bp = Blueprint("records", __name__)
 

@@ -11,7 +11,7 @@ from portal.audit import AuditEntry
 from portal.extensions import db
 from portal.urls import safe_next_url
 
-from .conftest import error_summary, text
+from accounts.conftest import error_summary, text
 
 
 def _user(username: str) -> User:

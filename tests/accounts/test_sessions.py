@@ -5,7 +5,7 @@ from conftest import csrf_from
 from portal.accounts.models import User
 from portal.extensions import db
 
-from .conftest import text
+from accounts.conftest import text
 
 COOKIE = "session"
 

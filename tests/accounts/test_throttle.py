@@ -1,7 +1,7 @@
 """Only failed sign-in attempts count, per username and per address; the answer is a clear 429."""
 from conftest import Auth, csrf_from
 
-from .conftest import error_summary, text
+from accounts.conftest import error_summary, text
 
 PASSWORD = "demo-password-2025"
 

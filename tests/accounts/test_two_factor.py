@@ -11,7 +11,7 @@ from portal.crypto import decrypt_text, encrypt_text
 from portal.extensions import db
 from portal.settings_model import get_setting
 
-from .conftest import code_for, error_summary, text
+from accounts.conftest import code_for, error_summary, text
 
 PASSWORD = "demo-password-2025"
 

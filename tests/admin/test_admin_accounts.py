@@ -9,7 +9,7 @@ from portal.extensions import db
 
 from demo_ids import TOWNSHIP, VILLAGE
 
-from .conftest import audit_actions, field_error, text
+from admin.conftest import audit_actions, field_error, text
 
 TEMP_RE = re.compile(r'<p class="card chain temp-password">([a-z0-9-]+)</p>')
 

@@ -6,7 +6,7 @@ from portal.places.models import Township, Village
 
 from demo_ids import TOWNSHIP, VILLAGE
 
-from .conftest import audit_actions, field_error, text
+from admin.conftest import audit_actions, field_error, text
 
 
 def _village(code: str) -> Village | None:

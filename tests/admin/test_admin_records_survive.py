@@ -9,7 +9,7 @@ from portal.records.models import PublishedRevision
 
 from demo_ids import VILLAGE
 
-from .test_admin_guard import SAMPLE_ARGS
+from admin.test_admin_guard import SAMPLE_ARGS
 
 SECRET_STORY = "村主任把补贴打进了亲戚的卡里XYZZY"
 

@@ -6,7 +6,7 @@ from portal.places.models import Township
 
 from demo_ids import OTHER_TOWNSHIP, TOWNSHIP
 
-from .conftest import audit_actions, field_error, text
+from admin.conftest import audit_actions, field_error, text
 
 
 def _rules() -> dict:

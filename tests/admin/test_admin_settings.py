@@ -8,7 +8,7 @@ from portal.complaints.models import HolidayOverride
 from portal.extensions import db
 from portal.settings_model import get_setting
 
-from .conftest import audit_actions, field_error, text
+from admin.conftest import audit_actions, field_error, text
 
 DEFAULTS = {"decide_working_days": "15", "forward_working_days": "5", "conclude_days": "60",
             "max_extension_days": "30", "review_request_days": "30", "review_answer_days": "30", "warn_days": "3"}

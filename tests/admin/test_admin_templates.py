@@ -6,7 +6,7 @@ from portal.errors import PortalError
 from portal.extensions import db
 from portal.powers.models import PowerItem, PowerTemplate
 
-from .conftest import audit_actions, field_error, text
+from admin.conftest import audit_actions, field_error, text
 
 STEPS = "村委会 | 拟定方案 | 5日 | 方案\n村民代表会议 | 表决! | 7日 | 决议\n村委会 | 公开结果"
 

@@ -1,5 +1,5 @@
 """In-page checks run inside Chromium: axe-core, text size, tap targets, focus, error announcements."""
-from .support import AXE_JS
+from browser.support import AXE_JS
 
 SERIOUS = ("serious", "critical")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import BROWSER_MISSING, CHROMIUM, REPO
+from browser.support import BROWSER_MISSING, CHROMIUM, REPO
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -3,14 +3,14 @@ import re
 
 import pytest
 
-from .support import AXE_JS, require_browser, sign_in
+from browser.support import AXE_JS, require_browser, sign_in
 
 require_browser()
 
 from demo_ids import VILLAGE
 
-from .checks import ERRORS_JS, TARGETS_JS, TEXT_SIZES_JS, axe_scan, focus_ring_misses
-from .pages import crawl, public_pages
+from browser.checks import ERRORS_JS, TARGETS_JS, TEXT_SIZES_JS, axe_scan, focus_ring_misses
+from browser.pages import crawl, public_pages
 
 pytestmark = pytest.mark.browser
 

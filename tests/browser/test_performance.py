@@ -1,7 +1,7 @@
 """The village page on a slow phone: bytes over the wire and first contentful paint."""
 import pytest
 
-from .support import require_browser, write_metrics
+from browser.support import require_browser, write_metrics
 
 require_browser()
 

@@ -12,7 +12,7 @@ from portal.places.models import Village
 
 from demo_ids import FAR_VILLAGE, VILLAGE
 
-from .conftest import reports_of
+from duty.conftest import reports_of
 
 WRONG_MESSAGE = "This code is not valid."
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import quote_from_bytes, urlsplit
 
-from .hostile import HostileFile
+from hardening.hostile import HostileFile
 
 ERROR_MARKERS = re.compile(r'class="[^"]*\berror(?:-summary)?\b|role="alert"')
 # The generic error page (templates/errors/error.html): a heading and the message in a card.

@@ -8,7 +8,7 @@ from portal.extensions import db
 
 from demo_ids import TOWNSHIP, VILLAGE
 
-from .formkit import csrf_token, post_forms
+from hardening.formkit import csrf_token, post_forms
 
 CADRE, HANDLER, ADMIN = "cadre_shangtang", "handler_baishi", "county_admin"
 DESCRIPTION = "村主任在村道工程中收受承包老板礼金两万元。"

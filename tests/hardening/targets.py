@@ -4,9 +4,7 @@ from typing import Callable
 
 from demo_ids import OTHER_TOWNSHIP, TOWNSHIP, VILLAGE
 
-from .scenes import (ADMIN, CADRE, DESCRIPTION, HANDLER, SECTIONS, TEXT_META, Env, code_page, complaint_state,
-                     draft_disclosure, draft_report, evaluation_round, first_power_item, hidden_is, holiday,
-                     new_template, pending_second_factor, poll, reopen_case, two_factor_on, user_id)
+from hardening.scenes import ADMIN, CADRE, DESCRIPTION, HANDLER, SECTIONS, TEXT_META, Env, code_page, complaint_state, draft_disclosure, draft_report, evaluation_round, first_power_item, hidden_is, holiday, new_template, pending_second_factor, poll, reopen_case, two_factor_on, user_id
 
 __all__ = ["TARGETS", "Target", "Env"]
 

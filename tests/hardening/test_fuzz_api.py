@@ -12,9 +12,9 @@ from portal.extensions import db
 
 from demo_ids import VILLAGE
 
-from . import hostile
-from .conftest import changes
-from .formkit import has_traceback
+from hardening import hostile
+from hardening.conftest import changes
+from hardening.formkit import has_traceback
 
 CREATE, TRACK = "/api/v1/complaints", "/api/v1/complaints/track"
 ENDPOINT = {CREATE: "api.complaints_create", TRACK: "api.complaints_track",

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from portal.extensions import db
 
-from . import hostile
-from .conftest import changes
-from .formkit import csrf_token, flatten, has_traceback, multipart, post_forms, shows_message, urlencoded
-from .targets import TARGETS, Env
+from hardening import hostile
+from hardening.conftest import changes
+from hardening.formkit import csrf_token, flatten, has_traceback, multipart, post_forms, shows_message, urlencoded
+from hardening.targets import TARGETS, Env
 
 EXAMPLES = 8
 # Field names a client may invent: digits that are not ASCII, huge numbers, brackets, NUL.

@@ -5,7 +5,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from .helpers import Server
+from production.helpers import Server
 
 BACKEND = os.environ.get("PORTAL_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")

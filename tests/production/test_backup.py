@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from portal import create_app
 from portal.extensions import db
 
-from .helpers import snapshot
+from production.helpers import snapshot
 
 
 def _runner_for(url: str, tmp_path):

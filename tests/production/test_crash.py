@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from demo_ids import FAR_VILLAGE, OTHER_VILLAGE, VILLAGE
 
-from .helpers import http
+from production.helpers import http
 
 pytestmark = pytest.mark.slow
 

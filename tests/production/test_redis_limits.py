@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from .helpers import http
+from production.helpers import http
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
