@@ -10,10 +10,14 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 from hypothesis import settings
+from sqlalchemy import select
 
 from portal import create_app
 from portal.demo.places_data import DEMO_PASSWORD
 from portal.extensions import db
+from portal.places.models import Village
+
+from demo_ids import OTHER_VILLAGE, VILLAGE
 
 BACKEND = os.environ.get("PORTAL_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -265,3 +269,27 @@ def login_as(app, client):
         return user
 
     return _login
+
+
+# ---- the cadre workspace (disclosures, duty reports, power lists) ----
+
+@pytest.fixture
+def english(client):
+    """Read pages in English so tests can match messages."""
+    client.set_cookie("lang", "en")
+    return client
+
+
+@pytest.fixture
+def cadre(login_as, english):
+    return login_as("cadre_shangtang")
+
+
+@pytest.fixture
+def village(app):
+    return db.session.scalar(select(Village).where(Village.code == VILLAGE))
+
+
+@pytest.fixture
+def other_village(app):
+    return db.session.scalar(select(Village).where(Village.code == OTHER_VILLAGE))

@@ -4,8 +4,8 @@ import sys
 import click
 from flask import Flask
 
-from portal.db_setup import write_transaction
-from portal.errors import PortalError
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
 from portal.accounts import service
 from portal.accounts.models import ROLES
 

@@ -3,12 +3,12 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.permissions import two_factor_required
+from portal.core.permissions import two_factor_required
 
 # Pages reachable while a step is pending (signing out, switching language or text size, files).
 EXEMPT_ENDPOINTS = frozenset({
     "static", "accounts.logout", "accounts.login", "accounts.login_two_factor",
-    "places.language_set", "places.display_set",
+    "home.language_set", "home.display_set",
 })
 PASSWORD_ENDPOINTS = frozenset({"accounts.password_change"})
 ENROL_ENDPOINTS = frozenset({"accounts.two_factor"})

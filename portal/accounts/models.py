@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models_base import UTCDateTime, utcnow
+from portal.core.db import UTCDateTime, utcnow
 from portal.places.models import Township, Village
 
 ROLES = ("village_cadre", "township_handler", "county_handler", "county_admin")

@@ -9,12 +9,12 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal import audit
-from portal.errors import PortalError
+from portal.core import audit
+from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.core.db import utcnow
 from portal.places.models import Township, Village
-from portal.textguard import refuse_hidden
+from portal.core.text import refuse_hidden
 from portal.accounts.models import ROLES, User
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 

@@ -1,6 +1,6 @@
 """Second factor: TOTP codes from an authenticator app, and one-time recovery codes.
 
-The TOTP secret is stored encrypted (portal.crypto); recovery codes only as
+The TOTP secret is stored encrypted (portal.core.crypto); recovery codes only as
 SHA-256 hashes (they carry about 79 random bits, so a fast hash is enough).
 """
 import base64
@@ -16,9 +16,9 @@ import pyotp
 import segno
 from flask_babel import lazy_gettext as _l
 
-from portal import audit
-from portal.crypto import decrypt_text, encrypt_text
-from portal.errors import PortalError
+from portal.core import audit
+from portal.core.crypto import decrypt_text, encrypt_text
+from portal.core.errors import PortalError
 from portal.accounts.models import User
 
 ISSUER = "Sunshine Village Affairs"

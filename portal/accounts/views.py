@@ -1,37 +1,26 @@
 """Staff sign-in (password, then the second factor when enrolled), sign-out and the "My work" page."""
 import time
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal import audit
-from portal.db_setup import write_transaction
-from portal.errors import PortalError
+from portal.core import audit
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.urls import safe_next_url
+from portal.core.urls import safe_next_url
 from portal.accounts import service, throttle, two_factor
 from portal.accounts.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, add_error
-from portal.accounts.guards import account_steps
 from portal.accounts.models import User
 
-bp = Blueprint("accounts", __name__, url_prefix="/auth")
-bp.before_app_request(account_steps)
-
-
-@bp.teardown_app_request
-def _forget_request_state(_exc):
-    # Flask-Login caches the user, Flask-WTF the CSRF token, in g, which outlives a
-    # request when an app context was already pushed (tests, CLI): sign-in changes
-    # both, so the next request must not reuse them.
-    g.pop("_login_user", None)
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+from portal.accounts.blueprint import bp
 
 PENDING_SECONDS = 300
 # (area, endpoint, label): the staff areas; the page links to those installed (has_endpoint).
 AREAS = (
-    ("publish", "publish.dashboard_show", _l("Publish for my village")),
+    ("publish", "home_manage.dashboard_show", _l("Publish for my village")),
     ("triage", "triage.inbox_list", _l("Complaints to handle")),
     ("oversight", "oversight.dashboard", _l("Oversight and statistics")),
     ("admin", "admin.home", _l("County administration")),
@@ -182,5 +171,3 @@ def too_many_attempts(_exc):
     add_error(form, None, message)
     return render_template(template, form=form, next_url=request.args.get("next")), 429
 
-
-from portal.accounts import two_factor_views  # noqa: E402,F401  (registers the /auth/2fa pages on bp)

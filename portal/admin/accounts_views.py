@@ -9,8 +9,8 @@ from portal.accounts import service
 from portal.accounts import two_factor as totp
 from portal.accounts.forms import add_error
 from portal.accounts.models import User
-from portal.db_setup import write_transaction
-from portal.errors import PortalError
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.service import list_townships
 from portal.admin.blueprint import bp

@@ -5,7 +5,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 
 from portal.accounts.models import ROLES
 from portal.complaints.models import CATEGORIES, LEVELS
-from portal.labels import label
+from portal.core.labels import label
 from portal.powers.models import CATEGORIES as POWER_CATEGORIES
 from portal.powers.models import TOP_CLASSES
 from portal.admin.settings_service import DEADLINE_FIELDS

@@ -4,24 +4,17 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from portal import audit
-from portal.errors import PortalError
+from portal.core import audit
+from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.models_base import utcnow
-from portal.places.models import County, Township, Village
+from portal.core.db import utcnow
+from portal.places.service import the_county
+from portal.places.models import Township, Village
 from portal.places.search import pinyin_of
 from portal.places.service import touch_village
-from portal.textguard import refuse_hidden
+from portal.core.text import refuse_hidden
 
 PHONE_RE = re.compile(r"^[0-9+()\-\s;；,，/、]{3,64}$")
-
-
-def the_county() -> County:
-    """Return the county this portal serves."""
-    county = db.session.scalar(select(County).order_by(County.id).limit(1))
-    if county is None:
-        raise PortalError(_l("No county is set up yet. Load the county data first."))
-    return county
 
 
 def _text(value: str | None, field: str, required: bool = True, max_len: int = 64) -> str | None:

@@ -5,8 +5,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.accounts.forms import add_error
-from portal.db_setup import write_transaction
-from portal.errors import PortalError
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Village
 from portal.places.service import list_townships

@@ -2,9 +2,9 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal import audit
+from portal.core import audit
 from portal.complaints.models import CATEGORIES, LEVELS, RoutingRule
-from portal.errors import PortalError
+from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Township
 

@@ -4,11 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.forms import add_error
-from portal.db_setup import write_transaction
-from portal.errors import PortalError
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.powers.models import PowerTemplate
-from portal.admin import templates_service as templates
+from portal.powers import templates
 from portal.admin.blueprint import bp
 from portal.admin.forms import TemplateEditForm, TemplateNewForm
 

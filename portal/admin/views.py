@@ -20,6 +20,3 @@ def home():
     }
     return render_template("admin/home.html", counts=counts)
 
-
-# Each module adds its pages to bp.
-from portal.admin import accounts_views, places_views, settings_views, templates_views  # noqa: E402,F401

@@ -1,12 +1,12 @@
 """The OpenAPI 3.0 document of /api/v1: the open-data endpoints plus the complaint fragment."""
 import copy
-import importlib
 
 from flask import jsonify
 
 from portal.complaints.models import CATEGORIES
 from portal.disclosures.models import DOMAINS, KINDS, TOPICS
 from portal.powers.models import CATEGORIES as POWER_CATEGORIES
+from portal.api import openapi_complaints
 from portal.api.blueprint import bp
 from portal.api.public import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
@@ -129,17 +129,11 @@ PATHS = {
 
 
 def document() -> dict:
-    """Assemble the whole document, merging the complaint fragment when it is installed."""
+    """Assemble the whole document, merging the complaint fragment."""
     paths, schemas = copy.deepcopy(PATHS), copy.deepcopy(SCHEMAS)
-    try:
-        fragment = importlib.import_module("portal.api.openapi_complaints")
-    except ModuleNotFoundError as exc:
-        if exc.name != "portal.api.openapi_complaints":
-            raise
-    else:
-        for path, item in fragment.PATHS.items():
-            paths[path.removeprefix("/api/v1")] = copy.deepcopy(item)
-        schemas.update(copy.deepcopy(fragment.SCHEMAS))
+    for path, item in openapi_complaints.PATHS.items():
+        paths[path.removeprefix("/api/v1")] = copy.deepcopy(item)
+    schemas.update(copy.deepcopy(openapi_complaints.SCHEMAS))
     return {
         "openapi": "3.0.3",
         "info": {"title": "Sunshine Village Portal (阳光村务) API", "version": "1.0.0",

@@ -14,8 +14,8 @@ from sqlalchemy.orm import joinedload
 from portal.complaints.models import CATEGORIES
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
-from portal.i18n import LOCALE_COOKIE, SUPPORTED
-from portal.labels import label
+from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
+from portal.core.labels import label
 from portal.places.models import Village
 from portal.places.search import search_villages
 from portal.places.service import get_village

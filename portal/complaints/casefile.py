@@ -6,10 +6,10 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal import permissions
+from portal.core import permissions
 from portal.accounts.models import User
-from portal.audit import AuditEntry
-from portal.crypto import decrypt_text
+from portal.core.audit import AuditEntry
+from portal.core.crypto import decrypt_text
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Township, Village

@@ -2,8 +2,8 @@
 import click
 from flask import Flask
 
-from portal.db_setup import write_transaction
-from portal.mail import deliver_pending
+from portal.core.db import write_transaction
+from portal.core.mail import deliver_pending
 from portal.complaints.overdue import escalate_overdue
 
 

@@ -1,34 +1,18 @@
 """Deadlines of stored cases: county rules, corrected calendar, local dates."""
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models_base import utcnow
-from portal.settings_model import get_setting
+from portal.core.settings import get_setting
+from portal.core.timezone import local_date, local_today
 from portal.complaints.calendar import WorkCalendar
 from portal.complaints.deadlines import DeadlineRules, DeadlineState, resolved, review_request_until, state_for
 from portal.complaints.models import Complaint, HolidayOverride
 
 log = logging.getLogger(__name__)
-
-
-def local_tz() -> ZoneInfo:
-    name = current_app.config.get("PORTAL_TIMEZONE", "Asia/Shanghai") if has_app_context() else "Asia/Shanghai"
-    return ZoneInfo(name)
-
-
-def local_date(moment: datetime | None) -> date | None:
-    """Return the calendar day of a stored UTC moment in the county's time zone."""
-    return None if moment is None else moment.astimezone(local_tz()).date()
-
-
-def today() -> date:
-    return utcnow().astimezone(local_tz()).date()
 
 
 def load_rules() -> DeadlineRules:
@@ -76,4 +60,4 @@ class Clock:
 
 def clock() -> Clock:
     """Build a clock from the stored rules and calendar (callers keep it for one request)."""
-    return Clock(rules=load_rules(), cal=load_calendar(), today=today())
+    return Clock(rules=load_rules(), cal=load_calendar(), today=local_today())

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.crypto import encrypt_text
+from portal.core.crypto import encrypt_text
 from portal.extensions import db
 from portal.places.models import Village
 from portal.powers.models import PowerItem

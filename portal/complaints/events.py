@@ -1,7 +1,7 @@
 """The history of a case: events (some shown to the complainant) and audit entries."""
 from flask_login import AnonymousUserMixin
 
-from portal import audit
+from portal.core import audit
 from portal.extensions import db
 from portal.complaints.models import Complaint, ComplaintEvent
 

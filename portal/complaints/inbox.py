@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only
 
-from portal import permissions
+from portal.core import permissions
 from portal.extensions import db
 from portal.places.models import Village
 from portal.complaints.clock import Clock

@@ -8,16 +8,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.crypto import encrypt_text
-from portal.db_setup import begin_write
+from portal.core.crypto import encrypt_text
+from portal.core.db import begin_write
 from portal.disclosures.models import Disclosure
-from portal.errors import PortalError
+from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.powers.models import PowerItem
-from portal.uploads import remove_upload, store_upload
+from portal.core.storage import remove_upload, store_upload
 from portal.complaints import notify
-from portal.complaints.clock import today
+from portal.core.timezone import local_today as today
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import CATEGORIES, Complaint, ComplaintAttachment
 from portal.complaints.numbering import next_case_number

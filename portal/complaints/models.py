@@ -5,7 +5,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models_base import UTCDateTime, utcnow
+from portal.core.db import UTCDateTime, utcnow
 from portal.places.models import Township, Village
 
 STATUSES = ("received", "accepted", "declined", "transferred", "in_progress", "concluded", "under_review")
@@ -62,6 +62,8 @@ class Complaint(db.Model):
 
     village: Mapped[Village] = relationship()
     township: Mapped[Township] = relationship()
+    # Read-only: the permission predicates ask "has this user recused?" through it.
+    recusals: Mapped[list["Recusal"]] = relationship(viewonly=True)
     events: Mapped[list["ComplaintEvent"]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"
     )

@@ -7,10 +7,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal import mail
+from portal.core import mail
 from portal.accounts.models import User
 from portal.extensions import db
-from portal.labels import label
+from portal.core.labels import label
 from portal.complaints.models import Complaint, Recusal
 
 _muted: ContextVar[bool] = ContextVar("complaint_mail_muted", default=False)

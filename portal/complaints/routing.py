@@ -2,11 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal import permissions
-from portal.errors import PortalError
+from portal.core import permissions
+from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.models_base import utcnow
-from portal.textguard import refuse_hidden
+from portal.core.db import utcnow
+from portal.core.text import refuse_hidden
 from portal.complaints import notify
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import Complaint, Recusal, RoutingRule

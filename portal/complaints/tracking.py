@@ -5,10 +5,10 @@ from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal.errors import PortalError
+from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.labels import label
-from portal.models_base import utcnow
+from portal.core.labels import label
+from portal.core.db import utcnow
 from portal.complaints import notify
 from portal.complaints.clock import Clock
 from portal.complaints.events import COMPLAINANT, STAFF_MESSAGE_KINDS, add_event, audit_case

@@ -1,15 +1,18 @@
 """Staff triage: the inbox, the case page, attachments and the audit log (handlers only)."""
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import abort, render_template, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import audit, permissions
-from portal.audit import AuditEntry
-from portal.db_setup import write_transaction
-from portal.extensions import db, login_manager
-from portal.files import FILE_CSP, content_disposition
-from portal.labels import LABELS
-from portal.uploads import open_upload
+from portal.core import audit
+
+from portal.core import permissions
+from portal.core.audit import AuditEntry
+from portal.core.db import write_transaction
+from portal.complaints.blueprint import triage_bp as bp
+from portal.extensions import db
+from portal.core.storage import FILE_CSP, content_disposition
+from portal.core.labels import LABELS
+from portal.core.storage import open_upload
 from portal.complaints import casefile
 from portal.complaints.clock import clock
 from portal.complaints.events import audit_case
@@ -17,18 +20,7 @@ from portal.complaints.forms import ActionForm
 from portal.complaints.inbox import Filters, inbox, scope_villages
 from portal.complaints.models import CATEGORIES, DISPOSAL_MODES, FINDINGS, STATUSES
 
-bp = Blueprint("triage", __name__, url_prefix="/triage")
 AUDIT_PAGE = 50
-
-
-@bp.before_request
-def guard():
-    """Handlers only: sign in first; other roles get 403, or 404 on a case (existence must not leak)."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not permissions.can_use_triage(current_user):
-        abort(404 if (request.view_args or {}).get("case_number") else 403)
-    return None
 
 
 @bp.get("/")
@@ -36,7 +28,7 @@ def inbox_list():
     filters = Filters.from_args(request.args)
     clk = clock()
     page = inbox(current_user, filters, clk)
-    html = render_template("triage/inbox_list.html", page=page, filters=filters, villages=scope_villages(current_user),
+    html = render_template("complaints/inbox_list.html", page=page, filters=filters, villages=scope_villages(current_user),
                            show_audit=permissions.can_view_audit_log(current_user),
                            statuses=STATUSES, categories=CATEGORIES, today=clk.today)
     with write_transaction():
@@ -49,7 +41,7 @@ def render_case(case_number: str, *, reveal: bool = False, errors=None, form=Non
     complaint = casefile.get_readable(case_number, current_user)
     contact = casefile.reveal_contact(complaint) if reveal else None
     view = casefile.case_view(complaint, current_user, clock())
-    html = render_template("triage/case_show.html", **view, contact=contact, errors=errors or {},
+    html = render_template("complaints/case_show.html", **view, contact=contact, errors=errors or {},
                            form=form or ActionForm(formdata=None), findings=FINDINGS, disposal_modes=DISPOSAL_MODES,
                            category_labels=LABELS["complaint_category"])
     # The page is handed out only once its read is on record.
@@ -99,11 +91,9 @@ def audit_list():
     if action and action.replace("_", "").isalnum() and action.isascii():
         stmt = stmt.where(AuditEntry.action == action)
     entries = list(db.session.scalars(stmt.offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)))
-    html = render_template("triage/audit_list.html", entries=entries[:AUDIT_PAGE], page=page,
+    html = render_template("complaints/audit_list.html", entries=entries[:AUDIT_PAGE], page=page,
                            has_next=len(entries) > AUDIT_PAGE, action=action)
     with write_transaction():
         audit.record("audit_log_viewed", "audit", None, f"page={page}")
     return html
 
-
-from portal.complaints import triage_actions  # noqa: E402,F401  (registers the action routes on bp)

@@ -8,13 +8,13 @@ from portal.disclosures.decisions import check_decision
 from portal.disclosures.models import Disclosure
 from portal.disclosures.tables import ParsedTable, prepare_table, to_canonical
 from portal.duty.models import DutyReport
-from portal.errors import PortalError
+from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Cadre, County, Township, Village
 from portal.places.search import pinyin_of
 from portal.powers.models import PowerItem, PowerTemplate
 from portal.records import service as records
-from portal.sanitize import render_markdown
+from portal.core.sanitize import render_markdown
 from portal.demo import content_data, places_data, powers_data
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
-from portal.models_base import UTCDateTime, utcnow
+from portal.core.db import UTCDateTime, utcnow
 from portal.records.models import PublishedSubject
 
 DOMAINS = ("party", "village", "finance")

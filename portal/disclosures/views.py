@@ -1,7 +1,7 @@
 """Public disclosure pages."""
 from flask import Blueprint, abort, render_template, request, url_for
 
-from portal.caching import cached_page, not_modified, page_etag
+from portal.core.http import cached_page, not_modified, page_etag
 from portal.places.service import get_village
 from portal.records.diff_page import diff_response
 from portal.disclosures import service

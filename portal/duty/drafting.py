@@ -7,13 +7,13 @@ The draft is ``DutyReport.draft_content``: {"sections": {key: markdown},
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal import audit
-from portal.errors import PortalError
+from portal.core import audit
+from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Cadre, Village
 from portal.records import service as records
 from portal.records.models import PublishedRevision
-from portal.sanitize import render_markdown
+from portal.core.sanitize import render_markdown
 from portal.duty.models import SECTIONS, DutyReport
 
 MAX_SECTION = 20000

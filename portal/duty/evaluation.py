@@ -6,17 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.db_setup import write_transaction
-from portal.errors import PortalError
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.models_base import utcnow
-from portal.oversight.clock import local_today, local_zone
-from portal.permissions import can_manage_evaluation, can_open_evaluation, require, roles_required
+from portal.core.db import utcnow
+from portal.core.timezone import local_today, local_zone
+from portal.core.permissions import can_manage_evaluation, can_open_evaluation, require, roles_required
 from portal.places.models import Village
 from portal.places.service import get_village
 from portal.duty import evaluation_service as service
-from portal.duty.ballot_limits import ballot_guess_limit, mark_refused
-from portal.duty.evaluation_forms import CodeForm, ConfirmForm, RoundForm
+from portal.ballots.limits import ballot_guess_limit, mark_refused
+from portal.ballots.forms import CodeForm, ConfirmForm
+from portal.duty.evaluation_forms import RoundForm
 from portal.duty.models import EvaluationRound
 
 bp = Blueprint("evaluation", __name__)
@@ -46,7 +47,7 @@ def round_list():
     rounds = list(db.session.scalars(select(EvaluationRound)
                                      .where(EvaluationRound.village_id.in_([v.id for v in villages]))
                                      .order_by(EvaluationRound.opened_at.desc())))
-    return render_template("evaluation/round_list.html", villages=villages, rounds=rounds, now=utcnow())
+    return render_template("duty/round_list.html", villages=villages, rounds=rounds, now=utcnow())
 
 
 def _local(moment: datetime) -> datetime:
@@ -77,11 +78,11 @@ def round_new(code: str):
             getattr(form, exc.field).errors.append(exc.message)
         else:
             # The codes exist only in this response: they are stored as keyed hashes.
-            body = render_template("evaluation/codes_sheet.html", village=village, round=rnd, codes=codes,
+            body = render_template("duty/codes_sheet.html", village=village, round=rnd, codes=codes,
                                    reports=[r for r in reports if r.id in rnd.report_ids],
                                    ballot_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/ballot")
             return _no_store(body)
-    return render_template("evaluation/round_new.html", village=village, form=form, has_reports=bool(reports))
+    return render_template("duty/round_new.html", village=village, form=form, has_reports=bool(reports))
 
 
 def _get_round(round_id: int) -> EvaluationRound:
@@ -100,7 +101,7 @@ def round_show(round_id: int):
     results = service.tally(rnd) if rnd.closed_at else None
     reports = list(db.session.scalars(select(service.DutyReport).where(
         service.DutyReport.id.in_(rnd.report_ids or []))))
-    return render_template("evaluation/round_show.html", round=rnd, reports=reports, results=results,
+    return render_template("duty/round_show.html", round=rnd, reports=reports, results=results,
                            used=service.used_count(rnd), form=ConfirmForm(), open=service.is_open(rnd, utcnow()))
 
 
@@ -123,7 +124,7 @@ def _refused(form, message):
     mark_refused()
     if message:
         form.code.errors.append(message)
-    return _no_store(render_template("evaluation/ballot_code.html", form=form))
+    return _no_store(render_template("duty/ballot_code.html", form=form))
 
 
 def _ratings() -> dict[int, str]:
@@ -137,19 +138,19 @@ def ballot():
     service.close_due_rounds()
     form = CodeForm()
     if request.method == "GET":
-        return _no_store(render_template("evaluation/ballot_code.html", form=form))
+        return _no_store(render_template("duty/ballot_code.html", form=form))
     if not form.validate_on_submit():
         return _refused(form, None)
     try:
         found = service.find_ballot(form.code.data)
         if request.form.get("step") != "vote":
-            return _no_store(render_template("evaluation/ballot_vote.html", form=form, ballot=found, ratings={}))
+            return _no_store(render_template("duty/ballot_vote.html", form=form, ballot=found, ratings={}))
         with write_transaction():
             rnd = service.cast(form.code.data, _ratings())
     except service.BallotRefused as exc:
         return _refused(form, exc.message)
     except PortalError as exc:
         # Nothing was recorded: show the same ballot again with what was chosen.
-        return _no_store(render_template("evaluation/ballot_vote.html", form=form, ballot=found, error=exc.message,
+        return _no_store(render_template("duty/ballot_vote.html", form=form, ballot=found, error=exc.message,
                                          ratings=_ratings()))
-    return _no_store(render_template("evaluation/ballot_done.html", round=rnd))
+    return _no_store(render_template("duty/ballot_done.html", round=rnd))

@@ -1,4 +1,4 @@
-"""Forms of the 民主测评: opening a round (handler) and entering a ballot code (resident)."""
+"""Forms of the 民主测评: opening a round (handler)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField, StringField
@@ -23,13 +23,3 @@ class RoundForm(FlaskForm):
     voter_count = IntegerField(_l("Number of voters (ballot codes to print)"), validators=[
         InputRequired(_l("Enter the number of voters.")),
         NumberRange(min=1, max=MAX_VOTERS, message=_l("The number of voters must be between 1 and 2000."))])
-
-
-class CodeForm(FlaskForm):
-    code = StringField(_l("Ballot code (12 digits)"), validators=[
-        DataRequired(_l("Enter the 12-digit code printed on your slip.")),
-        Length(max=64, message=_l("This code is not valid. Check the 12 digits on your slip and try again."))])
-
-
-class ConfirmForm(FlaskForm):
-    """A button carrying only the CSRF token."""

@@ -5,81 +5,23 @@ stored only as an HMAC-SHA256 keyed with the deployment's RECEIPT_PEPPER, so
 the database alone cannot tell which code is which. Guessing is slowed by a
 rate limit on failed attempts.
 """
-import hashlib
-import hmac
-import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from portal.errors import PortalError
+from portal.ballots.codes import BallotRefused, code_hash, issue_codes, normalise_code
+from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.core.db import utcnow
 from portal.places.models import Village
 from portal.places.service import touch_village
 from portal.duty.models import RATINGS, BallotCode, DutyReport, EvaluationRound, EvaluationVote
 
-CODE_DIGITS = 12
 MAX_VOTERS = 2000
 MAX_OPEN_DAYS = 90
 MIN_OPEN_MINUTES = 10
-
-
-class BallotRefused(PortalError):
-    """A ballot code cannot be used; ``reason`` is wrong, used or closed."""
-
-    def __init__(self, reason: str):
-        messages = {
-            "wrong": _l("This code is not valid. Check the 12 digits on your slip and try again."),
-            "used": _l("This code has already been used. Each code votes only once."),
-            "closed": _l("This evaluation is closed and takes no more votes."),
-        }
-        super().__init__(messages[reason], field="code")
-        self.reason = reason
-
-
-# ---- codes ---------------------------------------------------------------------------
-
-def new_code() -> str:
-    """Draw a random 12-digit code."""
-    return f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
-
-
-def format_code(digits: str) -> str:
-    """Group a code in fours for printing: 1234 5678 9012."""
-    return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
-
-
-def normalise_code(text: str | None) -> str | None:
-    """Return the 12 digits of what a resident typed (spaces, dashes, full-width digits allowed), or None."""
-    text = unicodedata.normalize("NFKC", text or "")[:64]
-    digits = "".join(c for c in text if c.isdigit() and c.isascii())
-    rest = "".join(c for c in text if not (c.isdigit() and c.isascii()) and c not in " -\u3000")
-    return digits if len(digits) == CODE_DIGITS and not rest else None
-
-
-def code_hash(digits: str, purpose: str) -> str:
-    """Key-hash a code; the purpose keeps evaluation and poll codes apart."""
-    pepper = str(current_app.config["RECEIPT_PEPPER"]).encode()
-    return hmac.new(pepper, f"{purpose}:{digits}".encode(), hashlib.sha256).hexdigest()
-
-
-def issue_codes(count: int, purpose: str, make_row) -> list[str]:
-    """Create count unused codes as rows (make_row(hash) → model); return the printable codes."""
-    codes, hashes = [], set()
-    while len(codes) < count:
-        digits = new_code()
-        digest = code_hash(digits, purpose)
-        if digest in hashes:
-            continue
-        hashes.add(digest)
-        db.session.add(make_row(digest))
-        codes.append(format_code(digits))
-    return codes
 
 
 # ---- rounds --------------------------------------------------------------------------
@@ -159,7 +101,7 @@ def close_due_rounds() -> int:
     now = utcnow()
     if not due_rounds(now):
         return 0
-    from portal.db_setup import write_transaction
+    from portal.core.db import write_transaction
 
     with write_transaction():
         rounds = due_rounds(now)  # again, under the write lock

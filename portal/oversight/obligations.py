@@ -20,7 +20,7 @@ from portal.disclosures.models import Disclosure
 from portal.duty.models import DutyReport
 from portal.extensions import db
 from portal.places.models import Village
-from portal.oversight.clock import local_date, local_midnight_utc, month_end, months_back
+from portal.core.timezone import local_date, local_midnight_utc, month_end, months_back
 
 KINDS = ("finance_monthly", "village_affairs", "party_affairs", "duty_report")
 VILLAGE_TOPICS = frozenset({"village_affairs", "decision", "project", "assets", "homestead", "subsidy",

@@ -8,9 +8,9 @@ from portal.complaints.clock import load_calendar, load_rules
 from portal.complaints.deadlines import state_for
 from portal.complaints.models import Complaint
 from portal.extensions import db
-from portal.permissions import complaint_scope_filter
+from portal.core.permissions import complaint_scope_filter
 from portal.places.models import Township, Village
-from portal.oversight.clock import local_date
+from portal.core.timezone import local_date
 
 OPEN_STATUSES = ("received", "accepted", "in_progress", "under_review")
 

@@ -8,7 +8,7 @@ from flask import Blueprint, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from portal.labels import label
+from portal.core.labels import label
 
 COMPLAINT_FORM = "/complaints/new"
 

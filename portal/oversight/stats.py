@@ -13,9 +13,9 @@ from portal.complaints.clock import load_calendar, load_rules
 from portal.complaints.deadlines import RESOLVED_RATINGS, UNRATED_RESOLVED_AFTER_DAYS, conclude_due, decide_due, review_due
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.extensions import db
-from portal.labels import label
+from portal.core.labels import label
 from portal.places.models import Township, Village
-from portal.oversight.clock import add_months, local_date, local_midnight_utc
+from portal.core.timezone import add_months, local_date, local_midnight_utc
 
 OPEN_DECISION = "received"
 RUNNING_CONCLUSION = ("accepted", "in_progress")

@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.csv_export import csv_response, wants_csv
+from portal.core.exports import csv_response, wants_csv
 from portal.extensions import db, login_manager
-from portal.labels import label
-from portal.permissions import can_list_cases, can_view_oversight, oversight_township_id, require
+from portal.core.labels import label
+from portal.core.permissions import can_list_cases, can_view_oversight, oversight_township_id, require
 from portal.places.models import Township, Village
 from portal.oversight import charts, obligations, overdue, present, stats
-from portal.oversight.clock import local_today, month_end
+from portal.core.timezone import local_today, month_end
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 present.register_globals(bp)

@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models_base import UTCDateTime, utcnow
+from portal.core.db import UTCDateTime, utcnow
 
 CADRE_ROLES = ("party_secretary", "committee_director", "supervision_chair", "bookkeeper", "member")
 

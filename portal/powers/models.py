@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models_base import JSONType, UTCDateTime, utcnow
+from portal.core.db import JSONType, UTCDateTime, utcnow
 from portal.places.models import County, Village
 
 CATEGORIES = (

@@ -1,7 +1,7 @@
 """Public power-item pages."""
 from flask import Blueprint, render_template
 
-from portal.caching import cached_page, not_modified, page_etag
+from portal.core.http import cached_page, not_modified, page_etag
 from portal.places.service import get_village
 from portal.powers import service
 

@@ -7,7 +7,7 @@ from datetime import timezone
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.core.db import utcnow
 from portal.places.models import Village
 from portal.records.models import PublishedRevision
 

@@ -10,7 +10,7 @@ from difflib import SequenceMatcher
 
 from markupsafe import Markup, escape
 
-from portal.sanitize import plain_text
+from portal.core.sanitize import plain_text
 
 # Han characters one by one, words, numbers with separators, runs of spaces, line ends, any other character.
 _TOKEN = re.compile(r"\n|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|\d+(?:[.,:/-]\d+)*|[^\W\d_]+|[^\S\n]+|.", re.S)

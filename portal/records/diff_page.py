@@ -1,7 +1,7 @@
 """The public "what changed" page between two revisions of any published subject."""
 from flask import abort, render_template, request, url_for
 
-from portal.caching import cached_page, not_modified, page_etag
+from portal.core.http import cached_page, not_modified, page_etag
 from portal.records.diff import diff_revisions, pick_pair
 
 

@@ -1,5 +1,5 @@
 """Publishing a disclosure or duty report as a new chained revision."""
-from portal.errors import PortalError
+from portal.core.errors import PortalError
 from portal.records import chain
 from portal.records.models import PublishedRevision
 

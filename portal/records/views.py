@@ -1,14 +1,12 @@
-"""Public pages of the record: a village's chain of revisions, and what changed in a duty report."""
+"""Public page of the record: a village's chain of published revisions."""
 import math
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
-from portal.caching import cached_page, not_modified, page_etag
-from portal.duty.models import DutyReport
+from portal.core.http import cached_page, not_modified, page_etag
 from portal.extensions import db
 from portal.places.service import get_village
-from portal.records.diff_page import diff_response
 from portal.records.models import PublishedRevision
 
 bp = Blueprint("records", __name__)
@@ -50,22 +48,4 @@ def diff_url(village, revision: PublishedRevision) -> str | None:
     pair = {"from": revision.number - 1, "to": revision.number}
     if revision.subject_type == "disclosure":
         return url_for("disclosures.disclosure_diff", code=village.code, disclosure_id=revision.subject_id, **pair)
-    return url_for("records.report_diff", code=village.code, report_id=revision.subject_id, **pair)
-
-
-@bp.get("/villages/<code>/reports/<int:report_id>/diff")
-def report_diff(code: str, report_id: int):
-    village = get_village(code)
-    report = db.session.scalar(select(DutyReport).where(DutyReport.id == report_id,
-                                                        DutyReport.village_id == village.id))
-    if report is None or report.status != "published":
-        abort(404)
-    revisions = db.session.scalars(
-        select(PublishedRevision).where(PublishedRevision.subject_type == "duty_report",
-                                        PublishedRevision.subject_id == report.id)
-        .order_by(PublishedRevision.number)).all()
-    return diff_response(
-        village, revisions, etag_key="report-diff",
-        back_url=url_for("duty.report_show", code=village.code, report_id=report.id),
-        endpoint="records.report_diff", code=village.code, report_id=report.id,
-    )
+    return url_for("duty.report_diff", code=village.code, report_id=revision.subject_id, **pair)

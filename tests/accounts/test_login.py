@@ -7,9 +7,9 @@ from argon2 import PasswordHasher
 from conftest import csrf_from
 from portal.accounts.models import User
 from portal.accounts.passwords import needs_rehash
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
 from portal.extensions import db
-from portal.urls import safe_next_url
+from portal.core.urls import safe_next_url
 
 from accounts.conftest import error_summary, text
 
@@ -39,15 +39,14 @@ def test_cadre_is_offered_publishing_only(app, auth, client):
     auth.login("cadre_shangtang")
     home = text(client.get("/auth/"))
     assert 'href="/admin/"' not in home and 'href="/triage/"' not in home
-    assert ('href="/publish/"' in home) == ("publish.dashboard_show" in app.view_functions)
+    assert 'href="/publish/"' in home
     assert "上塘村" in home
 
 
 def test_handler_is_offered_complaints_and_oversight_and_advised_to_use_2fa(app, auth, client):
     auth.login("handler_baishi")
     home = text(client.get("/auth/"))
-    assert ('href="/triage/"' in home) == ("triage.inbox_list" in app.view_functions)
-    assert ('href="/oversight/"' in home) == ("oversight.dashboard" in app.view_functions)
+    assert 'href="/triage/"' in home and 'href="/oversight/"' in home
     assert 'href="/publish/"' not in home and 'href="/admin/"' not in home
     assert "两步验证" in home
 
@@ -152,7 +151,7 @@ def test_my_work_needs_sign_in(client):
 
 def test_temporary_password_must_be_replaced_before_anything_else(app, auth, client, runner, forms):
     from portal.accounts import service
-    from portal.db_setup import write_transaction
+    from portal.core.db import write_transaction
 
     with write_transaction():
         temporary = service.reset_password(_user("handler_baishi"))

@@ -7,9 +7,9 @@ import pytest
 
 from conftest import csrf_from
 from portal.accounts.models import User
-from portal.crypto import decrypt_text, encrypt_text
+from portal.core.crypto import decrypt_text, encrypt_text
 from portal.extensions import db
-from portal.settings_model import get_setting
+from portal.core.settings import get_setting
 
 from accounts.conftest import code_for, error_summary, text
 

@@ -1,7 +1,7 @@
 """Helpers for the admin tests: a signed-in county admin and the pages' error markers."""
 import pytest
 
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
 from portal.extensions import db
 
 

@@ -127,7 +127,7 @@ def test_password_reset_shows_a_new_temporary_password_and_ends_sessions(app, ad
 
 
 def _details():
-    from portal.audit import AuditEntry
+    from portal.core.audit import AuditEntry
 
     return [entry.detail for entry in db.session.query(AuditEntry)]
 

@@ -71,7 +71,7 @@ def test_refusals_change_nothing(app):
     client.post("/admin/security", data={"csrf_token": token, "require_2fa": "y"})
     db.session.expire_all()
     assert db.session.get(User, 1).is_active
-    from portal.settings_model import get_setting
+    from portal.core.settings import get_setting
 
     assert not get_setting("require_2fa_for_complaint_staff", False)
 

@@ -6,7 +6,7 @@ import pytest
 from portal.complaints.deadlines import DeadlineRules
 from portal.complaints.models import HolidayOverride
 from portal.extensions import db
-from portal.settings_model import get_setting
+from portal.core.settings import get_setting
 
 from admin.conftest import audit_actions, field_error, text
 

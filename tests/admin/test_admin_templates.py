@@ -1,8 +1,8 @@
 """The county's standard power list, edited in the plain-text step format."""
 import pytest
 
-from portal.admin.templates_service import format_steps, parse_steps
-from portal.errors import PortalError
+from portal.powers.templates import format_steps, parse_steps
+from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.powers.models import PowerItem, PowerTemplate
 

@@ -4,7 +4,7 @@ import io
 from portal.api.openapi_complaints import PATHS, SCHEMAS
 from portal.complaints import handling
 from portal.complaints.models import Complaint, ComplaintAttachment
-from portal.crypto import decrypt_text
+from portal.core.crypto import decrypt_text
 from portal.extensions import db
 from tests.complaints.conftest import DESCRIPTION, case_data, complaint_count, jpeg_bytes, user
 from tests.demo_ids import VILLAGE

@@ -1,15 +1,17 @@
 """Deadlines of stored cases: county rules and calendar, days left everywhere, overdue escalation."""
 from datetime import date, datetime, time, timedelta, timezone
 
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
 from portal.complaints.calendar import WorkCalendar
-from portal.complaints.clock import clock, local_tz, today
+from portal.complaints.clock import clock
+from portal.core.timezone import local_today as today
+from portal.core.timezone import local_zone as local_tz
 from portal.complaints.deadlines import DeadlineRules, decide_due
 from portal.complaints.models import ComplaintEvent, HolidayOverride
 from portal.complaints.workflow import extend
 from portal.extensions import db
-from portal.mail import OutboxMessage
-from portal.settings_model import set_setting
+from portal.core.mail import OutboxMessage
+from portal.core.settings import set_setting
 from tests.complaints.conftest import advance, backdate, user
 
 

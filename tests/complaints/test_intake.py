@@ -5,7 +5,7 @@ import json
 import re
 
 from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
-from portal.crypto import decrypt_text
+from portal.core.crypto import decrypt_text
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Village

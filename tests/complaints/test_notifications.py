@@ -5,7 +5,7 @@ from portal.accounts.models import User
 from portal.complaints import handling, notify, routing, tracking
 from portal.complaints.models import Recusal
 from portal.extensions import db
-from portal.mail import OutboxMessage, deliver_pending
+from portal.core.mail import OutboxMessage, deliver_pending
 from tests.complaints.conftest import DESCRIPTION, user
 
 

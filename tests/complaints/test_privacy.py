@@ -5,7 +5,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
 from portal.complaints import handling
 from portal.complaints.models import Complaint
 from portal.extensions import db, limiter

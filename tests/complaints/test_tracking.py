@@ -11,8 +11,8 @@ from portal.complaints import handling
 from portal.complaints.models import ComplaintAttachment, ComplaintEvent
 from portal.complaints.tracking import SESSION_KEY
 from portal.extensions import db
-from portal.mail import OutboxMessage
-from portal.models_base import utcnow
+from portal.core.mail import OutboxMessage
+from portal.core.db import utcnow
 from tests.complaints.conftest import advance, backdate, jpeg_bytes, user
 
 TRACK = "/complaints/track"

@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
 from portal.extensions import db
 from portal.places.models import Village
 from portal.powers.models import PowerItem

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from portal.audit import AuditEntry
+from portal.core.audit import AuditEntry
 from portal.complaints import workflow
 from portal.complaints.events import COMPLAINANT
 from portal.complaints.models import STATUSES, ComplaintEvent
-from portal.errors import PortalError
+from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.core.db import utcnow
 from tests.complaints.conftest import user
 
 FULL = {"reply": "经核实，已作处理并答复。", "transferred_to": "县信访局", "finding": "true", "disposal_mode": "close",
@@ -189,7 +189,7 @@ def test_only_running_cases_can_be_extended(file_case, status):
 
 
 def test_the_county_can_lower_the_maximum_extension(file_case):
-    from portal.settings_model import set_setting
+    from portal.core.settings import set_setting
 
     set_setting("deadline_rules", {"max_extension_days": 10})
     db.session.commit()

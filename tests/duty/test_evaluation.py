@@ -3,11 +3,11 @@ from datetime import timedelta
 
 import pytest
 
-from portal.db_setup import write_transaction
+from portal.core.db import write_transaction
 from portal.duty import evaluation_service as service
 from portal.duty.models import BallotCode, DutyReport, EvaluationRound, EvaluationVote
 from portal.extensions import db
-from portal.models_base import utcnow
+from portal.core.db import utcnow
 from portal.places.models import Village
 
 from demo_ids import FAR_VILLAGE, VILLAGE

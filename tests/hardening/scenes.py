@@ -183,9 +183,9 @@ def poll(phase: str):
     """A poll of 白石镇 standing in a phase, with a pending and an accepted proposal (and codes to vote)."""
 
     def setup(env):
-        from portal.oversight import polls_service as service
-        from portal.oversight.clock import local_today
-        from portal.oversight.models import GrievancePoll, PollOption
+        from portal.polls import service
+        from portal.core.timezone import local_today
+        from portal.polls.models import GrievancePoll, PollOption
         from portal.places.models import Township
 
         today = local_today()

@@ -166,7 +166,7 @@ def test_hostile_form_input_is_refused_cleanly(app, client, login_as, snapshot, 
 FOUND = [
     ("polls.vote[vote]", [{"option": "①"}]),
     ("evaluation.ballot[vote]", [{"report_²": "satisfied"}]),
-    ("publish.power_edit", [{"risks": "²|高|风险|控制"}]),
+    ("powers_manage.power_edit", [{"risks": "²|高|风险|控制"}]),
     ("admin.township_edit", [{"discipline_secretary": "赵\x00敏"}]),
     ("admin.village_edit", [{"name": "上塘\x00村"}]),
     ("admin.account_edit", [{"display_name": "吴\x00志强"}]),

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from portal.csv_export import csv_response, neutralise, to_csv
+from portal.core.exports import csv_response, neutralise, to_csv
 from portal.oversight.charts import bar_chart, month_chart
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.oversight import obligations
-from portal.oversight.clock import local_today, month_end
+from portal.core.timezone import local_today, month_end
 from portal.oversight.obligations import Cadence, Record, check, expected
 from portal.places.models import Village
 from portal.records import service as records

@@ -33,7 +33,7 @@ def _add_complaint_row(app) -> None:
 def test_backup_then_restore_into_a_fresh_database_gives_identical_rows(app, runner, database_url,
                                                                        empty_database_url, tmp_path):
     _add_complaint_row(app)
-    path = tmp_path / "backups" / "portal.backup"
+    path = tmp_path / "backups" / "portal.core.backup"
     result = runner.invoke(args=["backup", str(path)])
     assert result.exit_code == 0, result.output
     # The file holds complaint contents: owner-only.
@@ -59,7 +59,7 @@ def test_backup_then_restore_into_a_fresh_database_gives_identical_rows(app, run
 
 
 def test_restore_refuses_to_overwrite_data_without_force(app, runner, tmp_path):
-    path = tmp_path / "portal.backup"
+    path = tmp_path / "portal.core.backup"
     assert runner.invoke(args=["backup", str(path)]).exit_code == 0
     result = runner.invoke(args=["restore", str(path)])
     assert result.exit_code != 0
@@ -77,13 +77,13 @@ def test_restore_refuses_a_file_that_is_not_a_backup(runner, tmp_path):
 
 
 def test_a_failed_backup_leaves_no_partial_file(app, runner, tmp_path, monkeypatch):
-    from portal import backup
+    from portal.core import backup
 
     def broken(*_args, **_kwargs):
         raise backup.BackupError("disk full")
 
     monkeypatch.setattr(backup, "_fsync", broken)
-    path = tmp_path / "out" / "portal.backup"
+    path = tmp_path / "out" / "portal.core.backup"
     result = runner.invoke(args=["backup", str(path)])
     assert result.exit_code != 0
     assert list((tmp_path / "out").iterdir()) == []

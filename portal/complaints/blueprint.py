@@ -1,0 +1,18 @@
+"""The staff triage blueprint (/triage) and its guard; the inbox and the case actions attach to it."""
+from flask import Blueprint, abort, request
+from flask_login import current_user
+
+from portal.core import permissions
+from portal.extensions import login_manager
+
+triage_bp = Blueprint("triage", __name__, url_prefix="/triage")
+
+
+@triage_bp.before_request
+def guard():
+    """Handlers only: sign in first; other roles get 403, or 404 on a case (existence must not leak)."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not permissions.can_use_triage(current_user):
+        abort(404 if (request.view_args or {}).get("case_number") else 403)
+    return None

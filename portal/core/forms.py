@@ -1,0 +1,74 @@
+"""The form base class: typed text is scrubbed, service errors land beside their field."""
+import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from portal.core.labels import label
+
+# Control, bidi-override and lone-surrogate characters: invisible, misleading, and refused by PostgreSQL (NUL).
+_UNWANTED = {c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0),
+                              *range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xD800, 0xE000))}
+
+
+def scrub(value):
+    """Filter typed text: normalise line ends and drop characters nobody means to type."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_UNWANTED)
+
+
+class ScrubbingMeta:
+    """Apply scrub to every text field of a form."""
+
+    def bind_field(self, form, unbound_field, options):
+        if issubclass(unbound_field.field_class, StringField):
+            return unbound_field.bind(form=form, filters=[*unbound_field.kwargs.get("filters", ()), scrub], **options)
+        return unbound_field.bind(form=form, **options)
+
+
+class PortalForm(FlaskForm):
+    class Meta(ScrubbingMeta):
+        pass
+
+
+def required(message):
+    """A DataRequired with the given message."""
+    return DataRequired(message=message)
+
+
+def max_length(n: int):
+    """Refuse text longer than n characters."""
+    return Length(max=n, message=_l("Write at most %(max)d characters.", max=n))
+
+
+def iso_date(form, field):
+    """Accept an empty value or a date such as 2025-01-31."""
+    if field.data and field.data.strip():
+        try:
+            datetime.date.fromisoformat(field.data.strip())
+        except ValueError:
+            raise ValidationError(_l("Write a date such as 2025-01-31.")) from None
+
+
+def whole_number(form, field):
+    """Accept an empty value or a whole number such as 12."""
+    if field.data and field.data.strip() and not (field.data.strip().isascii() and field.data.strip().isdigit()):
+        raise ValidationError(_l("Write a whole number, such as 12."))
+    if field.data and field.data.strip() and int(field.data.strip()) > 1_000_000:
+        raise ValidationError(_l("This number is too large."))
+
+
+def show_error(form, exc) -> None:
+    """Put a service's PortalError beside its field, or at the top when it names none."""
+    target = getattr(form, exc.field, None) if exc.field else None
+    if target is not None and hasattr(target, "errors"):
+        target.errors = [*target.errors, str(exc.message)]
+    else:
+        form.form_errors.append(str(exc.message))
+
+
+def choices(group: str, codes) -> list[tuple[str, str]]:
+    return [(code, label(group, code)) for code in codes]

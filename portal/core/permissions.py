@@ -1,0 +1,257 @@
+"""Every authorization decision of the portal (DESIGN.md section 2).
+
+Views, the API, templates and services ask these predicates; nothing else
+decides who may see or change what.
+"""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import false, select, true
+
+STAFF_ROLES = ("village_cadre", "township_handler", "county_handler", "county_admin")
+COMPLAINT_ROLES = ("township_handler", "county_handler")
+
+
+def _is(user, *roles) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.role in roles)
+
+
+# ---- places and published content -------------------------------------------------
+
+def can_read_drafts(user, village) -> bool:
+    """Drafts: own village (cadre), villages of own township (handler), all (county handler)."""
+    if _is(user, "village_cadre"):
+        return user.village_id == village.id
+    if _is(user, "township_handler"):
+        return user.township_id == village.township_id
+    return _is(user, "county_handler")
+
+
+def can_publish(user, village) -> bool:
+    """Only the village's own cadres publish or correct for it."""
+    return _is(user, "village_cadre") and user.village_id == village.id
+
+
+def can_use_publishing(user) -> bool:
+    """The cadre workspace (/publish/) is for village cadres bound to a village."""
+    return _is(user, "village_cadre") and user.village_id is not None
+
+
+def can_read_attachment(user, attachment, village, published: bool) -> bool:
+    """Files of published disclosures are public; draft files only for readers of the village's drafts."""
+    if attachment.disclosure_id is None:  # not a disclosure file (e.g. complaint evidence): never served
+        return False
+    return attachment.village_id == village.id and (published or can_read_drafts(user, village))
+
+
+def can_manage_places(user) -> bool:
+    """Places, accounts, templates and routing belong to the county admin."""
+    return _is(user, "county_admin")
+
+
+# ---- complaints ---------------------------------------------------------------------
+
+def can_read_complaint(user, complaint) -> bool:
+    """Township handlers: routed to their township and not escalated away; county: all."""
+    if _is(user, "county_handler"):
+        return True
+    if _is(user, "township_handler"):
+        return complaint.handling_level == "township" and complaint.township_id == user.township_id and not _recused(user, complaint)
+    return False
+
+
+def _recused(user, complaint) -> bool:
+    from portal.extensions import db
+
+    model = type(complaint)
+    # A fresh query, not the loaded collection: a recusal made earlier in this request counts.
+    return db.session.query(
+        select(model.id).where(model.id == complaint.id, model.recusals.any(user_id=user.id)).exists()
+    ).scalar()
+
+
+def can_change_complaint(user, complaint) -> bool:
+    """Those who may read a complaint may change its status."""
+    return can_read_complaint(user, complaint)
+
+
+def can_use_triage(user) -> bool:
+    """The triage area (inbox, case pages) is for complaint handlers only."""
+    return _is(user, *COMPLAINT_ROLES)
+
+
+def can_escalate_complaint(user, complaint) -> bool:
+    """A township handler who holds a case may send it to the county."""
+    return _is(user, "township_handler") and complaint.handling_level == "township" and can_read_complaint(user, complaint)
+
+
+def can_recuse_complaint(user, complaint) -> bool:
+    """A township handler who holds a case may recuse (回避) from it."""
+    return _is(user, "township_handler") and can_read_complaint(user, complaint)
+
+
+def can_assign_complaint(user, complaint) -> bool:
+    """County handlers may assign (交办) a county case back to its township."""
+    return _is(user, "county_handler") and complaint.handling_level == "county"
+
+
+def can_see_complaint_counts(user) -> bool:
+    """Aggregate statistics: handlers and the county admin (counts only)."""
+    return _is(user, "township_handler", "county_handler", "county_admin")
+
+
+def can_view_audit_log(user) -> bool:
+    return _is(user, "county_handler")
+
+
+def can_open_evaluation(user, village) -> bool:
+    """Township handlers open duty-report evaluations for villages of their township."""
+    return _is(user, "township_handler") and user.township_id == village.township_id
+
+
+def can_manage_evaluation(user, evaluation_round) -> bool:
+    """Close or inspect a round: whoever may open one for its village."""
+    return can_open_evaluation(user, evaluation_round.village)
+
+
+# ---- oversight (statistics) and the yearly top-ten poll --------------------------------
+
+def can_view_oversight(user) -> bool:
+    """The oversight dashboard: handlers and the county admin (the admin sees counts only)."""
+    return can_see_complaint_counts(user)
+
+
+def oversight_township_id(user) -> int | None:
+    """The one township whose figures a user sees, or None for the whole county."""
+    return user.township_id if _is(user, "township_handler") else None
+
+
+def can_list_cases(user) -> bool:
+    """Case-level lists (case numbers, villages, dates): handlers only, never the admin."""
+    return _is(user, *COMPLAINT_ROLES)
+
+
+def can_run_poll(user, township) -> bool:
+    """Township handlers run their own township's 群众最不满意的10件事 poll."""
+    return _is(user, "township_handler") and user.township_id == township.id
+
+
+def complaint_scope_filter(user, complaint_model):
+    """SQL filter of the complaints a user may read (for inbox queries)."""
+    if _is(user, "county_handler"):
+        return true()
+    if _is(user, "township_handler"):
+        recused = complaint_model.recusals.any(user_id=user.id)
+        return (complaint_model.handling_level == "township") & (
+            complaint_model.township_id == user.township_id
+        ) & ~recused
+    return false()
+
+
+def village_scope_filter(user, village_model):
+    """SQL filter of the villages whose drafts a user may read."""
+    if _is(user, "village_cadre"):
+        return village_model.id == user.village_id
+    if _is(user, "township_handler"):
+        return village_model.township_id == user.township_id
+    if _is(user, "county_handler"):
+        return true()
+    return false()
+
+
+# ---- staff areas and account security ------------------------------------------------
+
+# Which roles work in which staff area (the "My work" page links to these).
+WORK_AREAS = {
+    "publish": ("village_cadre",),
+    "triage": COMPLAINT_ROLES,
+    "oversight": ("township_handler", "county_handler", "county_admin"),
+    "admin": ("county_admin",),
+}
+REQUIRE_2FA_SETTING = "require_2fa_for_complaint_staff"
+
+
+def can_enter_area(user, area: str) -> bool:
+    """Tell whether a staff member works in an area (publish, triage, oversight, admin)."""
+    return _is(user, *WORK_AREAS.get(area, ()))
+
+
+def two_factor_recommended(user) -> bool:
+    """Those who read complaints should protect their account with a second factor."""
+    return _is(user, *COMPLAINT_ROLES)
+
+
+def two_factor_required(user) -> bool:
+    """Complaint readers must use a second factor once the county admin enforces it."""
+    if not _is(user, *COMPLAINT_ROLES):
+        return False
+    from portal.core.settings import get_setting
+
+    return bool(get_setting(REQUIRE_2FA_SETTING, False))
+
+
+def can_turn_off_two_factor(user) -> bool:
+    """Anyone may turn their second factor off unless the county requires it of them."""
+    return _is(user, *STAFF_ROLES) and not two_factor_required(user)
+
+
+# ---- guards -------------------------------------------------------------------------
+
+def require(allowed: bool, not_found: bool = False) -> None:
+    """Abort unless allowed; 404 where even existence must not leak (complaints)."""
+    if not allowed:
+        abort(404 if not_found else 403)
+
+
+def guard_area(allowed):
+    """Build a before_request guard for a whole blueprint: sign in first, then allowed(user) or 403."""
+
+    def guard():
+        if not current_user.is_authenticated:
+            from flask import current_app
+
+            from portal.extensions import login_manager
+
+            if login_manager.login_view in current_app.view_functions:
+                return login_manager.unauthorized()
+            abort(401)
+        if not allowed(current_user):
+            abort(403)
+        return None
+
+    return guard
+
+
+def roles_required(*roles):
+    """Decorate a view (or guard a blueprint) so only these roles get in."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from portal.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def template_predicates() -> dict:
+    """Expose the predicates to templates."""
+    return {
+        "can_read_drafts": can_read_drafts,
+        "can_publish": can_publish,
+        "can_manage_places": can_manage_places,
+        "can_read_complaint": can_read_complaint,
+        "can_see_complaint_counts": can_see_complaint_counts,
+        "can_enter_area": can_enter_area,
+        "two_factor_recommended": two_factor_recommended,
+    }
+
+

@@ -1,0 +1,219 @@
+"""Uploaded files: judged by content, cleaned of metadata, stored under random names.
+
+Every capability that accepts files (disclosure attachments, complaint
+evidence) goes through ``store_upload``; nothing else writes to UPLOAD_DIR.
+The name a user gave a file is kept only as data (``original_name``).
+"""
+from urllib.parse import quote
+import hashlib
+import io
+import os
+import re
+import secrets
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
+
+from portal.core.errors import PortalError
+
+MAX_PIXELS = 40_000_000  # larger images are refused as likely decompression bombs
+DEFAULT_ALLOWED = ("image/jpeg", "image/png", "application/pdf")
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+)
+# Extensions a name may carry for each type; a name claiming another type is refused as disguised.
+ALIASES = {"image/jpeg": ("jpg", "jpeg", "jpe", "jfif"), "image/png": ("png",), "application/pdf": ("pdf",)}
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})$")
+_STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|pdf)")
+# PDF features that run code or act on opening; names may hide letters as #xx escapes.
+_PDF_ACTIVE = re.compile(
+    rb"/(?:JavaScript|JS|OpenAction|AA|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData)\b")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+MAX_NAME = 255
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    original_name: str
+    mime_type: str
+    size: int
+    sha256: str
+
+
+def sniff(data: bytes) -> str | None:
+    """Return the MIME type the file's first bytes announce, or None."""
+    for magic, mime in _MAGIC:
+        if data.startswith(magic):
+            return mime
+    return None
+
+
+def normalise_name(name: str | None, mime_type: str | None = None) -> str:
+    """Return a displayable file name: no folders, control or direction characters; Chinese kept."""
+    text = unicodedata.normalize("NFC", str(name or ""))
+    text = re.split(r"[/\\]", text)[-1]
+    # Cc: control characters; Cf: bidi overrides, zero-width and other invisible format marks.
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co"))
+    text = re.sub(r"\s+", " ", text).strip().strip(".").strip()
+    if not text:
+        text = "file" + EXTENSIONS.get(mime_type or "", "")
+    if len(text) > MAX_NAME:
+        stem, dot, ext = text.rpartition(".")
+        ext = ext if dot and len(ext) <= 10 else ""
+        text = (stem if ext else text)[: MAX_NAME - len(ext) - 1].rstrip() + ("." + ext if ext else "")
+    return text
+
+
+def _refuse(message, field: str) -> PortalError:
+    return PortalError(message, field=field)
+
+
+def _read_limited(file_storage, limit: int) -> bytes:
+    """Read at most limit + 1 bytes so an oversized upload is noticed without reading it all."""
+    stream = file_storage.stream
+    try:
+        stream.seek(0)
+    except (AttributeError, OSError):
+        pass
+    return stream.read(limit + 1)
+
+
+def _clean_image(data: bytes, mime: str, field: str) -> bytes:
+    """Re-encode an image without EXIF/GPS or text chunks, keeping its visible orientation."""
+    unreadable = _refuse(_l("The picture could not be read. Please send a JPEG or PNG photo."), field)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_PIXELS:
+                raise _refuse(_l("The picture is too large (more than 40 megapixels)."), field)
+            if image.format != {"image/jpeg": "JPEG", "image/png": "PNG"}[mime]:
+                raise unreadable
+            image.load()
+            icc = image.info.get("icc_profile")
+            try:
+                image = ImageOps.exif_transpose(image)
+            except Exception:  # a broken orientation tag must not block the upload
+                pass
+            # Drop every carried-over chunk (EXIF, XMP, comments, text); keep only what drawing needs.
+            image.info = {k: v for k, v in image.info.items() if k == "transparency"}
+            out = io.BytesIO()
+            if mime == "image/jpeg":
+                if image.mode not in ("RGB", "L", "CMYK"):
+                    image = image.convert("RGB")
+                image.save(out, "JPEG", quality=90, optimize=True, icc_profile=icc)
+            else:
+                image.save(out, "PNG", optimize=True, icc_profile=icc)
+    except PortalError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _refuse(_l("The picture is too large (more than 40 megapixels)."), field) from exc
+    except Exception as exc:  # Pillow raises many kinds on malformed files
+        raise unreadable from exc
+    return out.getvalue()
+
+
+def _check_pdf(data: bytes, field: str) -> None:
+    """Refuse PDFs that carry scripts, automatic actions or embedded files (best effort)."""
+    unescaped = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+    if _PDF_ACTIVE.search(unescaped):
+        raise _refuse(_l("This PDF contains scripts or automatic actions and cannot be accepted. "
+                         "Please print it to a new PDF or scan it."), field)
+    if b"%%EOF" not in data[-2048:]:
+        raise _refuse(_l("This PDF is damaged or incomplete."), field)
+
+
+def upload_dir() -> Path:
+    """Return the folder uploads live in, creating it when missing."""
+    path = Path(current_app.config["UPLOAD_DIR"])
+    path.mkdir(parents=True, exist_ok=True, mode=0o750)
+    return path
+
+
+def _write(data: bytes, extension: str) -> str:
+    """Write data under a fresh random name atomically; return the name."""
+    folder = upload_dir()
+    stored_name = secrets.token_hex(16) + extension
+    temporary = folder / f".{stored_name}.part"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(temporary, folder / stored_name)
+    return stored_name
+
+
+def store_upload(file_storage, *, allowed=DEFAULT_ALLOWED, max_bytes: int | None = None,
+                 field: str | None = None) -> StoredFile:
+    """Check, clean and store one uploaded file; raise PortalError(field=…) when refused.
+
+    The type is judged by the file's bytes, never by its name; images lose
+    their EXIF/GPS data; the stored name is random.
+    """
+    field = field or getattr(file_storage, "name", None) or "file"
+    limit = max_bytes or current_app.config.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    if file_storage is None or not getattr(file_storage, "filename", None):
+        raise _refuse(_l("Choose a file to upload."), field)
+    data = _read_limited(file_storage, limit)
+    if not data:
+        raise _refuse(_l("The file %(name)s is empty.", name=normalise_name(file_storage.filename)), field)
+    if len(data) > limit:
+        raise _refuse(_l("The file is larger than %(limit)s MB.", limit=round(limit / 2**20, 1)), field)
+    mime = sniff(data)
+    if mime is None or mime not in allowed:
+        kinds = ", ".join(EXTENSIONS[m].lstrip(".").upper() for m in allowed if m in EXTENSIONS)
+        raise _refuse(_l("%(name)s is not an accepted file. Accepted: %(kinds)s.",
+                         name=normalise_name(file_storage.filename), kinds=kinds), field)
+    claimed = _EXTENSION.search(normalise_name(file_storage.filename))
+    if claimed and claimed.group(1).lower() not in ALIASES[mime]:
+        raise _refuse(_l("%(name)s is named like a .%(ext)s file but is really a %(kind)s file. "
+                         "Please send the file as it is.", name=normalise_name(file_storage.filename),
+                         ext=claimed.group(1).lower(), kind=EXTENSIONS[mime].lstrip(".").upper()), field)
+    if mime.startswith("image/"):
+        data = _clean_image(data, mime, field)
+    else:
+        _check_pdf(data, field)
+    stored_name = _write(data, EXTENSIONS[mime])
+    return StoredFile(stored_name=stored_name, original_name=normalise_name(file_storage.filename, mime),
+                      mime_type=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+
+def _path(stored_name: str) -> Path:
+    if not _STORED_NAME.fullmatch(stored_name or ""):
+        raise FileNotFoundError(stored_name)
+    return upload_dir() / stored_name
+
+
+def open_upload(stored_name: str):
+    """Open a stored file for reading; FileNotFoundError for unknown or malformed names."""
+    return open(_path(stored_name), "rb")
+
+
+def remove_upload(stored_name: str) -> None:
+    """Delete a stored file (when the record that pointed to it was not saved)."""
+    try:
+        _path(stored_name).unlink()
+    except FileNotFoundError:
+        pass
+
+
+# The file is a document, not a page: nothing in it may run, load or frame anything.
+FILE_CSP = "default-src 'none'; sandbox"
+
+
+def content_disposition(kind: str, name: str, mime_type: str) -> str:
+    """Build a Content-Disposition header carrying the original (Chinese) name per RFC 5987/6266."""
+    ascii_name = "".join(c for c in name if c.isascii() and (c.isalnum() or c in "._-"))
+    if not ascii_name or ascii_name.startswith("."):
+        ascii_name = "file" + EXTENSIONS.get(mime_type, "")
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -1,0 +1,87 @@
+"""Turn a submitted disclosure form into draft content (parsing only; the rules live in drafting)."""
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from portal.disclosures import drafting
+from portal.disclosures.tables import MAX_BYTES, PreparedTable, TableError, prepare_table, read_table
+from portal.core.errors import PortalError
+from portal.core.storage import StoredFile, remove_upload, store_upload
+from portal.disclosures.forms import DecisionForm
+
+
+@dataclass
+class Submission:
+    """What a form yields: content to save, or a table to show again with its errors."""
+
+    content: dict | None = None
+    warnings: list[str] = field(default_factory=list)
+    stored: list[StoredFile] = field(default_factory=list)  # new uploads, to attach or to delete
+    keep_ids: set = field(default_factory=set)
+    table: PreparedTable | None = None  # the upload that was refused, for the preview beside the field
+
+    def discard_uploads(self) -> None:
+        for s in self.stored:
+            remove_upload(s.stored_name)
+
+
+def _table(form, previous: dict) -> Submission:
+    upload = form.upload.data
+    notes = form.notes.data or ""
+    if upload is None or not getattr(upload, "filename", ""):
+        if not previous.get("rows"):
+            raise PortalError(_l("Choose the CSV or XLSX file of the table."), field="upload")
+        return Submission(drafting.with_notes(drafting.public_part(previous), notes), previous.get("_warnings", []))
+    data = upload.stream.read(MAX_BYTES + 1)
+    try:
+        prepared = prepare_table(read_table(data, upload.filename or "table.csv"))
+    except TableError as exc:
+        raise PortalError(exc.message, field="upload") from exc
+    if prepared.errors:
+        return Submission(table=prepared)
+    return Submission(drafting.table_content(prepared, notes), [str(w.message) for w in prepared.warnings])
+
+
+def _attachments(form, previous: dict, request_form) -> Submission:
+    current = [f for f in previous.get("files", [])]
+    wanted = set(request_form.getlist("keep"))
+    keep = {f["id"] for f in current if str(f["id"]) in wanted}
+    stored = []
+    try:
+        for upload in form.files.data or []:
+            if getattr(upload, "filename", ""):
+                stored.append(store_upload(upload, field="files"))
+    except PortalError:
+        for s in stored:
+            remove_upload(s.stored_name)
+        raise
+    if not stored and not keep:
+        raise PortalError(_l("Add at least one file (JPEG, PNG or PDF)."), field="files")
+    files = [f for f in current if f["id"] in keep]
+    description = form.description.data or ""
+    return Submission(drafting.attachment_content(description, files), stored=stored, keep_ids=keep)
+
+
+def submission(kind: str, form, previous: dict, request_form) -> Submission:
+    """Build the draft content of a kind from its validated form."""
+    if kind == "text":
+        return Submission(drafting.text_content(form.markdown.data or ""))
+    if kind == "table":
+        return _table(form, previous)
+    if kind == "decision":
+        return Submission(drafting.decision_content(form.record()))
+    return _attachments(form, previous, request_form)
+
+
+def form_data(kind: str, draft: dict) -> dict:
+    """Prefill a kind's form from a draft."""
+    data = dict(draft.get("_meta") or {})
+    if kind == "text":
+        data["markdown"] = draft.get("markdown", "")
+    elif kind == "table":
+        data["notes"] = draft.get("notes", "")
+    elif kind == "decision":
+        data.update(DecisionForm.data_from(draft))
+    else:
+        data["description"] = draft.get("description", "")
+    return data

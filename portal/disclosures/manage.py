@@ -1,0 +1,150 @@
+"""Cadre pages for disclosures: write a draft, preview it, publish it, correct it."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.core.db import write_transaction
+from portal.disclosures import drafting
+from portal.disclosures.decisions import check_decision
+from portal.disclosures.models import KINDS, Attachment, Disclosure
+from portal.core.errors import PortalError
+from portal.extensions import db
+from portal.records.diff import diff_revisions
+from portal.disclosures.compose import form_data, submission
+from portal.core.forms import show_error
+from portal.disclosures.forms import FORMS
+from portal.core.permissions import can_use_publishing, guard_area
+from portal.places.scope import load_owned, own_village
+
+bp = Blueprint("disclosures_manage", __name__, url_prefix="/publish")
+# Only village cadres get past this line; each object is then checked against their own village.
+bp.before_request(guard_area(can_use_publishing))
+
+
+@bp.get("/disclosures/new")
+def disclosure_choose():
+    return render_template("disclosures/disclosure_choose.html", village=own_village(), kinds=KINDS)
+
+
+def _form(kind: str, data: dict | None = None):
+    return FORMS[kind](data=data or {})
+
+
+def _save(kind: str, form, disclosure_id: int | None, previous: dict):
+    """Validate and store the draft; return the disclosure, or None with errors set on the form."""
+    if not form.validate_on_submit():
+        return None, None
+    try:
+        sub = submission(kind, form, previous, request.form)
+    except PortalError as exc:
+        show_error(form, exc)
+        return None, None
+    if sub.table is not None:  # the table has errors: show it beside the field, store nothing
+        form.upload.errors = [*form.upload.errors, *[str(e.message) for e in sub.table.errors]]
+        return None, sub.table
+    try:
+        with write_transaction():
+            if disclosure_id is None:
+                disclosure = drafting.create_draft(own_village(), current_user, kind, form.disclosure_meta(),
+                                                   sub.content, sub.warnings)
+            else:
+                disclosure = load_owned(Disclosure, disclosure_id)
+                drafting.save_draft(disclosure, current_user, form.disclosure_meta(), sub.content, form.reason.data,
+                                    sub.warnings)
+            if sub.stored:
+                drafting.add_files(disclosure, sub.stored)
+            disclosure_id = disclosure.id
+    except PortalError as exc:
+        sub.discard_uploads()
+        show_error(form, exc)
+        return None, None
+    except BaseException:
+        sub.discard_uploads()
+        raise
+    return disclosure_id, None
+
+
+def _render_form(village, kind, form, disclosure=None, draft=None, table=None):
+    files = _attachments((draft or {}).get("files", []))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("disclosures/disclosure_edit.html", village=village, kind=kind, form=form,
+                           disclosure=disclosure, draft=draft or {}, refused_table=table, files=files,
+                           correction=bool(disclosure and drafting.is_correction(disclosure))), status
+
+
+@bp.route("/disclosures/new/<kind>", methods=["GET", "POST"])
+def disclosure_new(kind: str):
+    if kind not in KINDS:
+        abort(404)
+    village = own_village()
+    form = _form(kind, {"domain": "village", "topic": "other"})
+    if request.method == "POST":
+        saved, table = _save(kind, form, None, {})
+        if saved:
+            return redirect(url_for(".disclosure_preview", disclosure_id=saved))
+        return _render_form(village, kind, form, table=table)
+    return _render_form(village, kind, form)
+
+
+@bp.route("/disclosures/<int:disclosure_id>/edit", methods=["GET", "POST"])
+def disclosure_edit(disclosure_id: int):
+    village = own_village()
+    disclosure = load_owned(Disclosure, disclosure_id)
+    draft = drafting.editable(disclosure)
+    data = form_data(disclosure.kind, draft)
+    data["reason"] = disclosure.draft_reason or ""
+    form = _form(disclosure.kind, data)
+    if request.method == "POST":
+        saved, table = _save(disclosure.kind, form, disclosure.id, draft)
+        if saved:
+            return redirect(url_for(".disclosure_preview", disclosure_id=saved))
+        return _render_form(village, disclosure.kind, form, disclosure, draft, table)
+    return _render_form(village, disclosure.kind, form, disclosure, draft)
+
+
+def _attachments(files: list[dict]) -> list[tuple[dict, Attachment | None]]:
+    ids = [f.get("id") for f in files]
+    found = {a.id: a for a in db.session.scalars(select(Attachment).where(Attachment.id.in_(ids)))} if ids else {}
+    return [(f, found.get(f.get("id"))) for f in files]
+
+
+@bp.get("/disclosures/<int:disclosure_id>")
+def disclosure_preview(disclosure_id: int):
+    village = own_village()
+    disclosure = load_owned(Disclosure, disclosure_id)
+    draft = disclosure.draft_content or None
+    content = drafting.public_part(draft) if draft else (disclosure.current_revision.content or {})
+    breaches = check_decision({k: v for k, v in content.items() if k not in ("kind", "breaches")}) \
+        if disclosure.kind == "decision" else []
+    diff = None
+    if draft and disclosure.current_revision is not None:
+        meta = draft.get("_meta") or {}
+        diff = diff_revisions(disclosure.current_revision.title, disclosure.current_revision.content,
+                              meta.get("title", disclosure.title), content)
+    return render_template("disclosures/disclosure_preview.html", village=village, disclosure=disclosure, draft=draft,
+                           content=content, meta=(draft or {}).get("_meta") or drafting.meta_of(disclosure),
+                           warnings=(draft or {}).get("_warnings", []), breaches=breaches, diff=diff,
+                           files=_attachments(content.get("files", [])))
+
+
+@bp.post("/disclosures/<int:disclosure_id>/publish")
+def disclosure_publish(disclosure_id: int):
+    try:
+        with write_transaction():
+            revision = drafting.publish_draft(load_owned(Disclosure, disclosure_id), current_user)
+            number = revision.number
+    except PortalError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for(".disclosure_preview", disclosure_id=disclosure_id))
+    flash(_("Published as revision %(n)d.", n=number), "success")
+    return redirect(url_for(".disclosure_preview", disclosure_id=disclosure_id))
+
+
+@bp.post("/disclosures/<int:disclosure_id>/discard")
+def disclosure_discard(disclosure_id: int):
+    with write_transaction():
+        deleted = drafting.discard_draft(load_owned(Disclosure, disclosure_id), current_user)
+    flash(_("The draft was deleted.") if deleted else _("The correction was dropped."), "success")
+    return redirect(url_for("home_manage.dashboard_show") if deleted else url_for(".disclosure_preview",
+                                                                         disclosure_id=disclosure_id))

@@ -1,0 +1,47 @@
+"""A printable A4 poster per village for the notice board: QR codes, hotlines, how to report."""
+import segno
+from flask import Blueprint, current_app, render_template
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from portal.core.http import cached_page, not_modified, page_etag
+from portal.places.service import get_village
+
+bp = Blueprint("poster", __name__)
+
+
+def qr_svg(url: str, title: str) -> Markup:
+    """Draw a QR code as inline SVG markup (scalable, no style attributes)."""
+    svg = segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr", lineclass=None, title=title)
+    # Name the image for screen readers; segno writes <svg class="qr" viewBox=...>.
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1))
+
+
+def hotlines(village) -> list[tuple[str, str]]:
+    """(who, number) pairs: village supervision, township, county, and the national 12388."""
+    township, county = village.township, village.township.county
+    pairs = [(village.name, village.supervision_phone), (township.name, township.hotline),
+             (county.name, county.hotline), ("", "12388")]
+    seen, out = set(), []
+    for who, number in pairs:
+        if number and number not in seen:
+            seen.add(number)
+            out.append((who, number))
+    return out
+
+
+@bp.get("/villages/<code>/poster")
+def village_poster(code: str):
+    village = get_village(code)
+    etag = page_etag("poster", village.id, village.content_version, current_app.config["PUBLIC_BASE_URL"])
+    cached = not_modified(etag, village.updated_at)
+    if cached is not None:
+        return cached
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    page_url = f"{base}/villages/{village.code}"
+    complaint_url = f"{base}/complaints/new?village={village.code}"
+    body = render_template("home/poster.html", village=village, page_url=page_url, complaint_url=complaint_url,
+                           hotlines=hotlines(village),
+                           page_qr=qr_svg(page_url, _("QR code of the %(village)s page", village=village.name)),
+                           complaint_qr=qr_svg(complaint_url, _("QR code of the form to report a problem")))
+    return cached_page(body, etag, village.updated_at)

@@ -1,0 +1,209 @@
+"""A village's power list as its cadres keep it: adopt, edit, reorder, retire, add.
+
+Every change marks the village's public pages as changed and is audited.
+"""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from portal.core import audit
+from portal.core.errors import PortalError
+from portal.extensions import db
+from portal.core.db import utcnow
+from portal.places.models import Village
+from portal.places.service import touch_village
+from portal.powers.models import CATEGORIES, PowerItem, PowerTemplate
+
+MAX_STEPS = 30
+LEVELS = {"high": "high", "medium": "medium", "low": "low", "高": "high", "中": "medium", "低": "low",
+          "h": "high", "m": "medium", "l": "low"}
+CONTACT_FIELDS = ("responsible_person", "responsible_phone", "supervisor", "hotline")
+EDIT_FIELDS = ("title", "category", "responsible_body", "total_time_limit", "note", *CONTACT_FIELDS)
+_COPIED = ("code", "title", "category", "top_class", "legal_basis", "responsible_body", "eligibility", "materials",
+           "steps", "total_time_limit", "disclosure_rules", "risks", "accountability", "note")
+
+
+# ---- the one-line-per-step text format ------------------------------------------------------
+
+def parse_steps(text: str) -> list[dict]:
+    """Read "actor | action | time limit | record" lines; "!" at either end of the action marks a risk point."""
+    steps, problems = [], []
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        risky = line.startswith("!")
+        parts = [p.strip() for p in line.lstrip("!").split("|")]
+        if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1].strip("!").strip():
+            problems.append(number)
+            continue
+        parts += [""] * (4 - len(parts))
+        actor, action, limit, record = parts
+        risky = risky or action.endswith("!") or action.startswith("!")
+        steps.append({"seq": len(steps) + 1, "actor_role": actor, "action": action.strip("!").strip(),
+                      "time_limit": limit, "output_doc": record, "is_risk_point": risky})
+    if problems:
+        raise PortalError(_l("Lines %(lines)s need at least “who | what”, and at most four parts.",
+                             lines=", ".join(map(str, problems))), field="steps")
+    if not steps:
+        raise PortalError(_l("Write at least one step."), field="steps")
+    if len(steps) > MAX_STEPS:
+        raise PortalError(_l("Write at most %(n)d steps.", n=MAX_STEPS), field="steps")
+    return steps
+
+
+def format_steps(steps: list[dict]) -> str:
+    """Write steps back as editable lines."""
+    lines = []
+    for s in steps or []:
+        action = (s.get("action") or "") + ("!" if s.get("is_risk_point") else "")
+        lines.append(" | ".join([s.get("actor_role") or "", action, s.get("time_limit") or "",
+                                 s.get("output_doc") or ""]).rstrip(" |"))
+    return "\n".join(lines)
+
+
+def parse_risks(text: str, step_count: int) -> list[dict]:
+    """Read "step | level | risk | control" lines; step 0 or empty means the whole item."""
+    risks, problems = [], []
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 4:
+            problems.append(number)
+            continue
+        step, level, risk, control = parts
+        step = step or "0"
+        if not (step.isascii() and step.isdigit()) or int(step) > step_count or level.lower() not in LEVELS or not risk or not control:
+            problems.append(number)
+            continue
+        risks.append({"step_seq": int(step), "level": LEVELS[level.lower()], "risk": risk, "control": control})
+    if problems:
+        raise PortalError(_l("Lines %(lines)s must read “step number | high, medium or low | risk | control”, "
+                             "with a step that exists.", lines=", ".join(map(str, problems))), field="risks")
+    return risks
+
+
+def format_risks(risks: list[dict]) -> str:
+    return "\n".join(f"{r.get('step_seq') or 0} | {r.get('level')} | {r.get('risk')} | {r.get('control')}"
+                     for r in risks or [])
+
+
+def parse_lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+def current_items(village: Village) -> list[PowerItem]:
+    """The village's items in public order (retired ones left out)."""
+    return list(db.session.scalars(
+        select(PowerItem).where(PowerItem.village_id == village.id, PowerItem.retired_at.is_(None))
+        .order_by(PowerItem.sort_order, PowerItem.id)))
+
+
+def adoptable_templates(village: Village) -> list[PowerTemplate]:
+    """County template items the village has not adopted (or has retired)."""
+    adopted = select(PowerItem.template_id).where(PowerItem.village_id == village.id,
+                                                  PowerItem.retired_at.is_(None),
+                                                  PowerItem.template_id.is_not(None))
+    return list(db.session.scalars(
+        select(PowerTemplate).where(PowerTemplate.county_id == village.township.county_id,
+                                    PowerTemplate.retired.is_(False), PowerTemplate.id.not_in(adopted))
+        .order_by(PowerTemplate.sort_order, PowerTemplate.id)))
+
+
+def default_contacts(village: Village) -> dict:
+    """Suggest the responsible person, phone, supervisor and hotline from the village's cadres."""
+    cadres = list(village.cadres)
+    head = next((c for c in cadres if c.role in ("party_secretary", "committee_director")), None)
+    chair = next((c for c in cadres if c.role == "supervision_chair"), None)
+    township = village.township
+    return {
+        "responsible_person": head.name if head else "",
+        "responsible_phone": (head.phone if head and head.phone else village.supervision_phone) or "",
+        "supervisor": "；".join(p for p in (chair and chair.name, township.name + "纪委") if p),
+        "hotline": "；".join(p for p in (township.hotline, "12388") if p),
+    }
+
+
+# ---- changing ----------------------------------------------------------------------------------
+
+def _changed(village: Village, user, action: str, item_id, detail: str | None = None) -> None:
+    touch_village(village)
+    audit.record(action, "power_item", item_id, detail=detail, user=user)
+
+
+def _next_order(village: Village) -> int:
+    return (db.session.scalar(select(func.max(PowerItem.sort_order)).where(PowerItem.village_id == village.id))
+            or 0) + 1
+
+
+def _contacts(values: dict) -> dict:
+    return {k: (values.get(k) or "").strip() or None for k in CONTACT_FIELDS}
+
+
+def adopt(village: Village, user, templates: list[PowerTemplate], contacts: dict) -> list[PowerItem]:
+    """Adopt county template items with the village's contacts (call inside a write transaction)."""
+    order = _next_order(village)
+    items = []
+    for offset, template in enumerate(templates):
+        if template.county_id != village.township.county_id:
+            raise PortalError(_l("That item is not on your county's list."))
+        item = PowerItem(village=village, village_id=village.id, template_id=template.id, sort_order=order + offset,
+                         **{col: getattr(template, col) for col in _COPIED}, **_contacts(contacts))
+        db.session.add(item)
+        items.append(item)
+    db.session.flush()
+    for item in items:
+        _changed(village, user, "power_adopt", item.id, detail=item.code)
+    return items
+
+
+def _apply(item: PowerItem, values: dict) -> None:
+    if not (values.get("title") or "").strip():
+        raise PortalError(_l("Give the item a title."), field="title")
+    if values.get("category") not in CATEGORIES:
+        raise PortalError(_l("Choose a category from the list."), field="category")
+    steps = parse_steps(values.get("steps", ""))
+    item.risks = parse_risks(values.get("risks", ""), len(steps))
+    item.steps = steps
+    item.legal_basis = parse_lines(values.get("legal_basis", ""))
+    for name in EDIT_FIELDS:
+        value = (values.get(name) or "").strip()
+        setattr(item, name, value if name in ("title", "category", "responsible_body") else (value or None))
+
+
+def update(item: PowerItem, user, values: dict) -> None:
+    """Change an item's title, people, steps and risks (call inside a write transaction)."""
+    _apply(item, values)
+    _changed(item.village, user, "power_edit", item.id, detail=item.code)
+
+
+def add(village: Village, user, values: dict) -> PowerItem:
+    """Add an item of the village's own (call inside a write transaction)."""
+    count = db.session.scalar(select(func.count()).where(PowerItem.village_id == village.id,
+                                                         PowerItem.template_id.is_(None))) or 0
+    code = (values.get("code") or "").strip() or f"V-{count + 1:02d}"
+    item = PowerItem(village=village, village_id=village.id, code=code[:32], top_class="service",
+                     sort_order=_next_order(village))
+    _apply(item, values)
+    db.session.add(item)
+    db.session.flush()
+    _changed(village, user, "power_add", item.id, detail=item.code)
+    return item
+
+
+def move(item: PowerItem, user, direction: str) -> None:
+    """Swap an item with its neighbour above ("up") or below ("down")."""
+    items = current_items(item.village)
+    for order, each in enumerate(items, start=1):
+        each.sort_order = order  # renumber so equal orders from imports cannot stall a move
+    index = next(i for i, each in enumerate(items) if each.id == item.id)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(items):
+        return
+    items[index].sort_order, items[other].sort_order = items[other].sort_order, items[index].sort_order
+    _changed(item.village, user, "power_move", item.id, detail=direction)
+
+
+def retire(item: PowerItem, user) -> None:
+    """Take an item off the public list (its page then answers 404)."""
+    item.retired_at = utcnow()
+    _changed(item.village, user, "power_retire", item.id, detail=item.code)

@@ -1,0 +1,30 @@
+"""Forms of the cadre's power-list editing."""
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from portal.core.forms import PortalForm, choices, max_length, required
+from portal.powers.models import CATEGORIES
+
+
+class ContactsForm(PortalForm):
+    responsible_person = StringField(_l("Responsible person"), [max_length(64)])
+    responsible_phone = StringField(_l("Phone of the responsible person"), [max_length(32)])
+    supervisor = StringField(_l("Supervised by"), [max_length(255)])
+    hotline = StringField(_l("Supervision hotline"), [max_length(128)])
+
+
+class ItemForm(ContactsForm):
+    code = StringField(_l("Item code (optional)"), [Optional(), max_length(32)])
+    title = StringField(_l("Title"), [required(_l("Give the item a title.")), max_length(128)])
+    category = SelectField(_l("Category"))
+    responsible_body = StringField(_l("Responsible body"), [max_length(255)])
+    total_time_limit = StringField(_l("Overall time limit"), [max_length(64)])
+    legal_basis = TextAreaField(_l("Legal basis (one per line)"), [max_length(5000)])
+    steps = TextAreaField(_l("Steps (one per line)"), [required(_l("Write at least one step.")), max_length(20000)])
+    risks = TextAreaField(_l("Risk points (one per line)"), [max_length(20000)])
+    note = TextAreaField(_l("Note"), [max_length(5000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = choices("power_category", CATEGORIES)

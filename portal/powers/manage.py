@@ -1,0 +1,141 @@
+"""Cadre pages for the village's power list."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
+from portal.extensions import db
+from portal.powers.models import PowerItem, PowerTemplate
+from portal.powers import editing as power_list
+from portal.core.forms import show_error
+from portal.powers.forms import ContactsForm, ItemForm
+from portal.core.permissions import can_use_publishing, guard_area
+from portal.places.scope import load_owned, own_village
+
+bp = Blueprint("powers_manage", __name__, url_prefix="/publish")
+# Only village cadres get past this line; each object is then checked against their own village.
+bp.before_request(guard_area(can_use_publishing))
+
+
+def _item(item_id: int) -> PowerItem:
+    item = load_owned(PowerItem, item_id)
+    if item.retired_at is not None:
+        abort(404)
+    return item
+
+
+def _template(village, template_id: int) -> PowerTemplate:
+    template = db.session.get(PowerTemplate, template_id)
+    if template is None or template.retired or template.county_id != village.township.county_id:
+        abort(404)
+    return template
+
+
+def _status(form) -> int:
+    """Answer 400 when the form comes back with errors, so clients and tests can tell."""
+    return 400 if form.errors or form.form_errors else 200
+
+
+def _item_data(item: PowerItem) -> dict:
+    data = {name: getattr(item, name) or "" for name in power_list.EDIT_FIELDS}
+    data.update(code=item.code, steps=power_list.format_steps(item.steps),
+                risks=power_list.format_risks(item.risks), legal_basis="\n".join(item.legal_basis or []))
+    return data
+
+
+@bp.get("/powers")
+def powers_list():
+    village = own_village()
+    return render_template("powers/powers_list.html", village=village, items=power_list.current_items(village),
+                           templates=power_list.adoptable_templates(village))
+
+
+@bp.route("/powers/adopt/<int:template_id>", methods=["GET", "POST"])
+def power_adopt(template_id: int):
+    village = own_village()
+    template = _template(village, template_id)
+    if template not in power_list.adoptable_templates(village):
+        flash(_("This item is already on your list."), "error")
+        return redirect(url_for(".powers_list"))
+    form = ContactsForm(data=power_list.default_contacts(village))
+    if form.validate_on_submit():
+        with write_transaction():
+            power_list.adopt(own_village(), current_user, [_template(village, template_id)], form.data)
+        flash(_("The item was added to your list."), "success")
+        return redirect(url_for(".powers_list"))
+    return render_template("powers/power_adopt.html", village=village, form=form, templates=[template],
+                           action=url_for(".power_adopt", template_id=template.id)), _status(form)
+
+
+@bp.route("/powers/adopt-all", methods=["GET", "POST"])
+def powers_adopt_all():
+    village = own_village()
+    templates = power_list.adoptable_templates(village)
+    if not templates:
+        flash(_("Every county item is already on your list."), "success")
+        return redirect(url_for(".powers_list"))
+    form = ContactsForm(data=power_list.default_contacts(village))
+    if form.validate_on_submit():
+        with write_transaction():
+            village = own_village()
+            added = power_list.adopt(village, current_user, power_list.adoptable_templates(village), form.data)
+        flash(_("%(n)d items were added to your list.", n=len(added)), "success")
+        return redirect(url_for(".powers_list"))
+    return render_template("powers/power_adopt.html", village=village, form=form, templates=templates,
+                           action=url_for(".powers_adopt_all")), _status(form)
+
+
+@bp.route("/powers/<int:item_id>/edit", methods=["GET", "POST"])
+def power_edit(item_id: int):
+    village = own_village()
+    item = _item(item_id)
+    form = ItemForm(data=_item_data(item))
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                power_list.update(_item(item_id), current_user, form.data)
+        except PortalError as exc:
+            show_error(form, exc)
+        else:
+            flash(_("Your changes are published."), "success")
+            return redirect(url_for(".powers_list"))
+    return render_template("powers/power_edit.html", village=village, item=item, form=form), _status(form)
+
+
+@bp.route("/powers/new", methods=["GET", "POST"])
+def power_new():
+    village = own_village()
+    form = ItemForm(data={**power_list.default_contacts(village), "category": "service"})
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                power_list.add(own_village(), current_user, form.data)
+        except PortalError as exc:
+            show_error(form, exc)
+        else:
+            flash(_("The item was added to your list."), "success")
+            return redirect(url_for(".powers_list"))
+    return render_template("powers/power_edit.html", village=village, item=None, form=form), _status(form)
+
+
+@bp.post("/powers/<int:item_id>/move")
+def power_move(item_id: int):
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
+    with write_transaction():
+        power_list.move(_item(item_id), current_user, direction)
+    return redirect(url_for(".powers_list", _anchor=f"item-{item_id}"))
+
+
+@bp.route("/powers/<int:item_id>/retire", methods=["GET", "POST"])
+def power_retire(item_id: int):
+    village = own_village()
+    item = _item(item_id)
+    if request.method == "POST":
+        with write_transaction():
+            power_list.retire(_item(item_id), current_user)
+        flash(_("The item was taken off your public list."), "success")
+        return redirect(url_for(".powers_list"))
+    return render_template("powers/power_retire.html", village=village, item=item)

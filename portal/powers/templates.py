@@ -1,0 +1,122 @@
+"""The county's standard power list (templates), edited in a plain-text format.
+
+Steps are one per line: ``who | what | time limit | record``; an action ending
+in "!" marks a risk point. Legal bases are one per line.
+"""
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from portal.core import audit
+from portal.core.errors import PortalError
+from portal.extensions import db
+from portal.powers.models import CATEGORIES, TOP_CLASSES, PowerTemplate
+from portal.core.text import refuse_hidden
+from portal.places.service import the_county
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
+MAX_STEPS = 40
+
+
+def list_templates() -> list[PowerTemplate]:
+    """The county's templates in list order."""
+    return list(db.session.scalars(select(PowerTemplate).order_by(PowerTemplate.sort_order, PowerTemplate.id)))
+
+
+def format_steps(steps: list[dict]) -> str:
+    """Write steps in the one-line-per-step text format."""
+    lines = []
+    for step in steps or []:
+        action = (step.get("action") or "") + ("!" if step.get("is_risk_point") else "")
+        lines.append(" | ".join([step.get("actor_role") or "", action, step.get("time_limit") or "",
+                                 step.get("output_doc") or ""]).rstrip(" |"))
+    return "\n".join(lines)
+
+
+def parse_steps(text: str) -> list[dict]:
+    """Read the text format into step dicts; refuse a malformed line, naming it."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        raise PortalError(_l("Write at least one step."), field="steps")
+    if len(lines) > MAX_STEPS:
+        raise PortalError(_l("Write at most %(n)s steps.", n=MAX_STEPS), field="steps")
+    steps = []
+    for seq, line in enumerate(lines, start=1):
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1].rstrip("!").strip():
+            raise PortalError(_l("Line %(n)s: write 'who | what', optionally followed by '| time limit | record'.",
+                                 n=seq), field="steps")
+        if any(len(part) > 255 for part in parts):
+            raise PortalError(_l("Line %(n)s is too long (at most 255 characters per part).", n=seq), field="steps")
+        parts += [""] * (4 - len(parts))
+        actor, action, limit, output = parts
+        steps.append({"seq": seq, "actor_role": actor, "action": action.rstrip("!").strip(), "time_limit": limit,
+                      "output_doc": output, "is_risk_point": action.endswith("!")})
+    return steps
+
+
+def parse_lines(text: str, field: str) -> list[str]:
+    """Read one entry per line, skipping blank lines."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if any(len(line) > 255 for line in lines):
+        raise PortalError(_l("Each line may have at most 255 characters."), field=field)
+    return lines
+
+
+def _clean(data: dict) -> dict:
+    for name in ("title", "responsible_body", "total_time_limit", "legal_basis", "steps"):
+        refuse_hidden(name, data.get(name))
+    title = (data.get("title") or "").strip()
+    if not title or len(title) > 128:
+        raise PortalError(_l("Give the item a title of at most 128 characters."), field="title")
+    if data.get("category") not in CATEGORIES:
+        raise PortalError(_l("Choose one of the categories in the list."), field="category")
+    if data.get("top_class") not in TOP_CLASSES:
+        raise PortalError(_l("Choose one of the classes in the list."), field="top_class")
+    body = (data.get("responsible_body") or "").strip()
+    if len(body) > 255:
+        raise PortalError(_l("Use at most %(n)s characters.", n=255), field="responsible_body")
+    limit = (data.get("total_time_limit") or "").strip()
+    if len(limit) > 64:
+        raise PortalError(_l("Use at most %(n)s characters.", n=64), field="total_time_limit")
+    return {"title": title, "category": data["category"], "top_class": data["top_class"],
+            "legal_basis": parse_lines(data.get("legal_basis"), "legal_basis"), "responsible_body": body,
+            "total_time_limit": limit or None, "steps": parse_steps(data.get("steps"))}
+
+
+def _fit_risks(risks: list[dict], step_count: int) -> list[dict]:
+    # A risk tied to a step that no longer exists now concerns the whole item.
+    return [{**r, "step_seq": r.get("step_seq") if (r.get("step_seq") or 0) <= step_count else 0}
+            for r in risks or []]
+
+
+def create_template(data: dict, actor=None) -> PowerTemplate:
+    """Add an item to the county's standard list."""
+    county = the_county()
+    code = (data.get("code") or "").strip()
+    if not CODE_RE.match(code):
+        raise PortalError(_l("Use letters, digits and '-' for the code, e.g. QX-A-02."), field="code")
+    if db.session.scalar(select(PowerTemplate.id).where(PowerTemplate.code == code)) is not None:
+        raise PortalError(_l("An item with this code already exists."), field="code")
+    fields = _clean(data)
+    last = db.session.scalar(select(func.max(PowerTemplate.sort_order))) or 0
+    template = PowerTemplate(county=county, code=code, sort_order=last + 1, version=1, **fields)
+    db.session.add(template)
+    db.session.flush()
+    audit.record("template_create", "power_template", template.id, f"{code} {template.title}", user=actor)
+    return template
+
+
+def update_template(template: PowerTemplate, data: dict, actor=None) -> bool:
+    """Change an item of the standard list; a real change raises its version."""
+    fields = _clean(data)
+    if all(getattr(template, key) == value for key, value in fields.items()):
+        return False
+    for key, value in fields.items():
+        setattr(template, key, value)
+    template.risks = _fit_risks(template.risks, len(fields["steps"]))
+    template.version = (template.version or 1) + 1
+    audit.record("template_update", "power_template", template.id, f"{template.code} v{template.version}",
+                 user=actor)
+    return True
