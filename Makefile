@@ -30,7 +30,7 @@ run: seed
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Tests that never touch the database; the PostgreSQL run leaves them out.
-DB_FREE := --ignore=tests/test_sanitize.py --ignore=tests/disclosures --ignore=tests/complaints/test_deadlines.py \
+DB_FREE := --ignore=tests/core/test_sanitize.py --ignore=tests/disclosures/test_decisions.py --ignore=tests/disclosures/test_tables.py --ignore=tests/complaints/test_deadlines.py \
 	--ignore=tests/records/test_diff.py --ignore=tests/records/test_xss_everywhere.py
 
 # The whole suite on SQLite (browser journeys included), then again on PostgreSQL when
