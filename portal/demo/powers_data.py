@@ -3,6 +3,7 @@
 Steps are written "actor | action | time limit | output record", a trailing
 "!" on the action marks a risk point. Risks are (step, level, risk, control).
 """
+from portal.powers.steps import parse_steps as parse_step_lines
 
 ASSEMBLY = "村民代表会议"
 HOTLINE = "村监委 + 乡镇纪委"
@@ -158,14 +159,8 @@ for code, title, category, top, basis, body in _SIMPLE:
 
 
 def parse_steps(lines: list[str]) -> list[dict]:
-    """Turn the compact step lines into step dicts."""
-    steps = []
-    for seq, line in enumerate(lines, start=1):
-        actor, action, limit, output = (part.strip() for part in line.split("|"))
-        risky = action.endswith("!")
-        steps.append({"seq": seq, "actor_role": actor, "action": action.rstrip("!"), "time_limit": limit,
-                      "output_doc": output, "is_risk_point": risky})
-    return steps
+    """Turn the compact step lines into step dicts, with the parser the county and the cadres use."""
+    return parse_step_lines("\n".join(lines))
 
 
 def parse_risks(rows) -> list[dict]:

@@ -6,14 +6,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.core import audit
+from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.core.db import utcnow
 from portal.places.models import Village
 from portal.places.service import touch_village
 from portal.powers.models import CATEGORIES, PowerItem, PowerTemplate
+from portal.powers.steps import format_steps, parse_steps  # noqa: F401  (format_steps: the edit form)
 
-MAX_STEPS = 30
 LEVELS = {"high": "high", "medium": "medium", "low": "low", "高": "high", "中": "medium", "低": "low",
           "h": "high", "m": "medium", "l": "low"}
 CONTACT_FIELDS = ("responsible_person", "responsible_phone", "supervisor", "hotline")
@@ -22,42 +22,7 @@ _COPIED = ("code", "title", "category", "top_class", "legal_basis", "responsible
            "steps", "total_time_limit", "disclosure_rules", "risks", "accountability", "note")
 
 
-# ---- the one-line-per-step text format ------------------------------------------------------
-
-def parse_steps(text: str) -> list[dict]:
-    """Read "actor | action | time limit | record" lines; "!" at either end of the action marks a risk point."""
-    steps, problems = [], []
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    for number, line in enumerate(lines, start=1):
-        risky = line.startswith("!")
-        parts = [p.strip() for p in line.lstrip("!").split("|")]
-        if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1].strip("!").strip():
-            problems.append(number)
-            continue
-        parts += [""] * (4 - len(parts))
-        actor, action, limit, record = parts
-        risky = risky or action.endswith("!") or action.startswith("!")
-        steps.append({"seq": len(steps) + 1, "actor_role": actor, "action": action.strip("!").strip(),
-                      "time_limit": limit, "output_doc": record, "is_risk_point": risky})
-    if problems:
-        raise PortalError(_l("Lines %(lines)s need at least “who | what”, and at most four parts.",
-                             lines=", ".join(map(str, problems))), field="steps")
-    if not steps:
-        raise PortalError(_l("Write at least one step."), field="steps")
-    if len(steps) > MAX_STEPS:
-        raise PortalError(_l("Write at most %(n)d steps.", n=MAX_STEPS), field="steps")
-    return steps
-
-
-def format_steps(steps: list[dict]) -> str:
-    """Write steps back as editable lines."""
-    lines = []
-    for s in steps or []:
-        action = (s.get("action") or "") + ("!" if s.get("is_risk_point") else "")
-        lines.append(" | ".join([s.get("actor_role") or "", action, s.get("time_limit") or "",
-                                 s.get("output_doc") or ""]).rstrip(" |"))
-    return "\n".join(lines)
-
+# ---- risk lines (steps: portal.powers.steps) ------------------------------------------------
 
 def parse_risks(text: str, step_count: int) -> list[dict]:
     """Read "step | level | risk | control" lines; step 0 or empty means the whole item."""
@@ -70,7 +35,8 @@ def parse_risks(text: str, step_count: int) -> list[dict]:
             continue
         step, level, risk, control = parts
         step = step or "0"
-        if not (step.isascii() and step.isdigit()) or int(step) > step_count or level.lower() not in LEVELS or not risk or not control:
+        if (not (step.isascii() and step.isdigit()) or int(step) > step_count or level.lower() not in LEVELS
+                or not risk or not control):
             problems.append(number)
             continue
         risks.append({"step_seq": int(step), "level": LEVELS[level.lower()], "risk": risk, "control": control})

@@ -1,7 +1,7 @@
 """The county's standard power list (templates), edited in a plain-text format.
 
-Steps are one per line: ``who | what | time limit | record``; an action ending
-in "!" marks a risk point. Legal bases are one per line.
+Steps use the one-line-per-step format of ``portal.powers.steps``, the same
+the cadres edit. Legal bases are one per line.
 """
 import re
 
@@ -10,50 +10,18 @@ from sqlalchemy import func, select
 
 from portal.core import audit
 from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.powers.models import CATEGORIES, TOP_CLASSES, PowerTemplate
 from portal.core.text import refuse_hidden
+from portal.extensions import db
 from portal.places.service import the_county
+from portal.powers.models import CATEGORIES, TOP_CLASSES, PowerTemplate
+from portal.powers.steps import format_steps, parse_steps  # noqa: F401  (format_steps: the edit form)
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
-MAX_STEPS = 40
 
 
 def list_templates() -> list[PowerTemplate]:
     """The county's templates in list order."""
     return list(db.session.scalars(select(PowerTemplate).order_by(PowerTemplate.sort_order, PowerTemplate.id)))
-
-
-def format_steps(steps: list[dict]) -> str:
-    """Write steps in the one-line-per-step text format."""
-    lines = []
-    for step in steps or []:
-        action = (step.get("action") or "") + ("!" if step.get("is_risk_point") else "")
-        lines.append(" | ".join([step.get("actor_role") or "", action, step.get("time_limit") or "",
-                                 step.get("output_doc") or ""]).rstrip(" |"))
-    return "\n".join(lines)
-
-
-def parse_steps(text: str) -> list[dict]:
-    """Read the text format into step dicts; refuse a malformed line, naming it."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    if not lines:
-        raise PortalError(_l("Write at least one step."), field="steps")
-    if len(lines) > MAX_STEPS:
-        raise PortalError(_l("Write at most %(n)s steps.", n=MAX_STEPS), field="steps")
-    steps = []
-    for seq, line in enumerate(lines, start=1):
-        parts = [part.strip() for part in line.split("|")]
-        if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1].rstrip("!").strip():
-            raise PortalError(_l("Line %(n)s: write 'who | what', optionally followed by '| time limit | record'.",
-                                 n=seq), field="steps")
-        if any(len(part) > 255 for part in parts):
-            raise PortalError(_l("Line %(n)s is too long (at most 255 characters per part).", n=seq), field="steps")
-        parts += [""] * (4 - len(parts))
-        actor, action, limit, output = parts
-        steps.append({"seq": seq, "actor_role": actor, "action": action.rstrip("!").strip(), "time_limit": limit,
-                      "output_doc": output, "is_risk_point": action.endswith("!")})
-    return steps
 
 
 def parse_lines(text: str, field: str) -> list[str]:

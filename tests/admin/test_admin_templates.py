@@ -1,12 +1,11 @@
 """The county's standard power list, edited in the plain-text step format."""
 import pytest
 
-from portal.powers.templates import format_steps, parse_steps
+from admin.conftest import audit_actions, field_error, text
 from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.powers.models import PowerItem, PowerTemplate
-
-from admin.conftest import audit_actions, field_error, text
+from portal.powers.steps import format_steps, parse_steps
 
 STEPS = "村委会 | 拟定方案 | 5日 | 方案\n村民代表会议 | 表决! | 7日 | 决议\n村委会 | 公开结果"
 
