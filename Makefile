@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: run install test test-sqlite test-postgres translations migrate seed bench clean
+.PHONY: run install lint test test-sqlite test-postgres translations migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,12 @@ DB_FREE := --ignore=tests/core/test_sanitize.py --ignore=tests/disclosures/test_
 
 # The whole suite on SQLite (browser journeys included), then again on PostgreSQL when
 # TEST_DATABASE_URL is set. Two workers: the machines have two cores.
-test: install
+# The layers of the code (import-linter contracts in pyproject.toml) and ruff's rules, with zero findings.
+lint: install
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+
+test: lint
 	$(BIN)/python -m pytest -q -n 2
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from . import dataset, load, scenarios
-from .server import BenchServer
+from bench import dataset, load, scenarios
+from bench.server import BenchServer
 
 ROOT = Path(__file__).resolve().parents[1]
 WARMUP_SECONDS = 2
@@ -93,7 +93,7 @@ def report(large: dict, small: dict) -> dict:
     """Shape the results as the JSON contract of BENCH_OUT."""
     hello = large.get("hello", {}).get("rps") or 0
     out_rows = []
-    for name, row in large.items():
+    for _name, row in large.items():
         if "skipped" in row:
             continue
         out_rows.append({k: row[k] for k in ("name", "rps", "p50_ms", "p95_ms", "p99_ms", "bytes", "gzip_bytes")}

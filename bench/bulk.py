@@ -6,7 +6,7 @@ whatever the portal itself stored.
 """
 import json
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
@@ -61,7 +61,7 @@ class Loader:
         if row is None:
             raise LookupError(f"no prototype row in {table}")
         names = [d[0] for d in cur.description]
-        return {name: self._stored(value) for name, value in zip(names, row)}
+        return {name: self._stored(value) for name, value in zip(names, row, strict=False)}
 
     def next_id(self, table: str) -> int:
         return (self.query(f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0] or 0) + 1
@@ -78,7 +78,7 @@ class Loader:
         if self.backend == "sqlite":
             if isinstance(value, datetime):
                 if value.tzinfo is not None:
-                    value = value.astimezone(timezone.utc).replace(tzinfo=None)
+                    value = value.astimezone(UTC).replace(tzinfo=None)
                 return value.strftime("%Y-%m-%d %H:%M:%S.%f")
             if isinstance(value, date):
                 return value.isoformat()

@@ -6,14 +6,14 @@ import random
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from .bulk import Loader
-from .names import township_names, village_names
+from bench.bulk import Loader
+from bench.names import township_names, village_names
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".bench"
@@ -135,7 +135,7 @@ def generate(url: str, villages_total: int, log=print) -> dict:
 
     rng = random.Random(villages_total)
     loader = Loader(url)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     county_id, county_code = loader.query("SELECT id, code FROM county ORDER BY id LIMIT 1")[0]
     existing = loader.query("SELECT id, code, name, township_id FROM village ORDER BY id")
     demo_village_id = existing[0][0]
@@ -259,7 +259,8 @@ def generate(url: str, villages_total: int, log=print) -> dict:
     loader.insert("complaint_event", e_proto, events)
     for year, n in last.items():
         if loader.query("SELECT 1 FROM case_counter WHERE county_code = ? AND year = ?", (county_code, year)):
-            loader.execute("UPDATE case_counter SET last = ? WHERE county_code = ? AND year = ?", (n, county_code, year))
+            loader.execute("UPDATE case_counter SET last = ? WHERE county_code = ? AND year = ?",
+                           (n, county_code, year))
         else:
             cc_id = loader.next_id("case_counter")
             loader.execute("INSERT INTO case_counter (id, county_code, year, last) VALUES (?, ?, ?, ?)",

@@ -7,7 +7,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
-from .load import Request
+from bench.load import Request
 
 NAMES = ("hello", "village", "power_item", "search", "api_list", "revalidate", "intake")
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -54,7 +54,8 @@ def build(name: str, base: str, meta: dict) -> tuple[list[Request], int]:
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda r: fetch(base, r), plain))
         return [Request("GET", r.path, {"If-None-Match": headers["ETag"]})
-                for r, (status, headers, _b) in zip(plain, answers) if status == 200 and headers.get("ETag")], 304
+                for r, (status, headers, _b) in zip(plain, answers, strict=False)
+                if status == 200 and headers.get("ETag")], 304
     if name == "intake":
         return _intake_bodies(meta), 201
     raise ValueError(name)

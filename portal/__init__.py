@@ -27,10 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     from portal import extensions
-
-    from portal.core import i18n
-
-    from portal.core import security
+    from portal.core import i18n, security, templating
     from portal.core.db import configure_engine
 
     extensions.db.init_app(app)
@@ -45,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     import portal.accounts.session  # noqa: F401  (Flask-Login's user loader)
 
     security.init_app(app)
+    templating.init_app(app)
     _register_blueprints(app)
 
     from portal.cli import register_cli
@@ -77,17 +75,34 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Import every route module and register its blueprint; a missing module fails here, at start."""
-    from portal.accounts import blueprint as accounts, two_factor_views, views as accounts_views
-    from portal.admin import (accounts_views as admin_accounts, blueprint as admin, places_views, settings_views,
-                              templates_views, views as admin_views)
-    from portal.api import blueprint as api, complaints as api_complaints, openapi, public as api_public
-    from portal.complaints import blueprint as triage, triage as triage_views, triage_actions, views as complaints
-    from portal.disclosures import files, manage as disclosures_manage, views as disclosures
-    from portal.duty import evaluation, manage as duty_manage, views as duty
-    from portal.home import feeds, manage as home_manage, poster, views as home
+    from portal.accounts import blueprint as accounts
+    from portal.accounts import two_factor_views
+    from portal.accounts import views as accounts_views
+    from portal.admin import accounts_views as admin_accounts
+    from portal.admin import blueprint as admin
+    from portal.admin import places_views, settings_views, templates_views
+    from portal.admin import views as admin_views
+    from portal.api import blueprint as api
+    from portal.api import complaints as api_complaints
+    from portal.api import openapi
+    from portal.api import public as api_public
+    from portal.complaints import blueprint as triage
+    from portal.complaints import triage as triage_views
+    from portal.complaints import triage_actions
+    from portal.complaints import views as complaints
+    from portal.disclosures import files
+    from portal.disclosures import manage as disclosures_manage
+    from portal.disclosures import views as disclosures
+    from portal.duty import evaluation
+    from portal.duty import manage as duty_manage
+    from portal.duty import views as duty
+    from portal.home import feeds, poster
+    from portal.home import manage as home_manage
+    from portal.home import views as home
     from portal.oversight import views as oversight
     from portal.polls import views as polls
-    from portal.powers import manage as powers_manage, views as powers
+    from portal.powers import manage as powers_manage
+    from portal.powers import views as powers
     from portal.records import views as records
 
     # Modules that only add routes to a blueprint defined elsewhere in their package.

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from demo_ids import OTHER_VILLAGE, VILLAGE
 from hypothesis import settings
 from sqlalchemy import select
 
@@ -16,8 +17,6 @@ from portal import create_app
 from portal.demo.places_data import DEMO_PASSWORD
 from portal.extensions import db
 from portal.places.models import Village
-
-from demo_ids import OTHER_VILLAGE, VILLAGE
 
 BACKEND = os.environ.get("PORTAL_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")

@@ -4,10 +4,10 @@ import sys
 import click
 from flask import Flask
 
-from portal.core.db import write_transaction
-from portal.core.errors import PortalError
 from portal.accounts import service
 from portal.accounts.models import ROLES
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
 
 
 def _interactive() -> bool:

@@ -5,8 +5,8 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
 from portal.core.db import UTCDateTime, utcnow
+from portal.extensions import db
 from portal.places.models import Township, Village
 
 ROLES = ("village_cadre", "township_handler", "county_handler", "county_admin")

@@ -6,8 +6,8 @@ shown again with an error, a 429) is a failure and is deducted.
 from flask import request, session
 from flask_limiter.util import get_remote_address
 
-from portal.extensions import limiter
 from portal.accounts.service import normalize_username
+from portal.extensions import limiter
 
 ADDRESS_LIMIT = "30/minute"
 USERNAME_LIMIT = "5/minute;20/hour"

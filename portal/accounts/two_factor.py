@@ -16,10 +16,10 @@ import pyotp
 import segno
 from flask_babel import lazy_gettext as _l
 
+from portal.accounts.models import User
 from portal.core import audit
 from portal.core.crypto import decrypt_text, encrypt_text
 from portal.core.errors import PortalError
-from portal.accounts.models import User
 
 ISSUER = "Sunshine Village Affairs"
 RECOVERY_CODE_COUNT = 10

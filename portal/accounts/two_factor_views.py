@@ -3,17 +3,17 @@ from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.core.crypto import decrypt_text, encrypt_text
-from portal.core.db import write_transaction
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.core.permissions import can_turn_off_two_factor
 from portal.accounts import throttle
 from portal.accounts import two_factor as totp
+from portal.accounts.blueprint import bp
 from portal.accounts.forms import CodeForm, EnrolForm, TwoFactorOffForm, add_error
 from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
-from portal.accounts.blueprint import bp
+from portal.core.crypto import decrypt_text, encrypt_text
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
+from portal.core.permissions import can_turn_off_two_factor
+from portal.extensions import db
 
 # The secret being set up lives in the session, encrypted, until the user confirms it.
 ENROL_KEY = "enrol_totp"

@@ -6,19 +6,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from portal.accounts import service, throttle, two_factor
+from portal.accounts.blueprint import bp
+from portal.accounts.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, add_error
+from portal.accounts.models import User
 from portal.core import audit
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
-from portal.extensions import db
 from portal.core.urls import safe_next_url
-from portal.accounts import service, throttle, two_factor
-from portal.accounts.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, add_error
-from portal.accounts.models import User
-
-from portal.accounts.blueprint import bp
+from portal.extensions import db
 
 PENDING_SECONDS = 300
-# (area, endpoint, label): the staff areas; the page links to those installed (has_endpoint).
+# (area, endpoint, label): the staff areas; the page links to those the user may enter.
 AREAS = (
     ("publish", "home_manage.dashboard_show", _l("Publish for my village")),
     ("triage", "triage.inbox_list", _l("Complaints to handle")),

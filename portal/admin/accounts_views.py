@@ -9,12 +9,12 @@ from portal.accounts import service
 from portal.accounts import two_factor as totp
 from portal.accounts.forms import add_error
 from portal.accounts.models import User
+from portal.admin.blueprint import bp
+from portal.admin.forms import AccountEditForm, AccountNewForm, ConfirmForm
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.service import list_townships
-from portal.admin.blueprint import bp
-from portal.admin.forms import AccountEditForm, AccountNewForm, ConfirmForm
 
 PAGE_SIZE = 50
 

@@ -2,8 +2,8 @@
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from portal.extensions import login_manager
 from portal.core.permissions import can_manage_places
+from portal.extensions import login_manager
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -4,11 +4,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
 from portal.accounts.models import ROLES
+from portal.admin.settings_service import DEADLINE_FIELDS
 from portal.complaints.models import CATEGORIES, LEVELS
 from portal.core.labels import label
 from portal.powers.models import CATEGORIES as POWER_CATEGORIES
 from portal.powers.models import TOP_CLASSES
-from portal.admin.settings_service import DEADLINE_FIELDS
 
 
 def _choices(group: str, codes) -> list[tuple[str, str]]:

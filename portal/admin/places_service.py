@@ -5,14 +5,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from portal.core import audit
-from portal.core.errors import PortalError
-from portal.extensions import db
 from portal.core.db import utcnow
-from portal.places.service import the_county
+from portal.core.errors import PortalError
+from portal.core.text import refuse_hidden
+from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.places.search import pinyin_of
-from portal.places.service import touch_village
-from portal.core.text import refuse_hidden
+from portal.places.service import the_county, touch_village
 
 PHONE_RE = re.compile(r"^[0-9+()\-\s;；,，/、]{3,64}$")
 

@@ -5,14 +5,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal.accounts.forms import add_error
+from portal.admin import places_service as places
+from portal.admin.blueprint import bp
+from portal.admin.forms import TownshipEditForm, TownshipNewForm, VillageEditForm, VillageNewForm
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Village
 from portal.places.service import list_townships
-from portal.admin import places_service as places
-from portal.admin.blueprint import bp
-from portal.admin.forms import TownshipEditForm, TownshipNewForm, VillageEditForm, VillageNewForm
 
 TOWNSHIP_FIELDS = ("name", "hotline", "discipline_secretary", "liaison_cadre")
 

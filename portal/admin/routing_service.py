@@ -2,8 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.core import audit
 from portal.complaints.models import CATEGORIES, LEVELS, RoutingRule
+from portal.core import audit
 from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Township

@@ -4,13 +4,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.core import audit
 from portal.complaints.deadlines import DeadlineRules
 from portal.complaints.models import HolidayOverride
+from portal.core import audit
 from portal.core.errors import PortalError
-from portal.extensions import db
 from portal.core.permissions import REQUIRE_2FA_SETTING
 from portal.core.settings import get_setting, set_setting
+from portal.extensions import db
 
 DEADLINE_KEY = "deadline_rules"
 DEADLINE_FIELDS = ("decide_working_days", "forward_working_days", "conclude_days", "max_extension_days",

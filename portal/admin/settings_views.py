@@ -4,16 +4,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.forms import add_error
-from portal.complaints.models import CATEGORIES, HolidayOverride
-from portal.core.db import write_transaction
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.places.service import list_townships
 from portal.admin import places_service as places
 from portal.admin import routing_service as routing
 from portal.admin import settings_service as settings
 from portal.admin.blueprint import bp
 from portal.admin.forms import ConfirmForm, DeadlinesForm, HolidayForm, SecurityForm, routing_form
+from portal.complaints.models import CATEGORIES, HolidayOverride
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
+from portal.extensions import db
+from portal.places.service import list_townships
 
 ALL_TOWNSHIPS = "all"
 

@@ -4,13 +4,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.forms import add_error
+from portal.admin.blueprint import bp
+from portal.admin.forms import TemplateEditForm, TemplateNewForm
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.powers.models import PowerTemplate
 from portal.powers import templates
-from portal.admin.blueprint import bp
-from portal.admin.forms import TemplateEditForm, TemplateNewForm
+from portal.powers.models import PowerTemplate
 
 FIELDS = ("title", "category", "top_class", "responsible_body", "total_time_limit", "legal_basis", "steps")
 

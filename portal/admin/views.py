@@ -3,10 +3,10 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
+from portal.admin.blueprint import bp
 from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.powers.models import PowerTemplate
-from portal.admin.blueprint import bp
 
 
 @bp.get("/")

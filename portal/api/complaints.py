@@ -2,13 +2,13 @@
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from portal.api.blueprint import bp
 from portal.complaints import tracking
 from portal.complaints.clock import clock
 from portal.complaints.intake import IntakeError, submit
 from portal.complaints.ratelimit import intake_limit, track_limit
 from portal.complaints.receipts import format_receipt
 from portal.extensions import csrf
-from portal.api.blueprint import bp
 
 # Internal field names → the names the API documents.
 API_FIELDS = {"contact_name": "contact.name", "contact_phone": "contact.phone"}

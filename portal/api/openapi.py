@@ -3,12 +3,12 @@ import copy
 
 from flask import jsonify
 
-from portal.complaints.models import CATEGORIES
-from portal.disclosures.models import DOMAINS, KINDS, TOPICS
-from portal.powers.models import CATEGORIES as POWER_CATEGORIES
 from portal.api import openapi_complaints
 from portal.api.blueprint import bp
 from portal.api.public import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from portal.complaints.models import CATEGORIES
+from portal.disclosures.models import DOMAINS, KINDS, TOPICS
+from portal.powers.models import CATEGORIES as POWER_CATEGORIES
 
 
 def _s(kind: str, nullable: bool = False, doc: str | None = None, **extra) -> dict:

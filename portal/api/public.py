@@ -11,16 +11,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from portal.api.blueprint import bp
 from portal.complaints.models import CATEGORIES
-from portal.disclosures.models import Disclosure
-from portal.extensions import db
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
 from portal.core.labels import label
+from portal.disclosures.models import Disclosure
+from portal.extensions import db
 from portal.places.models import Village
 from portal.places.search import search_villages
 from portal.places.service import get_village
 from portal.powers.models import PowerItem
-from portal.api.blueprint import bp
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100

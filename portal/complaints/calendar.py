@@ -5,10 +5,10 @@ China calendar; a county admin's correction table (``overrides``) wins over it,
 because the State Council publishes each year's schedule late in the previous
 year and the package may lag behind or estimate future years.
 """
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Mapping
 
 import holidays
 

@@ -2,9 +2,9 @@
 import click
 from flask import Flask
 
+from portal.complaints.overdue import escalate_overdue
 from portal.core.db import write_transaction
 from portal.core.mail import deliver_pending
-from portal.complaints.overdue import escalate_overdue
 
 
 def register(app: Flask) -> None:

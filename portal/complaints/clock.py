@@ -5,12 +5,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.extensions import db
-from portal.core.settings import get_setting
-from portal.core.timezone import local_date, local_today
 from portal.complaints.calendar import WorkCalendar
 from portal.complaints.deadlines import DeadlineRules, DeadlineState, resolved, review_request_until, state_for
 from portal.complaints.models import Complaint, HolidayOverride
+from portal.core.settings import get_setting
+from portal.core.timezone import local_date, local_today
+from portal.extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -4,9 +4,10 @@ Calendar-day periods follow the Chinese convention that the day of the
 triggering event is not counted: "60 days from acceptance" on 1 March ends on
 30 April. Working-day periods use a WorkCalendar the same way.
 """
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from portal.complaints.calendar import WorkCalendar
 

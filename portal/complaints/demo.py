@@ -1,19 +1,19 @@
 """Demo complaints C1–C8 (DOMAIN.md section 8), mapped to the portal's statuses."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.core.crypto import encrypt_text
-from portal.extensions import db
-from portal.places.models import Village
-from portal.powers.models import PowerItem
 from portal.complaints import handling, notify, routing, tracking, workflow
 from portal.complaints.events import add_event
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.complaints.numbering import next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
+from portal.core.crypto import encrypt_text
+from portal.extensions import db
+from portal.places.models import Village
+from portal.powers.models import PowerItem
 
 CST = timezone(timedelta(hours=8))
 
@@ -37,7 +37,8 @@ CASES = [
                 ("2025-01-03", "status", "handler_liutang", "concluded",
                  "经核查，反映问题部分属实：1户低保对象不符合条件，已取消并追回资金；其余2户符合条件。"),
                 ("2025-01-06", "rating", None, None, "dissatisfied"),
-                ("2025-01-10", "status", None, "under_review", "还有1户亲属隐瞒了家庭收入，我补充了新的证据材料，请县纪委复查。")],
+                ("2025-01-10", "status", None, "under_review",
+                 "还有1户亲属隐瞒了家庭收入，我补充了新的证据材料，请县纪委复查。")],
          "finding": "partly_true", "disposal_mode": "preliminary_check"},
     {"key": "C5", "filed": "2024-11-05", "channel": "letter", "contact": {"name": "许某某", "phone": "0000-1230555"},
          "village": "339901102201", "about": "村委会", "category": "disclosure_failure",
@@ -81,7 +82,7 @@ CASES = [
 
 
 def _at(day: str, hour: int = 9) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=CST).astimezone(timezone.utc)
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=CST).astimezone(UTC)
 
 
 TIMESTAMPS = ("accepted_at", "replied_at", "concluded_at", "review_requested_at", "escalated_at", "rated_at")

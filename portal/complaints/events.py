@@ -1,9 +1,9 @@
 """The history of a case: events (some shown to the complainant) and audit entries."""
 from flask_login import AnonymousUserMixin
 
+from portal.complaints.models import Complaint, ComplaintEvent
 from portal.core import audit
 from portal.extensions import db
-from portal.complaints.models import Complaint, ComplaintEvent
 
 # Kinds the complainant sees on the tracking page; everything else is internal.
 PUBLIC_KINDS = frozenset({"status", "message", "question", "answer", "info", "rating", "extension"})

@@ -1,12 +1,12 @@
 """Handler actions that leave the status alone: notes, messages and questions to the complainant."""
 from flask_babel import lazy_gettext as _l
 
-from portal.core import permissions
-from portal.core.errors import PortalError
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.complaints.textcheck import Errors, clean_text
 from portal.complaints.workflow import FieldErrors
+from portal.core import permissions
+from portal.core.errors import PortalError
 
 TEXT_MAX = 5000
 

@@ -5,12 +5,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only
 
-from portal.core import permissions
-from portal.extensions import db
-from portal.places.models import Village
 from portal.complaints.clock import Clock
 from portal.complaints.deadlines import DeadlineState
 from portal.complaints.models import CATEGORIES, STATUSES, Complaint
+from portal.core import permissions
+from portal.extensions import db
+from portal.places.models import Village
 
 SORTS = ("newest", "urgent")
 _DEADLINE_COLUMNS = (Complaint.id, Complaint.status, Complaint.category, Complaint.received_at, Complaint.accepted_at,

@@ -4,8 +4,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
 from portal.core.db import UTCDateTime, utcnow
+from portal.extensions import db
 from portal.places.models import Township, Village
 
 STATUSES = ("received", "accepted", "declined", "transferred", "in_progress", "concluded", "under_review")

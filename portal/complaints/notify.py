@@ -7,11 +7,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.core import mail
 from portal.accounts.models import User
-from portal.extensions import db
-from portal.core.labels import label
 from portal.complaints.models import Complaint, Recusal
+from portal.core import mail
+from portal.core.labels import label
+from portal.extensions import db
 
 _muted: ContextVar[bool] = ContextVar("complaint_mail_muted", default=False)
 

@@ -2,8 +2,8 @@
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.extensions import db
 from portal.complaints.models import CaseCounter
+from portal.extensions import db
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 

@@ -3,12 +3,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from portal.extensions import db
 from portal.complaints import notify
 from portal.complaints.clock import Clock, clock
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.complaints.routing import move_to_county
+from portal.extensions import db
 
 RUNNING = ("received", "accepted", "in_progress", "under_review")
 

@@ -2,14 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.core import permissions
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.core.db import utcnow
-from portal.core.text import refuse_hidden
 from portal.complaints import notify
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import Complaint, Recusal, RoutingRule
+from portal.core import permissions
+from portal.core.db import utcnow
+from portal.core.errors import PortalError
+from portal.core.text import refuse_hidden
+from portal.extensions import db
 
 ESCALATION_REASONS = ("township_officials", "routing_rule", "recusal", "overdue", "manual", "review")
 

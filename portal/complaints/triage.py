@@ -3,22 +3,19 @@ from flask import abort, render_template, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.core import audit
-
-from portal.core import permissions
-from portal.core.audit import AuditEntry
-from portal.core.db import write_transaction
-from portal.complaints.blueprint import triage_bp as bp
-from portal.extensions import db
-from portal.core.storage import FILE_CSP, content_disposition
-from portal.core.labels import LABELS
-from portal.core.storage import open_upload
 from portal.complaints import casefile
+from portal.complaints.blueprint import triage_bp as bp
 from portal.complaints.clock import clock
 from portal.complaints.events import audit_case
 from portal.complaints.forms import ActionForm
 from portal.complaints.inbox import Filters, inbox, scope_villages
 from portal.complaints.models import CATEGORIES, DISPOSAL_MODES, FINDINGS, STATUSES
+from portal.core import audit, permissions
+from portal.core.audit import AuditEntry
+from portal.core.db import write_transaction
+from portal.core.labels import LABELS
+from portal.core.storage import FILE_CSP, content_disposition, open_upload
+from portal.extensions import db
 
 AUDIT_PAGE = 50
 
@@ -28,7 +25,8 @@ def inbox_list():
     filters = Filters.from_args(request.args)
     clk = clock()
     page = inbox(current_user, filters, clk)
-    html = render_template("complaints/inbox_list.html", page=page, filters=filters, villages=scope_villages(current_user),
+    html = render_template("complaints/inbox_list.html", page=page, filters=filters,
+                           villages=scope_villages(current_user),
                            show_audit=permissions.can_view_audit_log(current_user),
                            statuses=STATUSES, categories=CATEGORIES, today=clk.today)
     with write_transaction():

@@ -3,13 +3,13 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.complaints import casefile, handling, routing, workflow
+from portal.complaints.blueprint import triage_bp as bp
+from portal.complaints.forms import ActionForm
+from portal.complaints.triage import render_case
 from portal.core import permissions
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
-from portal.complaints import casefile, handling, routing, workflow
-from portal.complaints.forms import ActionForm
-from portal.complaints.blueprint import triage_bp as bp
-from portal.complaints.triage import render_case
 
 ACTIONS = {
     "accept": lambda c, u, f: workflow.transition(c, "accepted", u),

@@ -2,19 +2,19 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from portal.core.crypto import decrypt_text, encrypt_text
-from portal.core.db import write_transaction
-from portal.core.errors import PortalError
-from portal.core.labels import LABELS
 from portal.complaints import tracking
 from portal.complaints.clock import clock
-from portal.core.timezone import local_today as today
 from portal.complaints.forms import IntakeForm, RateForm, TextForm, TrackForm
 from portal.complaints.intake import IntakeError, find_village, resolve_link, submit, villages_by_township
 from portal.complaints.models import CATEGORIES, RATINGS
 from portal.complaints.ratelimit import intake_limit, track_limit
 from portal.complaints.receipts import format_receipt
 from portal.complaints.workflow import FieldErrors
+from portal.core.crypto import decrypt_text, encrypt_text
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
+from portal.core.labels import LABELS
+from portal.core.timezone import local_today as today
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 RECEIPT_KEY = "complaint_receipt"

@@ -2,16 +2,16 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal.core import permissions
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.core.labels import label
-from portal.core.db import utcnow
 from portal.complaints import notify
 from portal.complaints.clock import clock
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import DISPOSAL_MODES, FINDINGS, STATUSES, Complaint, ComplaintEvent
 from portal.complaints.textcheck import Errors, clean_text, parse_int
+from portal.core import permissions
+from portal.core.db import utcnow
+from portal.core.errors import PortalError
+from portal.core.labels import label
+from portal.extensions import db
 
 ALLOWED = {
     "received": ("accepted", "declined", "transferred"),

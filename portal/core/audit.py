@@ -6,8 +6,8 @@ from flask_login import current_user
 from sqlalchemy import ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
 from portal.core.db import UTCDateTime, utcnow
+from portal.extensions import db
 
 
 class AuditEntry(db.Model):

@@ -1,7 +1,7 @@
 """CSV downloads that open cleanly in Excel and WPS and cannot smuggle in formulas."""
 import csv
 import io
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from flask import Response

@@ -8,8 +8,8 @@ from flask import current_app
 from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
 from portal.core.db import UTCDateTime, utcnow
+from portal.extensions import db
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10

@@ -57,7 +57,8 @@ def can_read_complaint(user, complaint) -> bool:
     if _is(user, "county_handler"):
         return True
     if _is(user, "township_handler"):
-        return complaint.handling_level == "township" and complaint.township_id == user.township_id and not _recused(user, complaint)
+        return (complaint.handling_level == "township" and complaint.township_id == user.township_id
+                and not _recused(user, complaint))
     return False
 
 
@@ -83,7 +84,8 @@ def can_use_triage(user) -> bool:
 
 def can_escalate_complaint(user, complaint) -> bool:
     """A township handler who holds a case may send it to the county."""
-    return _is(user, "township_handler") and complaint.handling_level == "township" and can_read_complaint(user, complaint)
+    return (_is(user, "township_handler") and complaint.handling_level == "township"
+            and can_read_complaint(user, complaint))
 
 
 def can_recuse_complaint(user, complaint) -> bool:

@@ -2,8 +2,8 @@
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
 from portal.core.db import JSONType
+from portal.extensions import db
 
 
 class Setting(db.Model):

@@ -4,7 +4,6 @@ Every capability that accepts files (disclosure attachments, complaint
 evidence) goes through ``store_upload``; nothing else writes to UPLOAD_DIR.
 The name a user gave a file is kept only as data (``original_name``).
 """
-from urllib.parse import quote
 import hashlib
 import io
 import os
@@ -14,6 +13,7 @@ import unicodedata
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l

@@ -1,10 +1,9 @@
 """Local dates of the county (Asia/Shanghai by default) and calendar arithmetic."""
 import calendar
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-
 
 DEFAULT_ZONE = "Asia/Shanghai"
 
@@ -25,13 +24,13 @@ def local_date(moment: datetime | None) -> date | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(local_zone()).date()
 
 
 def local_midnight_utc(day: date) -> datetime:
     """Return the UTC moment at which a local day begins."""
-    return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
 
 
 def month_end(day: date) -> date:

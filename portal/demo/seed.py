@@ -4,18 +4,18 @@ from sqlalchemy import delete, select
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password
 from portal.complaints.demo import seed_complaints
+from portal.core.errors import PortalError
+from portal.core.sanitize import render_markdown
+from portal.demo import content_data, places_data, powers_data
 from portal.disclosures.decisions import check_decision
 from portal.disclosures.models import Disclosure
 from portal.disclosures.tables import ParsedTable, prepare_table, to_canonical
 from portal.duty.models import DutyReport
-from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Cadre, County, Township, Village
 from portal.places.search import pinyin_of
 from portal.powers.models import PowerItem, PowerTemplate
 from portal.records import service as records
-from portal.core.sanitize import render_markdown
-from portal.demo import content_data, places_data, powers_data
 
 
 class AlreadySeeded(PortalError):
@@ -125,7 +125,7 @@ def disclosure_content(spec: dict) -> dict:
 def _seed_disclosures(villages, cadre_of) -> None:
     specs = list(content_data.DISCLOSURES)
     covered = {s["village"] for s in specs}
-    for tcode, vcode, name, _sec, _dir, chair, bookkeeper in places_data.VILLAGES:
+    for _tcode, vcode, name, _sec, _dir, chair, bookkeeper in places_data.VILLAGES:
         if vcode not in covered:
             specs.append(content_data.monthly_notice(vcode, name, bookkeeper, chair))
     for spec in specs:

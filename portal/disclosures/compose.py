@@ -3,11 +3,11 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from portal.disclosures import drafting
-from portal.disclosures.tables import MAX_BYTES, PreparedTable, TableError, prepare_table, read_table
 from portal.core.errors import PortalError
 from portal.core.storage import StoredFile, remove_upload, store_upload
+from portal.disclosures import drafting
 from portal.disclosures.forms import DecisionForm
+from portal.disclosures.tables import MAX_BYTES, PreparedTable, TableError, prepare_table, read_table
 
 
 @dataclass

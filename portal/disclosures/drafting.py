@@ -13,15 +13,15 @@ from sqlalchemy import delete, select
 
 from portal.core import audit
 from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.places.models import Village
-from portal.records import service as records
-from portal.records.models import PublishedRevision
 from portal.core.sanitize import plain_text, render_markdown
 from portal.core.storage import StoredFile, remove_upload
 from portal.disclosures.decisions import check_decision
 from portal.disclosures.models import DOMAINS, KINDS, TOPICS, Attachment, Disclosure
 from portal.disclosures.tables import PreparedTable, to_canonical
+from portal.extensions import db
+from portal.places.models import Village
+from portal.records import service as records
+from portal.records.models import PublishedRevision
 
 META_FIELDS = ("domain", "topic", "title", "period_label", "period_start", "period_end")
 

@@ -3,11 +3,11 @@ from flask import Blueprint, abort, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.core.permissions import can_read_attachment, require
+from portal.core.storage import FILE_CSP, content_disposition, open_upload
 from portal.disclosures.drafting import published_file_ids
 from portal.disclosures.models import Attachment, Disclosure
 from portal.extensions import db
-from portal.core.permissions import can_read_attachment, require
-from portal.core.storage import FILE_CSP, content_disposition, open_upload
 
 bp = Blueprint("files", __name__)
 

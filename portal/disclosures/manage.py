@@ -5,17 +5,17 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.core.db import write_transaction
-from portal.disclosures import drafting
-from portal.disclosures.decisions import check_decision
-from portal.disclosures.models import KINDS, Attachment, Disclosure
 from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.records.diff import diff_revisions
-from portal.disclosures.compose import form_data, submission
 from portal.core.forms import show_error
-from portal.disclosures.forms import FORMS
 from portal.core.permissions import can_use_publishing, guard_area
+from portal.disclosures import drafting
+from portal.disclosures.compose import form_data, submission
+from portal.disclosures.decisions import check_decision
+from portal.disclosures.forms import FORMS
+from portal.disclosures.models import KINDS, Attachment, Disclosure
+from portal.extensions import db
 from portal.places.scope import load_owned, own_village
+from portal.records.diff import diff_revisions
 
 bp = Blueprint("disclosures_manage", __name__, url_prefix="/publish")
 # Only village cadres get past this line; each object is then checked against their own village.

@@ -4,8 +4,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
 from portal.core.db import UTCDateTime, utcnow
+from portal.extensions import db
 from portal.records.models import PublishedSubject
 
 DOMAINS = ("party", "village", "finance")

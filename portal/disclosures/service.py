@@ -2,10 +2,10 @@
 from flask import abort
 from sqlalchemy import select
 
+from portal.disclosures.models import Attachment, Disclosure
 from portal.extensions import db
 from portal.places.models import Village
 from portal.records.models import PublishedRevision
-from portal.disclosures.models import Attachment, Disclosure
 
 
 def get_published(village: Village, disclosure_id: int) -> Disclosure:

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from portal.disclosures.table_files import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, ParsedTable, TableError, read_table  # noqa: F401  (re-exported)
 from portal.disclosures.masking import MASK, mask_bank_account, mask_id_number, mask_phone, mask_text
+from portal.disclosures.table_files import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, ParsedTable, TableError, read_table  # noqa: F401  (re-exported)
 
 _SYNONYMS = {
     "seq": "序号 编号",
@@ -50,7 +50,8 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _DATES = (re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})"), re.compile(r"(\d{4})(年)(\d{1,2})月(\d{1,2})日?"),
           re.compile(r"(\d{4})()(\d{2})(\d{2})"))
 _SUMMARY_LABELS = {
-    "opening": ("期初余额", "上期结余", "上月结余", "上期余额"), "closing": ("期末余额", "期末结余", "本期结余", "本月结余"),
+    "opening": ("期初余额", "上期结余", "上月结余", "上期余额"),
+    "closing": ("期末余额", "期末结余", "本期结余", "本月结余"),
     "income": ("本期收入", "本月收入", "收入合计"), "expense": ("本期支出", "本月支出", "支出合计"),
     "total": ("合计", "小计", "总计", "本期合计", "本月合计"),
 }
@@ -174,7 +175,7 @@ def prepare_table(parsed: ParsedTable) -> PreparedTable:
     sums = {c: Decimal(0) for c in columns if keys[c] in MONEY_KEYS}
     masked = dict.fromkeys(columns, 0)
     rows, errors, figures, stated_totals = [], [], {}, {}
-    for number, cells in zip(numbers, parsed.rows):
+    for number, cells in zip(numbers, parsed.rows, strict=False):
         labels = _summaries(cells)
         figures.update((kind, value) for kind, value in labels if value is not None)
         for kind, value in labels:

@@ -2,9 +2,9 @@
 from flask import Blueprint, abort, render_template, request, url_for
 
 from portal.core.http import cached_page, not_modified, page_etag
+from portal.disclosures import service
 from portal.places.service import get_village
 from portal.records.diff_page import diff_response
-from portal.disclosures import service
 
 bp = Blueprint("disclosures", __name__)
 

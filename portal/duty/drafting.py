@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from portal.core import audit
 from portal.core.errors import PortalError
+from portal.core.sanitize import render_markdown
+from portal.duty.models import SECTIONS, DutyReport
 from portal.extensions import db
 from portal.places.models import Cadre, Village
 from portal.records import service as records
 from portal.records.models import PublishedRevision
-from portal.core.sanitize import render_markdown
-from portal.duty.models import SECTIONS, DutyReport
 
 MAX_SECTION = 20000
 

@@ -6,19 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.core.db import write_transaction
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.core.db import utcnow
-from portal.core.timezone import local_today, local_zone
-from portal.core.permissions import can_manage_evaluation, can_open_evaluation, require, roles_required
-from portal.places.models import Village
-from portal.places.service import get_village
-from portal.duty import evaluation_service as service
-from portal.ballots.limits import ballot_guess_limit, mark_refused
 from portal.ballots.forms import CodeForm, ConfirmForm
+from portal.ballots.limits import ballot_guess_limit, mark_refused
+from portal.core.db import utcnow, write_transaction
+from portal.core.errors import PortalError
+from portal.core.permissions import can_manage_evaluation, can_open_evaluation, require, roles_required
+from portal.core.timezone import local_today, local_zone
+from portal.duty import evaluation_service as service
 from portal.duty.evaluation_forms import RoundForm
 from portal.duty.models import EvaluationRound
+from portal.extensions import db
+from portal.places.models import Village
+from portal.places.service import get_village
 
 bp = Blueprint("evaluation", __name__)
 

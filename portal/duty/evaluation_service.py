@@ -12,12 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from portal.ballots.codes import BallotRefused, code_hash, issue_codes, normalise_code
-from portal.core.errors import PortalError
-from portal.extensions import db
 from portal.core.db import utcnow
+from portal.core.errors import PortalError
+from portal.duty.models import RATINGS, BallotCode, DutyReport, EvaluationRound, EvaluationVote
+from portal.extensions import db
 from portal.places.models import Village
 from portal.places.service import touch_village
-from portal.duty.models import RATINGS, BallotCode, DutyReport, EvaluationRound, EvaluationVote
 
 MAX_VOTERS = 2000
 MAX_OPEN_DAYS = 90

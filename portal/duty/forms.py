@@ -21,4 +21,5 @@ for _key in SECTIONS:
 
 class NewReportForm(SectionsForm):
     cadre = SelectField(_l("Cadre"), coerce=int)
-    period = StringField(_l("Period (e.g. 2025)"), [required(_l("Say which period the report covers.")), max_length(16)])
+    period = StringField(_l("Period (e.g. 2025)"),
+                         [required(_l("Say which period the report covers.")), max_length(16)])

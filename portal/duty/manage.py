@@ -4,17 +4,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.db import write_transaction
-from portal.duty import drafting
-from portal.duty.models import SECTIONS, DutyReport
 from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.core.labels import label
-from portal.places.models import Cadre
-from portal.records.diff import diff_revisions
 from portal.core.forms import show_error
-from portal.duty.forms import NewReportForm, SectionsForm
+from portal.core.labels import label
 from portal.core.permissions import can_use_publishing, guard_area
+from portal.duty import drafting
+from portal.duty.forms import NewReportForm, SectionsForm
+from portal.duty.models import SECTIONS, DutyReport
+from portal.extensions import db
+from portal.places.models import Cadre
 from portal.places.scope import load_owned, own_village
+from portal.records.diff import diff_revisions
 
 bp = Blueprint("duty_manage", __name__, url_prefix="/publish")
 # Only village cadres get past this line; each object is then checked against their own village.
@@ -103,4 +103,6 @@ def report_discard(report_id: int):
     with write_transaction():
         deleted = drafting.discard_draft(load_owned(DutyReport, report_id), current_user)
     flash(_("The draft was deleted.") if deleted else _("The correction was dropped."), "success")
-    return redirect(url_for("home_manage.dashboard_show") if deleted else url_for(".report_preview", report_id=report_id))
+    if deleted:
+        return redirect(url_for("home_manage.dashboard_show"))
+    return redirect(url_for(".report_preview", report_id=report_id))

@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
 from portal.core.db import JSONType, UTCDateTime, utcnow
+from portal.extensions import db
 from portal.places.models import Village
 from portal.records.models import PublishedSubject
 

@@ -3,11 +3,11 @@ from flask import Blueprint, abort, render_template, url_for
 from sqlalchemy import select
 
 from portal.disclosures.service import revisions_of
+from portal.duty.models import SECTIONS, DutyReport
 from portal.extensions import db
 from portal.places.service import get_village
 from portal.records.diff_page import diff_response
 from portal.records.models import PublishedRevision
-from portal.duty.models import SECTIONS, DutyReport
 
 bp = Blueprint("duty", __name__)
 
@@ -15,7 +15,8 @@ bp = Blueprint("duty", __name__)
 @bp.get("/villages/<code>/reports/<int:report_id>")
 def report_show(code: str, report_id: int):
     village = get_village(code)
-    report = db.session.scalar(select(DutyReport).where(DutyReport.id == report_id, DutyReport.village_id == village.id))
+    report = db.session.scalar(select(DutyReport).where(DutyReport.id == report_id,
+                                                        DutyReport.village_id == village.id))
     if report is None or report.status != "published" or report.current_revision is None:
         abort(404)
     return render_template("duty/report_show.html", village=village, report=report, sections=SECTIONS,

@@ -1,22 +1,22 @@
 """Machine-readable village data: an Atom feed of what was published, and CSV downloads."""
 import re
 import xml.etree.ElementTree as ET
-from datetime import timezone
+from datetime import UTC
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.core.http import cached_page, not_modified, page_etag
 from portal.core.exports import csv_response
+from portal.core.http import cached_page, not_modified, page_etag
+from portal.core.labels import label
+from portal.core.sanitize import plain_text
 from portal.disclosures.service import get_published, revisions_of
 from portal.extensions import db
-from portal.core.labels import label
 from portal.places.service import get_village
 from portal.powers.models import PowerItem
 from portal.records.models import PublishedRevision
-from portal.core.sanitize import plain_text
 
 bp = Blueprint("feeds", __name__)
 ATOM = "http://www.w3.org/2005/Atom"
@@ -41,7 +41,7 @@ def _text(value) -> str:
 
 
 def _stamp(moment) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def summary_of(revision: PublishedRevision) -> str:

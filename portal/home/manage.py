@@ -2,10 +2,10 @@
 from flask import Blueprint, render_template
 from sqlalchemy import or_, select
 
+from portal.core.permissions import can_use_publishing, guard_area
 from portal.disclosures.models import KINDS, Disclosure
 from portal.duty.models import DutyReport
 from portal.extensions import db
-from portal.core.permissions import can_use_publishing, guard_area
 from portal.places.scope import own_village
 
 bp = Blueprint("home_manage", __name__, url_prefix="/publish")

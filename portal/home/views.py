@@ -1,10 +1,10 @@
 """Public place pages: find a village, a township's villages, a village's page."""
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request
 
 from portal.core.http import cached_page, not_modified, page_etag, rendered_pages
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
-from portal.core.urls import safe_next_url
 from portal.core.timezone import local_midnight_utc, local_today
+from portal.core.urls import safe_next_url
 from portal.home.service import village_page
 from portal.places import service
 from portal.places.search import search_villages
@@ -65,17 +65,3 @@ def display_set(size: str):
     else:
         response.delete_cookie("textsize")
     return response
-
-
-@bp.app_context_processor
-def _inject_helpers():
-    from portal.core.permissions import template_predicates
-
-    from flask import current_app
-
-    return {
-        "has_endpoint": lambda name: name in current_app.view_functions,
-        "text_large": request.cookies.get("textsize") == "large",
-        "home_url": url_for("home.home"),
-        **template_predicates(),
-    }

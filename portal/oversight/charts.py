@@ -65,7 +65,7 @@ def month_chart(title: str, months: list[str], bars: list[int], line: list[int],
         f'<line x1="{left}" y1="{top + plot_h}" x2="{WIDTH - 10}" y2="{top + plot_h}" stroke="#555"/>'
     )
     points = []
-    for i, (month, value) in enumerate(zip(months, bars)):
+    for i, (month, value) in enumerate(zip(months, bars, strict=False)):
         x = left + i * step
         h = plot_h * value / peak
         parts.append(

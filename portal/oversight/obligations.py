@@ -9,18 +9,18 @@ within its query budget):
 - the cadres' duty reports for the previous year, due by the end of March.
 Only obligations that fell due within the last ``window_months`` months are checked.
 """
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import Iterable
 
 from flask import current_app
 from sqlalchemy import Date, String, cast, literal, null, or_, select, true, union_all
 
+from portal.core.timezone import local_date, local_midnight_utc, month_end, months_back
 from portal.disclosures.models import Disclosure
 from portal.duty.models import DutyReport
 from portal.extensions import db
 from portal.places.models import Village
-from portal.core.timezone import local_date, local_midnight_utc, month_end, months_back
 
 KINDS = ("finance_monthly", "village_affairs", "party_affairs", "duty_report")
 VILLAGE_TOPICS = frozenset({"village_affairs", "decision", "project", "assets", "homestead", "subsidy",

@@ -10,12 +10,18 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from portal.complaints.clock import load_calendar, load_rules
-from portal.complaints.deadlines import RESOLVED_RATINGS, UNRATED_RESOLVED_AFTER_DAYS, conclude_due, decide_due, review_due
+from portal.complaints.deadlines import (
+    RESOLVED_RATINGS,
+    UNRATED_RESOLVED_AFTER_DAYS,
+    conclude_due,
+    decide_due,
+    review_due,
+)
 from portal.complaints.models import Complaint, ComplaintEvent
-from portal.extensions import db
 from portal.core.labels import label
-from portal.places.models import Township, Village
 from portal.core.timezone import add_months, local_date, local_midnight_utc
+from portal.extensions import db
+from portal.places.models import Township, Village
 
 OPEN_DECISION = "received"
 RUNNING_CONCLUSION = ("accepted", "in_progress")
@@ -186,7 +192,7 @@ def _roll_up(filters: Filters, cells: dict[tuple, Tally]) -> Report:
     by = {dim: {} for dim in ("township", "village", "category", "month")}
     for (township_id, village_id, category, month), tally in cells.items():
         total.add(tally)
-        for dim, key in zip(by, (township_id, village_id, category, month)):
+        for dim, key in zip(by, (township_id, village_id, category, month), strict=False):
             by[dim].setdefault(key, Tally()).add(tally)
     township_stmt = select(Township).order_by(Township.code)
     if filters.township_id is not None:

@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
 from portal.core.db import UTCDateTime, utcnow
+from portal.extensions import db
 
 CADRE_ROLES = ("party_secretary", "committee_director", "supervision_chair", "bookkeeper", "member")
 

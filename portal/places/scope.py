@@ -3,8 +3,8 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from portal.extensions import db
 from portal.core.permissions import can_publish, require
+from portal.extensions import db
 from portal.places.models import Township, Village
 
 

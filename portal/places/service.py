@@ -4,10 +4,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.core.db import utcnow
 from portal.places.models import County, Township, Village
+
 
 def get_village(code: str) -> Village:
     """Load a village with its township and county in one query, or 404."""

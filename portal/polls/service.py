@@ -6,11 +6,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from portal.ballots.codes import BallotRefused, code_hash, issue_codes, normalise_code
-from portal.core.errors import PortalError
-from portal.extensions import db
 from portal.core.db import utcnow
-from portal.places.models import Township
+from portal.core.errors import PortalError
 from portal.core.text import refuse_hidden
+from portal.extensions import db
+from portal.places.models import Township
 from portal.polls.models import TOP_N, VOTES_PER_BALLOT, GrievancePoll, PollBallot, PollOption, PollVote, RemedyProgress
 
 MAX_WINDOW_DAYS = 60

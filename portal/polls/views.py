@@ -4,22 +4,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.core.exports import csv_response, wants_csv
-from portal.core.db import write_transaction
-from portal.ballots.limits import ballot_guess_limit, mark_refused
-from portal.core.ratelimit import address_key
-from portal.ballots.forms import CodeForm, ConfirmForm
 from portal.ballots.codes import BallotRefused
+from portal.ballots.forms import CodeForm, ConfirmForm
+from portal.ballots.limits import ballot_guess_limit, mark_refused
+from portal.core.db import write_transaction
 from portal.core.errors import PortalError
-from portal.extensions import db, limiter, login_manager
+from portal.core.exports import csv_response, wants_csv
 from portal.core.labels import label
 from portal.core.permissions import can_run_poll, can_view_oversight, require
+from portal.core.ratelimit import address_key
+from portal.core.timezone import local_today
+from portal.extensions import db, limiter, login_manager
 from portal.places.models import Township
 from portal.places.service import get_township
 from portal.polls import service
-from portal.core.timezone import local_today
-from portal.polls.models import VOTES_PER_BALLOT, GrievancePoll, PollOption
 from portal.polls.forms import BallotsForm, ModerationForm, PollForm, ProgressForm, ProposalForm
+from portal.polls.models import VOTES_PER_BALLOT, GrievancePoll, PollOption
 
 bp = Blueprint("polls", __name__)
 # Only accepted submissions (answered with a redirect) count, so fixing a form error costs nothing.
@@ -200,7 +200,8 @@ def _manage_page(poll: GrievancePoll, *, failed=None, error: str | None = None):
         {"moderation": moderation, "progress": progress}.get(kind, {})[key] = form
         if kind == "ballots":
             ballots = form
-        shown = {"moderation": any(o.id == key for o in pending), "progress": any(o.id == key and not o.solved_at for o in top),
+        shown = {"moderation": any(o.id == key for o in pending),
+                 "progress": any(o.id == key and not o.solved_at for o in top),
                  "ballots": service.phase(poll, today) not in ("counting", "published")}[kind]
         if not shown and error is None:
             # The form is gone from the page (proposal decided, problem solved, voting over): say why at the top.

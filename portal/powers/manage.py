@@ -5,13 +5,13 @@ from flask_login import current_user
 
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.powers.models import PowerItem, PowerTemplate
-from portal.powers import editing as power_list
 from portal.core.forms import show_error
-from portal.powers.forms import ContactsForm, ItemForm
 from portal.core.permissions import can_use_publishing, guard_area
+from portal.extensions import db
 from portal.places.scope import load_owned, own_village
+from portal.powers import editing as power_list
+from portal.powers.forms import ContactsForm, ItemForm
+from portal.powers.models import PowerItem, PowerTemplate
 
 bp = Blueprint("powers_manage", __name__, url_prefix="/publish")
 # Only village cadres get past this line; each object is then checked against their own village.

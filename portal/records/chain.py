@@ -2,12 +2,12 @@
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import select
 
-from portal.extensions import db
 from portal.core.db import utcnow
+from portal.extensions import db
 from portal.places.models import Village
 from portal.records.models import PublishedRevision
 
@@ -16,7 +16,7 @@ GENESIS = "0" * 64
 
 def _utc_text(moment) -> str:
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -84,7 +84,8 @@ def verify_village(village: Village) -> BrokenLink | None:
     expected_prev = GENESIS
     seq = 0
     rows = db.session.scalars(
-        select(PublishedRevision).where(PublishedRevision.village_id == village.id).order_by(PublishedRevision.chain_seq)
+        select(PublishedRevision).where(PublishedRevision.village_id == village.id)
+        .order_by(PublishedRevision.chain_seq)
     )
     for revision in rows:
         seq += 1

@@ -86,7 +86,7 @@ class TableDiff:
 
 
 def _as_dict(columns: list[str], row: list) -> dict:
-    return {c: ("" if v is None else str(v)) for c, v in zip(columns, row)}
+    return {c: ("" if v is None else str(v)) for c, v in zip(columns, row, strict=False)}
 
 
 def diff_table(old: dict, new: dict) -> TableDiff:
@@ -104,7 +104,7 @@ def diff_table(old: dict, new: dict) -> TableDiff:
             unchanged += a2 - a1
             continue
         olds, news = old_rows[a1:a2], new_rows[b1:b2]
-        for before, after in zip(olds, news):  # rows in the same place were edited
+        for before, after in zip(olds, news, strict=False):  # rows in the same place were edited
             cells = [Cell(after.get(c, ""), before.get(c), before.get(c) != after.get(c)) if c in common
                      else Cell(after.get(c, before.get(c, "")), None, True) for c in columns]
             rows.append(Row("changed", cells))

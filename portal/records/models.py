@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from portal.extensions import db
 from portal.core.db import JSONType, UTCDateTime, utcnow
+from portal.extensions import db
 from portal.places.models import Village
 
 SUBJECT_TYPES = ("disclosure", "duty_report")

@@ -4,7 +4,6 @@ import time
 
 import pyotp
 import pytest
-
 from conftest import csrf_from
 
 SECRET_RE = re.compile(r'<p class="chain">([A-Z2-7 ]+)</p>')

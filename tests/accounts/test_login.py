@@ -3,15 +3,14 @@ import re
 
 import pytest
 from argon2 import PasswordHasher
-
 from conftest import csrf_from
+
+from accounts.conftest import error_summary, text
 from portal.accounts.models import User
 from portal.accounts.passwords import needs_rehash
 from portal.core.audit import AuditEntry
-from portal.extensions import db
 from portal.core.urls import safe_next_url
-
-from accounts.conftest import error_summary, text
+from portal.extensions import db
 
 
 def _user(username: str) -> User:

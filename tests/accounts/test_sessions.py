@@ -2,10 +2,10 @@
 import time
 
 from conftest import csrf_from
-from portal.accounts.models import User
-from portal.extensions import db
 
 from accounts.conftest import text
+from portal.accounts.models import User
+from portal.extensions import db
 
 COOKIE = "session"
 

@@ -71,7 +71,7 @@ def test_the_hourly_username_limit_holds_across_minutes(app, client, monkeypatch
     clock = [real_time.time()]
     # Move only the rate limiter's clock forward, a minute at a time.
     monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=lambda: clock[0]))
-    for minute in range(4):
+    for _minute in range(4):
         for _ in range(5):
             assert _attempt(client, "county_admin").status_code == 200
         clock[0] += 61

@@ -4,14 +4,13 @@ import re
 import time
 
 import pytest
-
 from conftest import csrf_from
-from portal.accounts.models import User
-from portal.core.crypto import decrypt_text, encrypt_text
-from portal.extensions import db
-from portal.core.settings import get_setting
 
 from accounts.conftest import code_for, error_summary, text
+from portal.accounts.models import User
+from portal.core.crypto import decrypt_text, encrypt_text
+from portal.core.settings import get_setting
+from portal.extensions import db
 
 PASSWORD = "demo-password-2025"
 

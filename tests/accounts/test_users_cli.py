@@ -1,11 +1,10 @@
 """`flask --app portal users …` as an operator uses it."""
 import pytest
+from demo_ids import TOWNSHIP, VILLAGE
 
 from portal.accounts import cli as users_cli
 from portal.accounts.models import User
 from portal.extensions import db
-
-from demo_ids import TOWNSHIP, VILLAGE
 
 NEW_PASSWORD = "a-long-secret-phrase"
 

@@ -2,14 +2,12 @@
 import re
 
 import pytest
-
 from conftest import Auth, Forms
-from portal.accounts.models import User
-from portal.extensions import db
-
 from demo_ids import TOWNSHIP, VILLAGE
 
 from admin.conftest import audit_actions, field_error, text
+from portal.accounts.models import User
+from portal.extensions import db
 
 TEMP_RE = re.compile(r'<p class="card chain temp-password">([a-z0-9-]+)</p>')
 

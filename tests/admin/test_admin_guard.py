@@ -1,8 +1,6 @@
 """Every admin URL (and every two-step page) is refused to those who may not use it."""
 import pytest
-
 from conftest import Auth, csrf_from
-
 from demo_ids import TOWNSHIP, VILLAGE
 
 SAMPLE_ARGS = {"user_id": 1, "code": TOWNSHIP, "template_id": 1, "override_id": 1, "scope": "all"}

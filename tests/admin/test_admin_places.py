@@ -1,12 +1,10 @@
 """Townships and villages: create, rename (pinyin follows), phones; codes checked; nothing deleted."""
 import pytest
-
-from portal.extensions import db
-from portal.places.models import Township, Village
-
 from demo_ids import TOWNSHIP, VILLAGE
 
 from admin.conftest import audit_actions, field_error, text
+from portal.extensions import db
+from portal.places.models import Township, Village
 
 
 def _village(code: str) -> Village | None:

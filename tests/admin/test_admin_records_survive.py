@@ -1,15 +1,14 @@
 """Admin changes never lose the public record or complaints, and the admin never sees complaint contents."""
 from conftest import Auth, Forms
+from demo_ids import VILLAGE
+
+from admin.test_admin_guard import SAMPLE_ARGS
 from portal.accounts.models import User
 from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.places.models import Village
 from portal.records.chain import verify_all
 from portal.records.models import PublishedRevision
-
-from demo_ids import VILLAGE
-
-from admin.test_admin_guard import SAMPLE_ARGS
 
 SECRET_STORY = "村主任把补贴打进了亲戚的卡里XYZZY"
 

@@ -1,12 +1,11 @@
 """Complaint routing rules: township × category → township or county."""
+from demo_ids import OTHER_TOWNSHIP, TOWNSHIP
+
+from admin.conftest import audit_actions, field_error, text
 from portal.complaints.models import CATEGORIES, RoutingRule
 from portal.complaints.routing import route
 from portal.extensions import db
 from portal.places.models import Township
-
-from demo_ids import OTHER_TOWNSHIP, TOWNSHIP
-
-from admin.conftest import audit_actions, field_error, text
 
 
 def _rules() -> dict:

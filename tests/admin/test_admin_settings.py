@@ -3,12 +3,11 @@ from datetime import date
 
 import pytest
 
+from admin.conftest import audit_actions, field_error, text
 from portal.complaints.deadlines import DeadlineRules
 from portal.complaints.models import HolidayOverride
-from portal.extensions import db
 from portal.core.settings import get_setting
-
-from admin.conftest import audit_actions, field_error, text
+from portal.extensions import db
 
 DEFAULTS = {"decide_working_days": "15", "forward_working_days": "5", "conclude_days": "60",
             "max_extension_days": "30", "review_request_days": "30", "review_answer_days": "30", "warn_days": "3"}
@@ -70,7 +69,7 @@ def test_a_day_off_correction_moves_working_day_deadlines(admin, forms):
 ])
 def test_bad_holiday_input_adds_nothing(admin, forms, data, field):
     html = text(forms.post("/admin/holidays", {"day": "2026-10-10", "kind": "off", "note": "", **data}))
-    assert 'id="%s-error"' % field in html or field == "kind" and "error-summary" in html
+    assert f'id="{field}-error"' in html or field == "kind" and "error-summary" in html
     assert db.session.query(HolidayOverride).count() == 0
 
 

@@ -1,12 +1,11 @@
 """The open-data API: pagination, search, 404s, CORS, languages."""
 import pytest
+from demo_ids import VILLAGE
 
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Village
 from portal.powers.models import PowerItem
-
-from demo_ids import VILLAGE
 
 
 def test_villages_are_paginated_with_a_next_link(client):

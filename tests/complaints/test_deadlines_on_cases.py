@@ -1,22 +1,22 @@
 """Deadlines of stored cases: county rules and calendar, days left everywhere, overdue escalation."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
-from portal.core.audit import AuditEntry
 from portal.complaints.calendar import WorkCalendar
 from portal.complaints.clock import clock
-from portal.core.timezone import local_today as today
-from portal.core.timezone import local_zone as local_tz
 from portal.complaints.deadlines import DeadlineRules, decide_due
 from portal.complaints.models import ComplaintEvent, HolidayOverride
 from portal.complaints.workflow import extend
-from portal.extensions import db
+from portal.core.audit import AuditEntry
 from portal.core.mail import OutboxMessage
 from portal.core.settings import set_setting
+from portal.core.timezone import local_today as today
+from portal.core.timezone import local_zone as local_tz
+from portal.extensions import db
 from tests.complaints.conftest import advance, backdate, user
 
 
 def _at(day: date) -> datetime:
-    return datetime.combine(day, time(10), tzinfo=local_tz()).astimezone(timezone.utc)
+    return datetime.combine(day, time(10), tzinfo=local_tz()).astimezone(UTC)
 
 
 def test_a_new_case_gets_the_statutory_15_working_days(file_case):

@@ -4,8 +4,8 @@ import socket
 from portal.accounts.models import User
 from portal.complaints import handling, notify, routing, tracking
 from portal.complaints.models import Recusal
-from portal.extensions import db
 from portal.core.mail import OutboxMessage, deliver_pending
+from portal.extensions import db
 from tests.complaints.conftest import DESCRIPTION, user
 
 

@@ -5,9 +5,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from portal.core.audit import AuditEntry
 from portal.complaints import handling
 from portal.complaints.models import Complaint
+from portal.core.audit import AuditEntry
 from portal.extensions import db, limiter
 from tests.complaints.conftest import advance, case_data, user
 from tests.demo_ids import VILLAGE
@@ -59,8 +59,8 @@ def _full_flow(app, caplog) -> tuple[str, Complaint]:
 @pytest.fixture
 def every_logger():
     """Switch every logger on (running the migrations' logging config disables those that existed)."""
-    loggers = [l for l in logging.root.manager.loggerDict.values() if isinstance(l, logging.Logger)]
-    was = [(l, l.disabled) for l in loggers]
+    loggers = [lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    was = [(lg, lg.disabled) for lg in loggers]
     for logger in loggers:
         logger.disabled = False
     yield

@@ -1,10 +1,10 @@
 """Routing: township by default, county rules, township officials, recusal, escalation, assignment back."""
 import pytest
 
-from portal.core import permissions
-from portal.core.audit import AuditEntry
 from portal.complaints import routing
 from portal.complaints.models import ComplaintEvent, Recusal, RoutingRule
+from portal.core import permissions
+from portal.core.audit import AuditEntry
 from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Township

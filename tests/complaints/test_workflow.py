@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from portal.core.audit import AuditEntry
 from portal.complaints import workflow
 from portal.complaints.events import COMPLAINANT
 from portal.complaints.models import STATUSES, ComplaintEvent
+from portal.core.audit import AuditEntry
+from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.extensions import db
-from portal.core.db import utcnow
 from tests.complaints.conftest import user
 
 FULL = {"reply": "经核实，已作处理并答复。", "transferred_to": "县信访局", "finding": "true", "disposal_mode": "close",

@@ -1,14 +1,13 @@
 """The scope table of DESIGN.md section 2, walked role × action × own and other place."""
 import pytest
+from demo_ids import FAR_VILLAGE, VILLAGE
 from flask_login import AnonymousUserMixin
 
-from portal.core import permissions as p
 from portal.accounts.models import User
 from portal.complaints.models import Complaint
+from portal.core import permissions as p
 from portal.extensions import db
 from portal.places.models import Village
-
-from demo_ids import FAR_VILLAGE, VILLAGE
 
 ROLES = ["anonymous", "cadre_shangtang", "handler_baishi", "county_handler", "county_admin"]
 

@@ -1,13 +1,12 @@
 """Helpers shared by the cadre workspace tests."""
 import io
 
+from demo_ids import VILLAGE
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.places.models import Village
 from portal.records.models import PublishedRevision
-
-from demo_ids import VILLAGE
 
 
 def chain_length(village_code: str = VILLAGE) -> int:

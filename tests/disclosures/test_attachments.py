@@ -3,18 +3,17 @@ import io
 from urllib.parse import quote
 
 import pytest
+from demo_ids import VILLAGE
 from flask_babel import force_locale
 from PIL import ExifTags, Image
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from portal.disclosures.models import Attachment, Disclosure
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.core.storage import normalise_name, open_upload, sniff, store_upload
-
-from demo_ids import VILLAGE
 from disclosures.support import disclosure_id_of, new_disclosure, publish, upload
+from portal.core.errors import PortalError
+from portal.core.storage import normalise_name, open_upload, sniff, store_upload
+from portal.disclosures.models import Attachment, Disclosure
+from portal.extensions import db
 
 META = {"domain": "village", "topic": "project", "title": "村道硬化工程验收照片"}
 

@@ -1,13 +1,12 @@
 """Corrections: never in place; a reason is required; revision n+1 goes on the chain with a readable difference."""
+from demo_ids import VILLAGE
 from sqlalchemy import select
 
+from disclosures.support import META, chain_length, disclosure_id_of, new_disclosure, publish, upload
+from disclosures.test_attachments import png
 from portal.disclosures.models import Attachment, Disclosure
 from portal.extensions import db
 from portal.records.chain import verify_all
-
-from demo_ids import VILLAGE
-from disclosures.support import META, chain_length, disclosure_id_of, new_disclosure, publish, upload
-from disclosures.test_attachments import png
 
 OLD = "本月支出 6,800 元，用于村道养护。\n\n经手人：周晓燕"
 NEW = "本月支出 8,600 元，用于村道养护。\n\n经手人：周晓燕"

@@ -1,11 +1,10 @@
 """四议两公开 decision records: one form per step, rule breaches shown as warnings and stored."""
+from demo_ids import VILLAGE
 from sqlalchemy import func, select
 
+from disclosures.support import disclosure_id_of, new_disclosure, publish
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
-
-from demo_ids import VILLAGE
-from disclosures.support import disclosure_id_of, new_disclosure, publish
 
 META = {"domain": "village", "topic": "decision", "title": "关于村道二期工程的决议"}
 

@@ -2,13 +2,12 @@
 import io
 
 import openpyxl
+from demo_ids import VILLAGE
 from sqlalchemy import func, select
 
+from disclosures.support import chain_length, disclosure_id_of, new_disclosure, publish, upload
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
-
-from demo_ids import VILLAGE
-from disclosures.support import chain_length, disclosure_id_of, new_disclosure, publish, upload
 
 FINANCE = ("序号,日期,摘要,收入,支出,经手人\r\n"
            "1,2025/3/5,土地租金,\"48,000.00\",,周晓燕\r\n"

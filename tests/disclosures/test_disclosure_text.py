@@ -1,13 +1,12 @@
 """Text notices: draft → preview → publish, sanitized, on the chain."""
+from demo_ids import VILLAGE
+from records.support import page_danger
 from sqlalchemy import func, select
 
+from disclosures.support import META, chain_length, disclosure_id_of, new_disclosure, publish
 from portal.core.audit import AuditEntry
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
-
-from demo_ids import VILLAGE
-from disclosures.support import META, chain_length, disclosure_id_of, new_disclosure, publish
-from records.support import page_danger
 
 TEXT = "## 党费收缴\n\n本季度收缴党费 **3,420.00 元**。\n\n- 主题党日 3 次\n- 走访困难党员 5 户"
 

@@ -3,13 +3,12 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from demo_ids import VILLAGE
 from flask import g
 
 from portal.duty.models import DutyReport
 from portal.extensions import db
 from portal.places.models import Village
-
-from demo_ids import VILLAGE
 
 CODE = re.compile(r'<span class="code">(\d{4} \d{4} \d{4})</span>')
 

@@ -1,13 +1,12 @@
 """Sunshine duty reports: drafted per cadre and period in eight sections, published and corrected on the chain."""
+from demo_ids import OTHER_VILLAGE, VILLAGE
+from disclosures.support import chain_length
+from records.support import page_danger
 from sqlalchemy import func, select
 
 from portal.duty.models import SECTIONS, DutyReport
 from portal.extensions import db
 from portal.places.models import Cadre, Village
-
-from demo_ids import OTHER_VILLAGE, VILLAGE
-from disclosures.support import chain_length
-from records.support import page_danger
 
 
 def _text(response) -> str:

@@ -2,17 +2,14 @@
 from datetime import timedelta
 
 import pytest
-
-from portal.core.db import write_transaction
-from portal.duty import evaluation_service as service
-from portal.duty.models import BallotCode, DutyReport, EvaluationRound, EvaluationVote
-from portal.extensions import db
-from portal.core.db import utcnow
-from portal.places.models import Village
-
 from demo_ids import FAR_VILLAGE, VILLAGE
 
 from duty.conftest import reports_of
+from portal.core.db import utcnow, write_transaction
+from portal.duty import evaluation_service as service
+from portal.duty.models import BallotCode, DutyReport, EvaluationRound, EvaluationVote
+from portal.extensions import db
+from portal.places.models import Village
 
 WRONG_MESSAGE = "This code is not valid."
 
@@ -147,7 +144,7 @@ def test_results_are_published_when_the_handler_closes_the_round(app, open_round
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     version = village.content_version
     plan = ["satisfied"] * 41 + ["basically_satisfied"] * 14 + ["dissatisfied"] * 3
-    for code, rating in zip(codes, plan):
+    for code, rating in zip(codes, plan, strict=False):
         with write_transaction():
             service.cast(code, {ids[0]: rating, ids[1]: "satisfied"})
     rnd = _round()
@@ -164,7 +161,7 @@ def test_results_are_published_when_the_handler_closes_the_round(app, open_round
 
 def test_the_report_page_publishes_results_once_the_closing_time_has_passed(open_round, app):
     _response, codes, ids = open_round(voters=3)
-    for code, rating in zip(codes, ("satisfied", "basically_satisfied", "dissatisfied")):
+    for code, rating in zip(codes, ("satisfied", "basically_satisfied", "dissatisfied"), strict=False):
         with write_transaction():
             service.cast(code, {rid: rating for rid in ids})
     rnd = _round()

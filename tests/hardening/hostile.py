@@ -2,7 +2,6 @@
 import json
 
 from hypothesis import strategies as st
-
 from xss_corpus import XSS_VECTORS
 
 HUGE = "A" * 100_000

@@ -1,14 +1,12 @@
 """The state a form needs before it can be fuzzed: cases, drafts, polls, rounds, accounts, sign-ins."""
 from datetime import datetime, timedelta
 
+from demo_ids import TOWNSHIP, VILLAGE
 from flask import g
 from sqlalchemy import select
 
-from portal.extensions import db
-
-from demo_ids import TOWNSHIP, VILLAGE
-
 from hardening.formkit import csrf_token, post_forms
+from portal.extensions import db
 
 CADRE, HANDLER, ADMIN = "cadre_shangtang", "handler_baishi", "county_admin"
 DESCRIPTION = "村主任在村道工程中收受承包老板礼金两万元。"
@@ -53,10 +51,9 @@ def hidden_is(name: str, value: str | None):
 
 def complaint_state(status: str = "received", question: bool = False):
     def setup(env):
-        from tests.complaints.conftest import advance, case_data
-
         from portal.complaints.handling import send_message
         from portal.complaints.intake import submit
+        from tests.complaints.conftest import advance, case_data
 
         complaint, receipt = submit(case_data())
         if status != "received":
@@ -183,10 +180,10 @@ def poll(phase: str):
     """A poll of 白石镇 standing in a phase, with a pending and an accepted proposal (and codes to vote)."""
 
     def setup(env):
-        from portal.polls import service
         from portal.core.timezone import local_today
-        from portal.polls.models import GrievancePoll, PollOption
         from portal.places.models import Township
+        from portal.polls import service
+        from portal.polls.models import GrievancePoll, PollOption
 
         today = local_today()
         windows = {"proposals": (-1, 1, 5, 9), "voting": (-9, -5, -1, 1), "counting": (-9, -6, -4, -1)}

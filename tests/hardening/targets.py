@@ -1,10 +1,32 @@
 """Every POST form of the portal: who may use it, the state it needs, and a valid submission to spoil."""
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from demo_ids import OTHER_TOWNSHIP, TOWNSHIP, VILLAGE
 
-from hardening.scenes import ADMIN, CADRE, DESCRIPTION, HANDLER, SECTIONS, TEXT_META, Env, code_page, complaint_state, draft_disclosure, draft_report, evaluation_round, first_power_item, hidden_is, holiday, new_template, pending_second_factor, poll, reopen_case, two_factor_on, user_id
+from hardening.scenes import (
+    ADMIN,
+    CADRE,
+    DESCRIPTION,
+    HANDLER,
+    SECTIONS,
+    TEXT_META,
+    Env,
+    code_page,
+    complaint_state,
+    draft_disclosure,
+    draft_report,
+    evaluation_round,
+    first_power_item,
+    hidden_is,
+    holiday,
+    new_template,
+    pending_second_factor,
+    poll,
+    reopen_case,
+    two_factor_on,
+    user_id,
+)
 
 __all__ = ["TARGETS", "Target", "Env"]
 

@@ -8,12 +8,11 @@ from flask import url_for
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from portal.extensions import db
-
 from hardening import hostile
 from hardening.conftest import changes
 from hardening.formkit import csrf_token, flatten, has_traceback, multipart, post_forms, shows_message, urlencoded
 from hardening.targets import TARGETS, Env
+from portal.extensions import db
 
 EXAMPLES = 8
 # Field names a client may invent: digits that are not ASCII, huge numbers, brackets, NUL.

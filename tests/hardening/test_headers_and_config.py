@@ -1,10 +1,9 @@
 """Security headers, request size limits and the refusal to start without secrets."""
 import pytest
+from demo_ids import VILLAGE
 
 from portal import create_app
 from portal.config import UnsafeConfig
-
-from demo_ids import VILLAGE
 
 PUBLIC_PAGES = ["/", f"/villages/{VILLAGE}", "/townships/339901101", "/no-such-page"]
 

@@ -6,13 +6,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import segno
+from demo_ids import VILLAGE
 
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Village
 from portal.records import service as records
-
-from demo_ids import VILLAGE
 
 A = "{http://www.w3.org/2005/Atom}"
 CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "portal.css"

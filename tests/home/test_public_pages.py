@@ -2,14 +2,13 @@
 import gzip
 
 import pytest
+from demo_ids import FAR_VILLAGE, VILLAGE
 
 from portal.disclosures.models import Disclosure
 from portal.duty.models import DutyReport
 from portal.extensions import db
 from portal.places.models import Village
 from portal.powers.models import PowerItem
-
-from demo_ids import FAR_VILLAGE, VILLAGE
 
 
 def _text(response) -> str:

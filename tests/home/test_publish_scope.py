@@ -1,18 +1,17 @@
 """Only a village's own cadres publish for it: every URL and every posted id is checked."""
 import pytest
+from demo_ids import VILLAGE
+from disclosures.support import upload
+from disclosures.test_attachments import png
 from sqlalchemy import select
 
+from portal.core.storage import store_upload
 from portal.disclosures import drafting
 from portal.disclosures.models import Attachment, Disclosure
 from portal.duty.models import DutyReport
 from portal.extensions import db
 from portal.places.models import Village
 from portal.powers.models import PowerItem, PowerTemplate
-from portal.core.storage import store_upload
-
-from demo_ids import VILLAGE
-from disclosures.support import upload
-from disclosures.test_attachments import png
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
 """Fixtures of the oversight tests: signing in mid-test, inserting complaints."""
+from datetime import UTC
+
 import pytest
 from flask import g
 
@@ -23,11 +25,11 @@ _counter = {"n": 0}
 
 def local_moment(day, hour: int = 10, minute: int = 0):
     """A UTC datetime for a local (Asia/Shanghai) day and time."""
-    from datetime import datetime, timezone
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(
-        timezone.utc)
+        UTC)
 
 
 @pytest.fixture

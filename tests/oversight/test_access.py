@@ -2,7 +2,6 @@
 from datetime import date
 
 import pytest
-
 from demo_ids import FAR_VILLAGE, OTHER_VILLAGE, VILLAGE
 
 TODAY = date(2025, 6, 30)

@@ -5,11 +5,10 @@ import re
 from datetime import date
 
 import pytest
+from demo_ids import FAR_VILLAGE, OTHER_VILLAGE, VILLAGE
 
 from portal.oversight import stats
 from portal.oversight.stats import Filters
-
-from demo_ids import FAR_VILLAGE, OTHER_VILLAGE, VILLAGE
 
 TODAY = date(2025, 6, 30)
 PERIOD = {"from": "2025-01-01", "to": "2025-06-30"}

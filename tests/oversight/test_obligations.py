@@ -3,15 +3,15 @@ import gzip
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
+from demo_ids import VILLAGE
+
+from portal.core.timezone import local_today, month_end
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.oversight import obligations
-from portal.core.timezone import local_today, month_end
 from portal.oversight.obligations import Cadence, Record, check, expected
 from portal.places.models import Village
 from portal.records import service as records
-
-from demo_ids import VILLAGE
 
 TODAY = date(2025, 6, 30)
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from portal.core.db import write_transaction
+from portal.core.timezone import local_today
 from portal.extensions import db
 from portal.polls import service
-from portal.core.timezone import local_today
 from portal.polls.models import GrievancePoll, PollOption, PollVote, RemedyProgress
 
 TOWNSHIP = "339901101"

@@ -1,12 +1,11 @@
 """Cadres keep their village's power list: adopt, edit, reorder, retire, add; each change is public and audited."""
+from demo_ids import VILLAGE
 from sqlalchemy import func, select
 
 from portal.core.audit import AuditEntry
 from portal.extensions import db
-from portal.powers.models import PowerItem
 from portal.powers import editing as power_list
-
-from demo_ids import VILLAGE
+from portal.powers.models import PowerItem
 
 STEPS = ("村委会 | 拟定方案 | 5日 | 方案\n"
          "村监委 | 逐笔审核签章! | 3日 | 审核意见\n"

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from portal import create_app
 from portal.extensions import db
-
 from production.helpers import snapshot
 
 

@@ -5,7 +5,6 @@ from collections import defaultdict
 
 import pytest
 import sqlalchemy as sa
-
 from demo_ids import FAR_VILLAGE, OTHER_VILLAGE, VILLAGE
 
 from production.helpers import http

@@ -1,6 +1,7 @@
 """Deleting a village or an account never takes complaints or published revisions with it."""
 import pytest
 import sqlalchemy as sa
+from demo_ids import TOWNSHIP, VILLAGE
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
@@ -11,8 +12,6 @@ from portal.places.models import Township, Village
 from portal.records import service as records
 from portal.records.chain import verify_all
 from portal.records.models import PublishedRevision
-
-from demo_ids import TOWNSHIP, VILLAGE
 
 
 def _bare_village(code: str) -> Village:

@@ -30,7 +30,7 @@ def _versions(engine) -> set[str]:
 
 def _first_difference(pair) -> str:
     before, after = pair
-    return next(f"column {i}: {b!r} became {a!r}" for i, (b, a) in enumerate(zip(before, after)) if b != a)
+    return next(f"column {i}: {b!r} became {a!r}" for i, (b, a) in enumerate(zip(before, after, strict=False)) if b != a)
 
 
 def _copy_first_revision_tables(source, target) -> sa.MetaData:
@@ -74,7 +74,7 @@ def test_a_database_filled_at_0001_upgrades_to_head_without_loss(database_url, e
         assert name in upgraded.tables, f"table {name} vanished in the upgrade"
         after = _rows(target, upgraded.tables[name], [c.name for c in first.tables[name].columns])
         assert len(after) == len(before), f"{name}: {len(before)} rows before the upgrade, {len(after)} after"
-        changed = [(b, a) for b, a in zip(before, after) if b != a]
+        changed = [(b, a) for b, a in zip(before, after, strict=False) if b != a]
         assert not changed, f"{name}: values changed in the upgrade, e.g. {_first_difference(changed[0])}"
     assert _versions(target) == _versions(source)
 

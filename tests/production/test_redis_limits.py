@@ -1,11 +1,11 @@
 """Several app servers share rate-limit counters through Redis (RATELIMIT_STORAGE_URI)."""
-from http.cookiejar import CookieJar
 import os
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from http.cookiejar import CookieJar
 
 import pytest
 

@@ -2,6 +2,7 @@
 import json
 
 import sqlalchemy as sa
+from demo_ids import OTHER_VILLAGE, VILLAGE
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -10,8 +11,6 @@ from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Village
 from portal.records.models import PublishedRevision
-
-from demo_ids import OTHER_VILLAGE, VILLAGE
 
 
 def _text(response) -> str:

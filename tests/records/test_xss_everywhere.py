@@ -10,15 +10,14 @@ import io
 from xml.etree import ElementTree
 
 import pytest
+from demo_ids import VILLAGE
 from PIL import Image
 from sqlalchemy import select
+from xss_corpus import XSS_VECTORS, is_dangerous
 
 from portal.extensions import db
 from portal.places.models import Cadre, Village
-
-from demo_ids import VILLAGE
 from records.support import form_page_danger, page_danger
-from xss_corpus import XSS_VECTORS, is_dangerous
 
 
 @pytest.fixture
