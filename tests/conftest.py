@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 from demo_ids import OTHER_VILLAGE, VILLAGE
+from flask import g
 from hypothesis import settings
 from sqlalchemy import select
 
@@ -292,3 +293,18 @@ def village(app):
 @pytest.fixture
 def other_village(app):
     return db.session.scalar(select(Village).where(Village.code == OTHER_VILLAGE))
+
+
+@pytest.fixture
+def as_user(login_as):
+    """Sign the client in as a demo account, also after earlier requests.
+
+    The app fixture keeps one app context for the whole test, so Flask-Login's
+    cached user in ``g`` would outlive a change of account.
+    """
+
+    def _as(username: str):
+        g.pop("_login_user", None)
+        return login_as(username)
+
+    return _as

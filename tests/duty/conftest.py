@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from demo_ids import VILLAGE
-from flask import g
 
 from portal.duty.models import DutyReport
 from portal.extensions import db
@@ -13,15 +12,6 @@ from portal.places.models import Village
 CODE = re.compile(r'<span class="code">(\d{4} \d{4} \d{4})</span>')
 
 
-@pytest.fixture
-def as_user(login_as):
-    """Sign in as a demo account, also after earlier requests (Flask-Login caches the user in g)."""
-
-    def _as(username: str):
-        g.pop("_login_user", None)
-        return login_as(username)
-
-    return _as
 
 
 def reports_of(code: str) -> list[DutyReport]:
