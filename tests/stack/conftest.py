@@ -82,6 +82,15 @@ def require_stack() -> None:
         pytest.skip(f"production-stack tests skipped: {missing}", allow_module_level=True)
 
 
+def pytest_terminal_summary(terminalreporter):
+    missing = stack_missing()
+    if missing:
+        terminalreporter.write_line(f"production-stack tests skipped: {missing}")
+    elif STACK:
+        terminalreporter.write_line(f"production stack: nginx + TLS, nodes {[n.address for n in STACK[0].nodes]}, "
+                                    f"started in {STACK[0].started_in} s ({STACK[0].timings})")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "stack: runs against nginx + two gunicorn nodes + PostgreSQL + Redis")
 
