@@ -82,7 +82,8 @@ def test_every_private_form_accepts_a_browser_post_over_https(form, stack, phone
     body = page.inner_text("body")
     assert "表单已过期" not in body, (
         f"{path}: Chromium's form post over https was refused as expired (Referrer-Policy {policy!r}): "
-        "the strict CSRF check needs the browser's Referer to the portal itself")
+        "the strict CSRF check needs a Referer naming the host the app sees, port included "
+        "(the page's Referrer-Policy, and nginx's Host/X-Forwarded-Host $http_host)")
     assert navigation.value.status < 500
 
 
