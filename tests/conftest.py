@@ -292,3 +292,20 @@ def village(app):
 @pytest.fixture
 def other_village(app):
     return db.session.scalar(select(Village).where(Village.code == OTHER_VILLAGE))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process (Debian's build; Playwright downloads nothing).
+
+    Shared by the browser tests and the production-stack tests: Playwright's sync API allows
+    one running instance per process.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from browser.support import CHROMIUM, LAUNCH_ARGS
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()

@@ -93,6 +93,8 @@ def pytest_terminal_summary(terminalreporter):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "stack: runs against nginx + two gunicorn nodes + PostgreSQL + Redis")
+    # pytest-xdist registers it when loaded; without -n the mark must still be known.
+    config.addinivalue_line("markers", "xdist_group(name): run the tests of one group on one worker")
 
 
 def _free_port() -> int:
@@ -347,9 +349,10 @@ def stack(tmp_path_factory):
         write_metrics("production stack start-up", timings)
         yield the_stack
     finally:
-        _stop(nginx, signal.SIGQUIT)
+        # Quick stops (graceful shutdown is not under test here): nginx TERM, gunicorn INT.
+        _stop(nginx, signal.SIGTERM)
         for node in nodes:
-            _stop(node.proc)
+            _stop(node.proc, signal.SIGINT)
         client = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
         for key_name in client.scan_iter(f"*{prefix}*"):
             client.delete(key_name)
@@ -374,20 +377,7 @@ def fresh_resident(stack):
 
 
 @pytest.fixture(scope="session")
-def stack_browser():
-    from playwright.sync_api import sync_playwright
-
-    from browser.conftest import LAUNCH_ARGS
-    from browser.support import CHROMIUM
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def phone(stack, stack_browser):
+def phone(stack, browser):
     """Open a phone-shaped context on the stack over https: `phone(js=True)`.
 
     Contexts stay open for the session: journey (c) continues in the resident's page of (a).
@@ -397,7 +387,7 @@ def phone(stack, stack_browser):
     opened = []
 
     def _open(js: bool = True):
-        context = stack_browser.new_context(base_url=stack.base, java_script_enabled=js, ignore_https_errors=True,
+        context = browser.new_context(base_url=stack.base, java_script_enabled=js, ignore_https_errors=True,
                                             **PHONE)
         context.set_default_timeout(20_000)
         opened.append(context)
