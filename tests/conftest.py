@@ -301,9 +301,8 @@ def browser():
     Shared by the browser tests and the production-stack tests: Playwright's sync API allows
     one running instance per process.
     """
-    from playwright.sync_api import sync_playwright
-
     from browser.support import CHROMIUM, LAUNCH_ARGS
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)

@@ -9,7 +9,6 @@ together: with `no-referrer` every form under /auth, /complaints, /triage and /b
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import csrf_from
 
 BASE = "https://portal.example"

@@ -6,7 +6,7 @@ import uuid
 from browser.support import DEMO_PASSWORD, ok, submit
 from browser.test_journeys import _go
 
-from .conftest import NODE_HEADER
+from stack.conftest import NODE_HEADER
 
 # username → [TOTP secret, last time step used]: each code is accepted once, so never reuse a step.
 ENROLLED: dict[str, list] = {}

@@ -7,13 +7,12 @@ went to one node and the read was answered by the other.
 import io
 
 import pytest
-
 from browser.support import Shots, ok, sign_in
 from browser.test_journeys import _resident_files_complaint
 from demo_ids import VILLAGE
 
-from .conftest import require_stack
-from .journeys import NodeWatch, correct_notice, node_of, publish_notice, sign_in_with_second_factor
+from stack.conftest import require_stack
+from stack.journeys import NodeWatch, correct_notice, node_of, publish_notice, sign_in_with_second_factor
 
 require_stack()
 

@@ -10,13 +10,12 @@ Referrer-Policy of a form page stops the browser from sending its Referer, these
 "表单已过期" (400).
 """
 import pytest
-
 from browser.support import Shots, ok, submit
 from browser.test_journeys import _case_action, _go, _resident_files_complaint, _resident_view
 from demo_ids import VILLAGE
 
-from .conftest import require_stack
-from .journeys import correct_notice, publish_notice, sign_in_with_second_factor
+from stack.conftest import require_stack
+from stack.journeys import correct_notice, publish_notice, sign_in_with_second_factor
 
 require_stack()
 
