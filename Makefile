@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: run install lint test test-sqlite test-postgres translations migrate seed bench clean
+.PHONY: run install lint test test-sqlite test-postgres test-stack translations migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,19 +33,33 @@ run: seed
 DB_FREE := --ignore=tests/core/test_sanitize.py --ignore=tests/disclosures/test_decisions.py --ignore=tests/disclosures/test_tables.py --ignore=tests/complaints/test_deadlines.py \
 	--ignore=tests/records/test_diff.py --ignore=tests/records/test_xss_everywhere.py
 
-# The whole suite on SQLite (browser journeys included), then again on PostgreSQL when
-# TEST_DATABASE_URL is set. Two workers: the machines have two cores.
 # The layers of the code (import-linter contracts in pyproject.toml) and ruff's rules, with zero findings.
 lint: install
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 
-test: lint
-	$(BIN)/python -m pytest -q -n 2
+# The browser tests' JavaScript tooling (axe-core), from package-lock.json, once per lock change.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the accessibility scan (apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# The whole suite on SQLite (browser journeys and the production stack included), then again on
+# PostgreSQL when TEST_DATABASE_URL is set. Two workers: the machines have two cores. The stack
+# tests (tests/stack/: nginx + TLS, two gunicorn nodes, PostgreSQL, Redis) need TEST_DATABASE_URL
+# and TEST_REDIS_URL and skip with the reason otherwise (under CI=true they fail instead);
+# --dist loadgroup keeps them on one worker, so the stack starts once.
+test: lint node_modules/.installed
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
-		PORTAL_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -n 2 -m "not browser" $(DB_FREE); \
+		PORTAL_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -n 2 -m "not browser and not stack" \
+			--ignore=tests/stack $(DB_FREE); \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+# Only the production-stack tests (for working on deployment).
+test-stack: install node_modules/.installed
+	$(BIN)/python -m pytest -q tests/stack
 
 bench: install
 	$(BIN)/python -m bench
@@ -55,4 +69,4 @@ extract-messages: install
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) instance/portal.sqlite3*
+	rm -rf $(VENV) node_modules instance/portal.sqlite3*

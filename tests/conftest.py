@@ -308,3 +308,19 @@ def as_user(login_as):
         return login_as(username)
 
     return _as
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process (Debian's build; Playwright downloads nothing).
+
+    Shared by the browser tests and the production-stack tests: Playwright's sync API allows
+    one running instance per process.
+    """
+    from browser.support import CHROMIUM, LAUNCH_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()

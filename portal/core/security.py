@@ -12,6 +12,11 @@ CSP = (
 )
 # Pages where a referrer or a cached copy could expose a complainant.
 PRIVATE_PREFIXES = ("/complaints", "/api/v1/complaints", "/triage", "/auth", "/ballot")
+# On those pages the browser names the page it comes from to this portal only, never to another
+# site. "no-referrer" is not an option: over HTTPS the CSRF check (WTF_CSRF_SSL_STRICT) requires a
+# same-origin Referer on every form post, and with "no-referrer" the browser sends none (and sends
+# "Origin: null"), so every form answered "form expired". See docs/security.md, section 1.
+PRIVATE_REFERRER_POLICY = "same-origin"
 
 
 def _set_headers(response):
@@ -21,7 +26,7 @@ def _set_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if request.path.startswith(PRIVATE_PREFIXES):
-        headers["Referrer-Policy"] = "no-referrer"
+        headers["Referrer-Policy"] = PRIVATE_REFERRER_POLICY
         headers["Cache-Control"] = "no-store"
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

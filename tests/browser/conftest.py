@@ -11,10 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from browser.support import BROWSER_MISSING, CHROMIUM, REPO
+from browser.support import BROWSER_MISSING, REPO
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # A cheap Android phone inside WeChat: the residents' usual browser.
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 10; V2031A Build/QP1A.190711.020; wv) AppleWebKit/537.36 "
              "(KHTML, like Gecko) Version/4.0 Chrome/109.0.5414.86 Mobile Safari/537.36 "
@@ -115,15 +113,8 @@ def live_server(live_database_url, tmp_path_factory):
         proc.wait()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole session (Debian's build; Playwright downloads nothing)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+# The session's Chromium (`browser`) is in tests/conftest.py: one Playwright per process,
+# shared with the production-stack tests.
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 DEMO_PASSWORD = "demo-password-2025"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def _missing() -> str:

@@ -201,12 +201,12 @@ def test_review_after_30_days_is_refused(client, forms, file_case, reload):
 
 
 @pytest.mark.parametrize("path", ["/complaints/new", "/complaints/track", "/complaints/receipt"])
-def test_complaint_pages_are_never_cached_nor_leak_a_referrer(client, path):
+def test_complaint_pages_are_never_cached_nor_leak_a_referrer_to_other_sites(client, path):
     response = client.get(path)
     assert response.headers["Cache-Control"] == "no-store"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_the_tracking_api_is_never_cached(client):
     response = client.post("/api/v1/complaints/track", json={"receipt": "1" * 20})
-    assert response.headers["Cache-Control"] == "no-store" and response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["Referrer-Policy"] == "same-origin"

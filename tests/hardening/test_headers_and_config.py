@@ -30,9 +30,9 @@ def test_hsts_under_https(client):
 
 
 @pytest.mark.parametrize("url", ["/complaints/new", "/complaints/track", "/auth/login"])
-def test_private_areas_send_no_referrer_and_no_store(client, url):
+def test_private_areas_keep_their_referrer_on_site_and_send_no_store(client, url):
     headers = client.get(url).headers
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cache-Control"] == "no-store"
 
 
