@@ -66,9 +66,9 @@ def _text(village, domain: str, topic: str, title: str, start: date, end: date, 
     return disclosure, {"kind": "text", "markdown": body, "html": render_markdown(body)}
 
 
-def seed_recent(villages: dict, cadre_of: dict, people: dict, today: date, handlers: dict) -> None:
-    """Add the recent months (call inside the seeding transaction)."""
-    from portal.demo.seed import disclosure_content
+def seed_recent(villages: dict, cadre_of: dict, people: dict, today: date, handlers: dict, *,
+                disclosure_content, duty_content) -> None:
+    """Add the recent months (call inside the seeding transaction), with the seeder's content builders."""
 
     this_month = today.replace(day=1)
     # Last month's statement is due on the 20th of this month; before that, the newest due is the one before.
@@ -116,8 +116,6 @@ def seed_recent(villages: dict, cadre_of: dict, people: dict, today: date, handl
                                 created_by_id=user.id if user else None)
             db.session.add(report)
             db.session.flush()
-            from portal.demo.seed import duty_content
-
             sections = {"duties": f"{last_year}年全面负责村两委工作，完成年度目标任务。",
                         "powers_used": "小微权力清单事项均按流程办理并公开。",
                         "integrity": "严格遵守廉洁自律各项规定，无违规收受礼金情况。",

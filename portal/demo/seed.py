@@ -66,7 +66,8 @@ def seed_demo(reset: bool = False) -> dict:
 
     people = {v[1]: (v[3], v[5], v[6]) for v in places_data.VILLAGES}
     handlers = {u.township.code: u for u in users if u.role == "township_handler"}
-    seed_recent(villages, cadre_of, people, local_today(), handlers)
+    seed_recent(villages, cadre_of, people, local_today(), handlers, disclosure_content=disclosure_content,
+                duty_content=duty_content)
     seed_complaints()
     db.session.commit()
     return {"villages": len(villages), "power_items": len(templates) * len(villages), "accounts": len(users)}
