@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.complaints import handling, notify, routing, tracking, workflow
-from portal.complaints.clock import today
 from portal.complaints.events import add_event
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.complaints.numbering import next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.core.crypto import encrypt_text
+from portal.core.timezone import local_today as today
 from portal.extensions import db
 from portal.places.models import Village
 from portal.powers.models import PowerItem
