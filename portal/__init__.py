@@ -21,19 +21,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     if app.config.get("TRUST_PROXY"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from portal.core.proxies import TrustedProxyFix
 
-        # One proxy hop (nginx) sets the client address and scheme; nobody else may.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # One proxy hop (nginx) sets the client address and scheme; only from FORWARDED_ALLOW_IPS.
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["FORWARDED_ALLOW_IPS"])
 
     from portal import extensions
-    from portal.core import i18n, security, templating
-    from portal.core.db import configure_engine
+    from portal.config import rate_limit_storage_options
+    from portal.core import i18n, request_log, security, templating
+    from portal.core.db import configure_engine, engine_options
 
+    request_log.install()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
+    app.config["RATELIMIT_STORAGE_OPTIONS"] = rate_limit_storage_options(app.config)
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(paths.MIGRATIONS_DIR))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    # 500 tracebacks and the limiter's warnings (Redis unreachable, fallback, recovered) reach the error log.
+    request_log.route_app_logs(app)
     i18n.init_app(app)
     with app.app_context():
         configure_engine(extensions.db.engine)
@@ -52,6 +58,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.core.errors import register_error_handlers
 
     register_error_handlers(app)
+    if app.config.get("PORTAL_ENV") == "production" and not _inside_cli():
+        from portal.core.health import check_schema_at_head
+
+        # A node on a schema behind the code would fail on every changed table: do not start.
+        check_schema_at_head(app)
     if app.config.get("BENCH_ROUTES"):
         # The benchmark's yardstick: a bare route through the same server, hooks and headers.
         app.add_url_rule("/_bench/hello", "bench_hello", lambda: "hello")
@@ -80,7 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts_views
     from portal.admin import accounts_views as admin_accounts
     from portal.admin import blueprint as admin
-    from portal.admin import places_views, settings_views, templates_views
+    from portal.admin import mail_views, places_views, settings_views, templates_views
     from portal.admin import views as admin_views
     from portal.api import blueprint as api
     from portal.api import complaints as api_complaints
@@ -90,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.complaints import triage as triage_views
     from portal.complaints import triage_actions
     from portal.complaints import views as complaints
+    from portal.core import health
     from portal.disclosures import files
     from portal.disclosures import manage as disclosures_manage
     from portal.disclosures import views as disclosures
@@ -107,10 +119,18 @@ def _register_blueprints(app: Flask) -> None:
 
     # Modules that only add routes to a blueprint defined elsewhere in their package.
     del two_factor_views, accounts_views, admin_accounts, places_views, settings_views, templates_views, admin_views
+    del mail_views
     del api_complaints, openapi, api_public, triage_views, triage_actions
     for blueprint in (
-        home.bp, powers.bp, disclosures.bp, duty.bp, records.bp, files.bp, feeds.bp, poster.bp,
+        health.bp, home.bp, powers.bp, disclosures.bp, duty.bp, records.bp, files.bp, feeds.bp, poster.bp,
         accounts.bp, admin.bp, home_manage.bp, powers_manage.bp, disclosures_manage.bp, duty_manage.bp,
         complaints.bp, triage.triage_bp, evaluation.bp, oversight.bp, polls.bp, api.bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def _inside_cli() -> bool:
+    """True when `flask --app portal …` builds the app (``db upgrade`` must run on an old schema)."""
+    import click
+
+    return click.get_current_context(silent=True) is not None

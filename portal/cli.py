@@ -38,11 +38,11 @@ def register_cli(app: Flask) -> None:
             sys.exit(1)
         click.echo(f"OK: {checked} published revisions verified.")
 
+    from portal import jobs
     from portal.accounts import cli as accounts_cli
-    from portal.complaints import cli as complaints_cli
 
-    # Each capability adds its own command groups (users, escalate-overdue …).
-    for module in (accounts_cli, complaints_cli):
+    # Each capability adds its own command groups (users); the job runner its `jobs` group.
+    for module in (accounts_cli, jobs):
         module.register(app)
     _register_backup(app)
 
@@ -63,8 +63,9 @@ def _register_backup(app: Flask) -> None:
     @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
     def restore_cmd(path: str, force: bool):
         """Replace the database with the backup at PATH, then verify the published chains."""
-        restore_from(path, force=force)
+        moved = restore_from(path, force=force)
         checked, broken = verify_all()
         if broken:
             raise click.ClickException(f"restored, but the chain is BROKEN: {broken}")
-        click.echo(f"Restored {path}; {checked} published revisions verified.")
+        click.echo(f"Restored {path}; {checked} published revisions verified; case numbers continue after the "
+                   f"last one issued ({moved} counters kept ahead of the backup).")

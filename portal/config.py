@@ -43,6 +43,9 @@ def build_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance / 'portal.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # PostgreSQL: seconds to connect, milliseconds a statement may run (portal/db_setup.py).
+        "DB_CONNECT_TIMEOUT": int(os.environ.get("DB_CONNECT_TIMEOUT", 5)),
+        "DB_STATEMENT_TIMEOUT_MS": int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", 15000)),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance / "uploads"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 26 * 1024 * 1024)),
         "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
@@ -54,8 +57,13 @@ def build_config(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Several portals may share one Redis; each counts under its own prefix.
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "portal"),
-        # If Redis goes away, keep limiting per worker in memory rather than failing requests.
+        # If Redis goes away or hangs, keep limiting per worker in memory rather than failing requests:
+        # the error log says "Rate limit storage unreachable - falling back to in-memory storage",
+        # later "Rate limit storage recovered" (docs/deploy.md). Any other limiter error is logged, not raised.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Seconds any Redis call may take (connect, send, answer) before the fallback takes over.
+        "REDIS_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", 0.25)),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -64,6 +72,8 @@ def build_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "1" if env == "production" else "0") == "1",
         # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host (create_app adds ProxyFix).
         "TRUST_PROXY": os.environ.get("TRUST_PROXY", "0") == "1",
+        # The proxies whose X-Forwarded-* headers count (gunicorn.conf.py reads the same variable).
+        "FORWARDED_ALLOW_IPS": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         # The bare /_bench/hello route, for the benchmark server only.
         "BENCH_ROUTES": os.environ.get("PORTAL_BENCH", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
@@ -74,7 +84,13 @@ def build_config(instance_path: str) -> dict:
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@portal.invalid"),
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Every SMTP socket operation gives up after this many seconds (a silent server cannot stall the sender).
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", 10)),
+        # Failed sends are retried after 1, 2, 4 … minutes; after this many attempts a message is undeliverable.
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", 8)),
+        # Where the public reaches the portal (posters, ballot sheets, feeds, e-mails). Required in
+        # production; in development the address of each request is used (portal/urls.py).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
         "PAGE_SIZE": 20,
     }
     secret = os.environ.get("SECRET_KEY")
@@ -84,6 +100,10 @@ def build_config(instance_path: str) -> dict:
         raise UnsafeConfig(
             "SECRET_KEY, PORTAL_ENCRYPTION_KEY and RECEIPT_PEPPER must be set when PORTAL_ENV is not development"
         )
+    if not development and not cfg["PUBLIC_BASE_URL"]:
+        raise UnsafeConfig(
+            "PUBLIC_BASE_URL must be set when PORTAL_ENV is not development "
+            "(e.g. https://portal.example.gov.cn): posters, ballot sheets, feeds and e-mails print it")
     cfg["SECRET_KEY"] = secret or _instance_secret(
         instance, "secret_key", lambda: secrets.token_hex(32)
     )
@@ -95,3 +115,16 @@ def build_config(instance_path: str) -> dict:
         instance, "receipt_pepper", lambda: secrets.token_hex(16)
     )
     return cfg
+
+
+def rate_limit_storage_options(cfg: dict) -> dict:
+    """Options for the limiter's Redis client: short timeouts and no retries (a hung Redis must not stall pages)."""
+    uri = cfg.get("RATELIMIT_STORAGE_URI") or ""
+    if not uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        return dict(cfg.get("RATELIMIT_STORAGE_OPTIONS") or {})
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    timeout = cfg.get("REDIS_TIMEOUT", 0.25)
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0),
+            "health_check_interval": 0, **(cfg.get("RATELIMIT_STORAGE_OPTIONS") or {})}

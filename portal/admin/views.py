@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.admin.blueprint import bp
+from portal.core import mail
 from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.powers.models import PowerTemplate
@@ -18,5 +19,5 @@ def home():
         "villages": db.session.scalar(select(func.count(Village.id))),
         "templates": db.session.scalar(select(func.count(PowerTemplate.id))),
     }
-    return render_template("admin/home.html", counts=counts)
+    return render_template("admin/home.html", counts=counts, outbox=mail.outbox_counts())
 

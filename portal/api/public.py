@@ -5,7 +5,7 @@ Lists are paginated (``page``, ``per_page`` ≤ 100) and answer
 ``Access-Control-Allow-Origin: *`` so anyone may build on them; the complaint
 endpoints do not.
 """
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from portal.api.blueprint import bp
 from portal.complaints.models import CATEGORIES
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
 from portal.core.labels import label
+from portal.core.urls import public_base_url
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Village
@@ -69,7 +70,7 @@ def _page(items: list, total: int, page: int, per_page: int) -> dict:
 
 
 def _base() -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return public_base_url()
 
 
 def _place(obj) -> dict:

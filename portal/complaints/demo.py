@@ -1,6 +1,8 @@
 """Demo complaints C1–C8 (DOMAIN.md section 8), mapped to the portal's statuses."""
 import json
-from datetime import UTC, datetime, timedelta, timezone
+import re
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -11,6 +13,7 @@ from portal.complaints.models import Complaint, ComplaintEvent
 from portal.complaints.numbering import next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.core.crypto import encrypt_text
+from portal.core.timezone import local_today as today
 from portal.extensions import db
 from portal.places.models import Village
 from portal.powers.models import PowerItem
@@ -55,7 +58,8 @@ CASES = [
          "steps": [("2024-12-01", "status", "county_handler", "accepted", None),
                 ("2024-12-01", "assignment", "county_handler", None, "交办东山乡纪委，2025年1月30日前办结并报告结果。"),
                 ("2024-12-05", "status", "handler_dongshan", "in_progress", None),
-                ("2025-02-05", "note", "county_handler", None, "督办：已超过办结期限，请于2月15日前报告办理情况。")],
+                ("2025-02-05", "note", "county_handler", None,
+                 "督办：已超过办结期限，请于2025年2月15日前报告办理情况。")],
          "disposal_mode": "preliminary_check"},
     {"key": "C4", "filed": "2025-01-15", "channel": "phone", "contact": {"name": "刘某某", "phone": "13900000004"},
          "village": "339901102201", "about": "邻居宅基地边界", "category": "grievance",
@@ -81,8 +85,48 @@ CASES = [
 ]
 
 
+# The stories above were written as of this day (a Monday). Seeding moves every date by whole
+# weeks so that it lies as far behind today as it lay behind the anchor: the demo always shows
+# fresh cases, cases on time and one that is late, never cases hundreds of days overdue.
+ANCHOR = date(2025, 3, 17)
+_offset: ContextVar[timedelta] = ContextVar("demo_offset", default=timedelta(0))
+# 2025年1月30日 | 2024年7月至9月, 2024年7—9月 | 2025年1月 (one pass, so nothing moves twice)
+_DATES = re.compile(r"(\d{4})年(\d{1,2})(?:月(\d{1,2})日|(月?[至—-])(\d{1,2})月|月)")
+
+
+def offset_for(today_: date) -> timedelta:
+    """Whole weeks from the anchor to today (weekdays, and so working days, stay as written)."""
+    return timedelta(days=max((today_ - ANCHOR).days, 0) // 7 * 7)
+
+
+def _months(year: int, month: int, by: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + by
+    return index // 12, index % 12 + 1
+
+
+def shift_text(text: str | None) -> str | None:
+    """Move the dates written in a story's text by the same offset as its timestamps."""
+    offset = _offset.get()
+    if not text or not offset:
+        return text
+    by = round(offset.days / 30.4375)
+
+    def move(m):
+        year, month = int(m[1]), int(m[2])
+        if m[3]:
+            moved = date(year, month, int(m[3])) + offset
+            return f"{moved.year}年{moved.month}月{moved.day}日"
+        y, a = _months(year, month, by)
+        if m[4]:
+            return f"{y}年{a}{m[4]}{_months(year, int(m[5]), by)[1]}月"
+        return f"{y}年{a}月"
+
+    return _DATES.sub(move, text)
+
+
 def _at(day: str, hour: int = 9) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=CST).astimezone(UTC)
+    moved = datetime.fromisoformat(day) + _offset.get()
+    return moved.replace(hour=hour, tzinfo=CST).astimezone(UTC)
 
 
 TIMESTAMPS = ("accepted_at", "replied_at", "concluded_at", "review_requested_at", "escalated_at", "rated_at")
@@ -105,7 +149,7 @@ def _create(spec: dict, villages: dict, users: dict) -> Complaint:
         handling_level="county" if concerns or spec["channel"] == "county" else "township",
         escalation_reason="township_officials" if concerns else None,
         escalated_at=filed + timedelta(days=1) if concerns else None,
-        category=spec["category"], about=spec["about"], description=spec["description"],
+        category=spec["category"], about=spec["about"], description=shift_text(spec["description"]),
         concerns_township_officials=concerns, anonymous=contact is None,
         contact_encrypted=encrypt_text(json.dumps(contact, ensure_ascii=False)) if contact else None,
         channel=spec["channel"], status="received", received_at=filed,
@@ -116,7 +160,7 @@ def _create(spec: dict, villages: dict, users: dict) -> Complaint:
     db.session.flush()
     dated = []
     for day, kind, username, to_status, body in spec["steps"]:
-        dated.append(_replay(complaint, _at(day, 10), kind, users.get(username), to_status, body, spec))
+        dated.append(_replay(complaint, _at(day, 10), kind, users.get(username), to_status, shift_text(body), spec))
     # Dates are set afterwards: the rules (e.g. the 30-day review window) judge the replay as happening now.
     for at, event, changed in dated:
         event.at = at
@@ -152,12 +196,19 @@ def _replay(c: Complaint, at: datetime, kind: str, actor, to_status, body, spec:
     return at, event, [name for name in TIMESTAMPS if getattr(c, name) != before[name]]
 
 
-def seed_complaints() -> int:
-    """Load the eight demo complaints through the workflow, without e-mail (the caller commits)."""
+def seed_complaints(today_: date | None = None) -> int:
+    """Load the eight demo complaints through the workflow, without e-mail (the caller commits).
+
+    Their dates move with today (``offset_for``); pass ``today_=ANCHOR`` for the stories as written.
+    """
     villages = {v.code: v for v in db.session.scalars(select(Village))}
     users = {u.username: u for u in db.session.scalars(select(User))}
-    with notify.muted():
-        for spec in sorted(CASES, key=lambda s: s["filed"]):
-            _create(spec, villages, users)
+    token = _offset.set(offset_for(today_ or today()))
+    try:
+        with notify.muted():
+            for spec in sorted(CASES, key=lambda s: s["filed"]):
+                _create(spec, villages, users)
+    finally:
+        _offset.reset(token)
     db.session.flush()
     return len(CASES)

@@ -11,6 +11,7 @@ from portal.accounts.models import User
 from portal.complaints.models import Complaint, Recusal
 from portal.core import mail
 from portal.core.labels import label
+from portal.core.urls import public_base_url
 from portal.extensions import db
 
 _muted: ContextVar[bool] = ContextVar("complaint_mail_muted", default=False)
@@ -47,7 +48,7 @@ def county_handlers() -> list[User]:
 def _send(users: list[User], complaint: Complaint, subject_text, reason_text) -> int:
     if _muted.get():
         return 0
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    base = public_base_url()
     # Staff mail is in the portal's default language, whatever the complainant's browser used.
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_Hans_CN")):
         subject = subject_text() + f" {complaint.case_number}"

@@ -114,8 +114,45 @@ def _holds_data() -> bool:
         return conn.execute(sa.text("SELECT 1 FROM county LIMIT 1")).first() is not None
 
 
-def restore_from(path: str, force: bool = False) -> None:
-    """Replace the configured database with the backup at path."""
+def _case_counters() -> dict[tuple[str, int], int]:
+    """The case-number counters of the configured database ({} when it has none)."""
+    from portal.extensions import db
+
+    if not sa.inspect(db.engine).has_table("case_counter"):
+        return {}
+    with db.engine.connect() as conn:
+        return {(code, year): last for code, year, last in
+                conn.execute(sa.text("SELECT county_code, year, last FROM case_counter"))}
+
+
+def _carry_case_counters(before: dict[tuple[str, int], int]) -> int:
+    """Keep every counter at least where it stood in the database the restore replaced.
+
+    A backup is older than the database it replaces: numbers issued since the backup were
+    printed, mailed and told to complainants; the next case must not get one of them again.
+    Returns how many counters were moved forward.
+    """
+    from portal.extensions import db
+
+    moved = 0
+    with db.engine.begin() as conn:
+        rows = conn.execute(sa.text("SELECT county_code, year, last FROM case_counter"))
+        restored = {(c, y): last for c, y, last in rows}
+        for (code, year), last in before.items():
+            if restored.get((code, year), -1) >= last:
+                continue
+            if (code, year) in restored:
+                conn.execute(sa.text("UPDATE case_counter SET last = :last WHERE county_code = :c AND year = :y"),
+                             {"last": last, "c": code, "y": year})
+            else:
+                conn.execute(sa.text("INSERT INTO case_counter (county_code, year, last) VALUES (:c, :y, :last)"),
+                             {"last": last, "c": code, "y": year})
+            moved += 1
+    return moved
+
+
+def restore_from(path: str, force: bool = False) -> int:
+    """Replace the configured database with the backup at path; return how many case counters moved forward."""
     from portal.extensions import db
 
     source = Path(path)
@@ -127,6 +164,7 @@ def restore_from(path: str, force: bool = False) -> None:
         raise BackupError(f"{path} is a {kind} backup but the portal uses {url.get_backend_name()}")
     if not force and _holds_data():
         raise BackupError("the database already holds data; pass --force to replace it")
+    counters = _case_counters()
     db.session.remove()
     db.engine.dispose()
     if kind == "sqlite":
@@ -147,3 +185,5 @@ def restore_from(path: str, force: bool = False) -> None:
         # One transaction: a failed restore leaves the database as it was.
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
               "--single-transaction", "--exit-on-error", f"--dbname={dsn}", str(source)], env)
+    db.engine.dispose()
+    return _carry_case_counters(counters)

@@ -24,9 +24,13 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        # SQLite keeps the wall-clock digits and drops the offset: 18:00 Beijing time must be
+        # stored as 10:00 UTC, not as 18:00 UTC (PostgreSQL's timestamptz converts by itself).
+        return value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
@@ -37,10 +41,30 @@ class UTCDateTime(TypeDecorator):
 JSONType = JSON().with_variant(JSON(none_as_null=True), "postgresql")
 
 
+def engine_options(uri: str, cfg: dict) -> dict:
+    """Pool and connection settings: dead connections are replaced, no call waits for ever.
+
+    ``pool_pre_ping`` tests a pooled connection before use, so after PostgreSQL restarts the
+    next request reconnects by itself. ``connect_timeout`` bounds connecting to a server that
+    is gone; ``statement_timeout`` stops a statement that runs away (PostgreSQL). A request that
+    meets either gets a 503 page with ``Retry-After`` (portal/errors.py), never a 500.
+    """
+    options = {"pool_pre_ping": True, **(cfg.get("SQLALCHEMY_ENGINE_OPTIONS") or {})}
+    if uri.startswith("postgresql"):
+        options.setdefault("pool_timeout", cfg.get("DB_POOL_TIMEOUT", 10))
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", int(cfg.get("DB_CONNECT_TIMEOUT", 5)))
+        statement_ms = int(cfg.get("DB_STATEMENT_TIMEOUT_MS", 15000))
+        connect_args.setdefault("options", f"-c statement_timeout={statement_ms}")
+        options["connect_args"] = connect_args
+    return options
+
+
 def configure_engine(engine: Engine) -> None:
     """Turn on WAL, foreign keys and IMMEDIATE write transactions for SQLite."""
     if engine.dialect.name != "sqlite":
         return
+    private_database_file(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -75,6 +99,28 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine.pool, "checkin")
     def _on_checkin(dbapi_conn, _record):
         queue.release(dbapi_conn)
+
+
+def private_database_file(database: str | None) -> None:
+    """Create the SQLite file owner-only (0600) before SQLite does: it holds complaint texts.
+
+    SQLite gives its -wal and -shm files the main file's mode, so they are 0600 too. A file
+    that already exists with a looser mode (made by an older release) is tightened.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = os.path.abspath(database)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    for name in (path, f"{path}-wal", f"{path}-shm", f"{path}.writers"):
+        try:
+            if os.stat(name).st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except FileNotFoundError:
+            pass
 
 
 class WriterQueue:

@@ -1,9 +1,11 @@
 """Domain errors and error pages: HTML for people, JSON under /api."""
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,20 @@ def _messages() -> dict[int, str]:
         413: _("The upload is too large. Please send smaller files."),
         429: _("Too many attempts. Please wait a little and try again."),
         500: _("Something went wrong on our side. Please try again later."),
+        409: _("Someone else changed this at the same moment. Nothing of yours was saved; "
+               "please reload the page and try again."),
+        503: _("The service is briefly unavailable. Nothing you sent was saved; please try again in a minute."),
     }
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Tell whether an exception means the database cannot be reached or did not answer in time."""
+    if isinstance(exc, (OperationalError, PoolTimeout)):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 def render_error(code: int, message: str | None = None):
@@ -45,6 +60,19 @@ def _render(code: int, message: str | None = None):
     if wants_json():
         return jsonify({"error": message, "status": code}), code
     return render_template("errors/error.html", code=code, message=message), code
+
+
+def _unavailable():
+    """503 with Retry-After; renders without touching the database (no signed-in user lookup)."""
+    message = _messages()[503]
+    if wants_json():
+        response = jsonify({"error": message, "status": 503})
+    else:
+        response = make_response(render_template("errors/error.html", code=503, message=message, unavailable=True))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -61,5 +89,22 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
+        if database_unavailable(exc):
+            from portal.extensions import db
+
+            try:
+                db.session.rollback()
+            except Exception:  # the connection is gone; the pool replaces it (pool_pre_ping)
+                pass
+            log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                        str(exc).splitlines()[0][:200])
+            return _unavailable()
+        if isinstance(exc, IntegrityError):
+            # Two requests raced for the same unique row; the loser changed nothing.
+            from portal.extensions import db
+
+            db.session.rollback()
+            log.warning("conflict on %s %s: %s", request.method, request.path, str(exc.orig).splitlines()[0][:200])
+            return _render(409)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _render(500)

@@ -1,18 +1,32 @@
-"""E-mail through an outbox table: nothing is lost when SMTP is down."""
+"""E-mail through an outbox table: nothing is lost when SMTP is down, nothing is sent twice.
+
+Messages are queued in the transaction that caused them (``enqueue``) and sent by the
+job runner (``flask --app portal jobs run``). A sender first *claims* a batch of due
+messages in a short write transaction (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the
+``BEGIN IMMEDIATE`` write lock on SQLite) by setting a lease, sends them outside any
+transaction, then records each outcome. A second sender running at the same moment
+skips claimed rows, so each message goes out once. A failed send is retried with
+exponential backoff; after ``MAIL_MAX_ATTEMPTS`` the message is *dead*: kept, counted
+and listed for the county admin, never dropped silently.
+"""
 import logging
 import smtplib
-from datetime import datetime
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import Integer, String, Text, select
+from sqlalchemy import Integer, String, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.db import UTCDateTime, utcnow
+from portal.core.db import UTCDateTime, utcnow, write_transaction
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 10
+MAX_ATTEMPTS = 8
+RETRY_BASE_SECONDS = 60
+RETRY_MAX_SECONDS = 3600
 
 
 class OutboxMessage(db.Model):
@@ -25,11 +39,39 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Not before this moment (backoff after a failure); NULL: at once.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A sender holds the message until this moment; another sender leaves it alone.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    # Given up after MAX_ATTEMPTS failures: listed for the county admin.
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    @property
+    def state(self) -> str:
+        if self.sent_at is not None:
+            return "sent"
+        return "dead" if self.dead_at is not None else "queued"
+
+
+@dataclass
+class DeliveryResult:
+    sent: int = 0
+    retried: int = 0  # failed this time, will be tried again later
+    dead: int = 0  # failed for the last allowed time this run
+
+    def __iter__(self):  # ``sent, failed = deliver_pending()`` keeps working
+        return iter((self.sent, self.retried + self.dead))
+
+    def __eq__(self, other):
+        if isinstance(other, tuple):
+            return tuple(self) == other
+        return NotImplemented if not isinstance(other, DeliveryResult) else vars(self) == vars(other)
 
 
 def enqueue(recipient: str, subject: str, body: str) -> OutboxMessage:
     """Queue a message in the current transaction (sent by ``deliver_pending``)."""
-    msg = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    msg = OutboxMessage(recipient=recipient, subject=subject, body=body, attempts=0)
     db.session.add(msg)
     return msg
 
@@ -45,28 +87,100 @@ def _send(msg: OutboxMessage) -> None:
     email["To"] = msg.recipient
     email["Subject"] = msg.subject
     email.set_content(msg.body)
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
+    # The timeout bounds every socket operation: a server that accepts and never answers
+    # costs one timeout, not a stalled sender.
+    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg.get("MAIL_TIMEOUT", 10)) as smtp:
         smtp.send_message(email)
 
 
-def deliver_pending(limit: int = 100) -> tuple[int, int]:
-    """Try to send queued messages; return (sent, failed). Failures stay queued."""
-    pending = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    sent = failed = 0
-    for msg in pending:
-        msg.attempts += 1
+def _max_attempts() -> int:
+    return int(current_app.config.get("MAIL_MAX_ATTEMPTS", MAX_ATTEMPTS))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait after the n-th failure: 1, 2, 4 … minutes, at most an hour."""
+    base = int(current_app.config.get("MAIL_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS))
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
+
+
+def _due(now: datetime):
+    return (OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None),
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+
+
+def claim(limit: int, now: datetime) -> tuple[str, list[int]]:
+    """Take a lease on up to ``limit`` due messages; return the lease token and their ids."""
+    token = uuid.uuid4().hex
+    lease = timedelta(seconds=int(current_app.config.get("MAIL_TIMEOUT", 10)) * 3 * limit + 60)
+    with write_transaction():
+        ids = list(db.session.scalars(
+            select(OutboxMessage.id).where(*_due(now)).order_by(OutboxMessage.id).limit(limit)
+            .with_for_update(skip_locked=True)))
+        if ids:
+            db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                               .values(claimed_until=now + lease, claimed_by=token)
+                               .execution_options(synchronize_session=False))
+    return token, ids
+
+
+def deliver_pending(limit: int = 100, now: datetime | None = None) -> DeliveryResult:
+    """Send the due queued messages once each; failures wait (backoff) or, at the limit, die."""
+    now = now or utcnow()
+    token, ids = claim(limit, now)
+    result = DeliveryResult()
+    for msg_id in ids:
+        msg = db.session.get(OutboxMessage, msg_id, populate_existing=True)
+        if msg is None or msg.claimed_by != token or msg.sent_at is not None:
+            continue
+        error = None
         try:
             _send(msg)
         except (OSError, smtplib.SMTPException) as exc:
-            msg.last_error = str(exc)[:500]
-            failed += 1
-        else:
-            msg.sent_at = utcnow()
-            sent += 1
-        db.session.commit()
-    return sent, failed
+            error = f"{type(exc).__name__}: {exc}"[:500]
+        db.session.rollback()  # end the read transaction before writing
+        with write_transaction():
+            msg = db.session.get(OutboxMessage, msg_id, populate_existing=True)
+            msg.attempts = (msg.attempts or 0) + 1
+            msg.claimed_until = msg.claimed_by = None
+            if error is None:
+                msg.sent_at = utcnow()
+                result.sent += 1
+            else:
+                msg.last_error = error
+                if msg.attempts >= _max_attempts():
+                    msg.dead_at = utcnow()
+                    result.dead += 1
+                    log.error("mail %s to %s given up after %d attempts: %s", msg.id, msg.recipient,
+                              msg.attempts, error)
+                else:
+                    msg.next_attempt_at = now + retry_delay(msg.attempts)
+                    result.retried += 1
+                    log.warning("mail %s to %s failed (attempt %d), retry at %s: %s", msg.id, msg.recipient,
+                                msg.attempts, msg.next_attempt_at.isoformat(), error)
+    return result
+
+
+def dead_letters(limit: int = 50) -> list[OutboxMessage]:
+    """Messages given up on, newest first (for the county admin)."""
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.dead_at.is_not(None))
+                                   .order_by(OutboxMessage.dead_at.desc(), OutboxMessage.id.desc()).limit(limit)))
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many messages wait and how many were given up on."""
+    waiting = db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None))) or 0
+    dead = db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.dead_at.is_not(None))) or 0
+    return {"waiting": waiting, "dead": dead}
+
+
+def requeue(message_id: int) -> bool:
+    """Give a dead message a fresh set of attempts (call inside a write transaction)."""
+    msg = db.session.get(OutboxMessage, message_id)
+    if msg is None or msg.dead_at is None or msg.sent_at is not None:
+        return False
+    msg.dead_at = None
+    msg.attempts = 0
+    msg.next_attempt_at = None
+    return True

@@ -10,6 +10,8 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+# Staff pages: drafts, case lists, accounts. No browser or proxy may keep a copy.
+STAFF_PREFIXES = ("/auth", "/admin", "/publish", "/triage", "/evaluation", "/oversight")
 # Pages where a referrer or a cached copy could expose a complainant.
 PRIVATE_PREFIXES = ("/complaints", "/api/v1/complaints", "/triage", "/auth", "/ballot")
 # On those pages the browser names the page it comes from to this portal only, never to another
@@ -51,6 +53,13 @@ def _enforce_idle_timeout(app: Flask):
     return check
 
 
+def _staff_never_cached(response):
+    """One rule for every staff page, whatever blueprint serves it (tests walk the url_map)."""
+    if request.path.startswith(STAFF_PREFIXES):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Install the login manager, session lifetimes and security headers."""
     login_manager.init_app(app)
@@ -59,3 +68,4 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     app.before_request(_enforce_idle_timeout(app))
     app.after_request(_set_headers)
+    app.after_request(_staff_never_cached)

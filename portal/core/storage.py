@@ -139,17 +139,33 @@ def upload_dir() -> Path:
     return path
 
 
-def _write(data: bytes, extension: str) -> str:
-    """Write data under a fresh random name atomically; return the name."""
-    folder = upload_dir()
+def _write(data: bytes, extension: str, field: str = "file") -> str:
+    """Write data under a fresh random name atomically; return the name.
+
+    Written to a temporary name, fsynced, then renamed: a crash never leaves a half file
+    under a real name. When the disk is full or the folder is not writable, the temporary
+    file is removed and the user gets a clear message (nothing is half-stored).
+    """
     stored_name = secrets.token_hex(16) + extension
-    temporary = folder / f".{stored_name}.part"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(temporary, folder / stored_name)
+    temporary = None
+    try:
+        folder = upload_dir()
+        temporary = folder / f".{stored_name}.part"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, folder / stored_name)
+    except OSError as exc:
+        if temporary is not None:
+            try:
+                temporary.unlink()
+            except OSError:
+                pass
+        current_app.logger.error("upload not stored (%s): %s", current_app.config["UPLOAD_DIR"], exc)
+        raise _refuse(_l("The file could not be saved on the server right now (storage is full or unavailable). "
+                         "Nothing was sent. Please try again later."), field) from exc
     return stored_name
 
 
@@ -183,7 +199,7 @@ def store_upload(file_storage, *, allowed=DEFAULT_ALLOWED, max_bytes: int | None
         data = _clean_image(data, mime, field)
     else:
         _check_pdf(data, field)
-    stored_name = _write(data, EXTENSIONS[mime])
+    stored_name = _write(data, EXTENSIONS[mime], field)
     return StoredFile(stored_name=stored_name, original_name=normalise_name(file_storage.filename, mime),
                       mime_type=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 

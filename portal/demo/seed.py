@@ -61,6 +61,13 @@ def seed_demo(reset: bool = False) -> dict:
     cadre_of = {u.village_id: u for u in users if u.role == "village_cadre"}
     _seed_disclosures(villages, cadre_of)
     _seed_duty_reports(villages, cadre_of)
+    from portal.core.timezone import local_today
+    from portal.demo.recent import seed_recent
+
+    people = {v[1]: (v[3], v[5], v[6]) for v in places_data.VILLAGES}
+    handlers = {u.township.code: u for u in users if u.role == "township_handler"}
+    seed_recent(villages, cadre_of, people, local_today(), handlers, disclosure_content=disclosure_content,
+                duty_content=duty_content)
     seed_complaints()
     db.session.commit()
     return {"villages": len(villages), "power_items": len(templates) * len(villages), "accounts": len(users)}

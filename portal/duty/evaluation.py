@@ -1,7 +1,7 @@
 """民主测评: handlers open rounds and print codes; residents vote once at /ballot."""
 from datetime import datetime, timedelta
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from portal.core.db import utcnow, write_transaction
 from portal.core.errors import PortalError
 from portal.core.permissions import can_manage_evaluation, can_open_evaluation, require, roles_required
 from portal.core.timezone import local_today, local_zone
+from portal.core.urls import public_base_url
 from portal.duty import evaluation_service as service
 from portal.duty.evaluation_forms import RoundForm
 from portal.duty.models import EvaluationRound
@@ -20,13 +21,6 @@ from portal.places.models import Village
 from portal.places.service import get_village
 
 bp = Blueprint("evaluation", __name__)
-
-
-@bp.before_app_request
-def _publish_due_results():
-    """Results are computed on read: a report page first publishes any round past its closing time."""
-    if request.endpoint == "duty.report_show":
-        service.close_due_rounds()
 
 
 def _no_store(response):
@@ -40,7 +34,6 @@ def _no_store(response):
 @bp.get("/evaluation/")
 @roles_required("township_handler")
 def round_list():
-    service.close_due_rounds()
     villages = list(db.session.scalars(select(Village).where(Village.township_id == current_user.township_id)
                                        .order_by(Village.code)))
     rounds = list(db.session.scalars(select(EvaluationRound)
@@ -79,7 +72,7 @@ def round_new(code: str):
             # The codes exist only in this response: they are stored as keyed hashes.
             body = render_template("duty/codes_sheet.html", village=village, round=rnd, codes=codes,
                                    reports=[r for r in reports if r.id in rnd.report_ids],
-                                   ballot_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/ballot")
+                                   ballot_url=public_base_url() + "/ballot")
             return _no_store(body)
     return render_template("duty/round_new.html", village=village, form=form, has_reports=bool(reports))
 
@@ -95,7 +88,6 @@ def _get_round(round_id: int) -> EvaluationRound:
 @bp.get("/evaluation/<int:round_id>")
 @roles_required("township_handler")
 def round_show(round_id: int):
-    service.close_due_rounds()
     rnd = _get_round(round_id)
     results = service.tally(rnd) if rnd.closed_at else None
     reports = list(db.session.scalars(select(service.DutyReport).where(
@@ -134,7 +126,6 @@ def _ratings() -> dict[int, str]:
 @bp.route("/ballot", methods=["GET", "POST"])
 @ballot_guess_limit
 def ballot():
-    service.close_due_rounds()
     form = CodeForm()
     if request.method == "GET":
         return _no_store(render_template("duty/ballot_code.html", form=form))

@@ -96,20 +96,6 @@ def due_rounds(now: datetime) -> list[EvaluationRound]:
         EvaluationRound.closed_at.is_(None), EvaluationRound.closes_at <= now)))
 
 
-def close_due_rounds() -> int:
-    """Publish the results of every round past its closing time (computed on read); return how many."""
-    now = utcnow()
-    if not due_rounds(now):
-        return 0
-    from portal.core.db import write_transaction
-
-    with write_transaction():
-        rounds = due_rounds(now)  # again, under the write lock
-        for rnd in rounds:
-            close_round(rnd, now)
-    return len(rounds)
-
-
 # ---- ballots -------------------------------------------------------------------------
 
 @dataclass

@@ -12,6 +12,7 @@ from portal.core.exports import csv_response
 from portal.core.http import cached_page, not_modified, page_etag
 from portal.core.labels import label
 from portal.core.sanitize import plain_text
+from portal.core.urls import public_base_url
 from portal.disclosures.service import get_published, revisions_of
 from portal.extensions import db
 from portal.places.service import get_village
@@ -27,7 +28,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _base() -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return public_base_url()
 
 
 def tag_uri(specific: str) -> str:

@@ -1,10 +1,11 @@
 """A printable A4 poster per village for the notice board: QR codes, hotlines, how to report."""
 import segno
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from portal.core.http import cached_page, not_modified, page_etag
+from portal.core.urls import public_base_url
 from portal.places.service import get_village
 
 bp = Blueprint("poster", __name__)
@@ -33,11 +34,11 @@ def hotlines(village) -> list[tuple[str, str]]:
 @bp.get("/villages/<code>/poster")
 def village_poster(code: str):
     village = get_village(code)
-    etag = page_etag("poster", village.id, village.content_version, current_app.config["PUBLIC_BASE_URL"])
+    etag = page_etag("poster", village.id, village.content_version, public_base_url())
     cached = not_modified(etag, village.updated_at)
     if cached is not None:
         return cached
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    base = public_base_url()
     page_url = f"{base}/villages/{village.code}"
     complaint_url = f"{base}/complaints/new?village={village.code}"
     body = render_template("home/poster.html", village=village, page_url=page_url, complaint_url=complaint_url,

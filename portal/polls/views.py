@@ -14,6 +14,7 @@ from portal.core.labels import label
 from portal.core.permissions import can_run_poll, can_view_oversight, require
 from portal.core.ratelimit import address_key
 from portal.core.timezone import local_today
+from portal.core.urls import public_base_url
 from portal.extensions import db, limiter, login_manager
 from portal.places.models import Township
 from portal.places.service import get_township
@@ -249,7 +250,7 @@ def ballots_issue(poll_id: int):
         except PortalError as exc:
             _form_error(form, exc)
         else:
-            vote_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("polls.vote",
+            vote_url = public_base_url() + url_for("polls.vote",
                                                                                     code=poll.township.code)
             return _no_store(render_template("polls/codes_sheet.html", poll=poll, codes=codes, vote_url=vote_url))
     return _manage_page(poll, failed=("ballots", None, form)), 400

@@ -42,9 +42,21 @@ def compute_hash(revision: PublishedRevision) -> str:
     return hashlib.sha256(canonical_bytes(revision)).hexdigest()
 
 
+def lock_chain(village: Village) -> None:
+    """Hold the village's row until commit and re-read its chain head.
+
+    Two cadres publishing at the same moment (PostgreSQL, READ COMMITTED) would both
+    link to the same head; the second now waits for the first and links to its revision,
+    so the chain stays linear. (SQLite writers are already one at a time.)
+    """
+    db.session.execute(select(Village.id).where(Village.id == village.id).with_for_update())
+    db.session.refresh(village, ["chain_length", "chain_head", "content_version"])
+
+
 def append(village: Village, *, subject_type: str, subject_id: int, number: int, title: str,
            content: dict, reason: str | None, user_id: int | None) -> PublishedRevision:
     """Append a revision to the village's chain (call inside a write transaction)."""
+    lock_chain(village)
     revision = PublishedRevision(
         village=village,
         village_id=village.id,

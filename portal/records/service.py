@@ -1,5 +1,8 @@
 """Publishing a disclosure or duty report as a new chained revision."""
+from sqlalchemy import select
+
 from portal.core.errors import PortalError
+from portal.extensions import db
 from portal.records import chain
 from portal.records.models import PublishedRevision
 
@@ -11,6 +14,14 @@ def publish(subject, *, subject_type: str, content: dict, title: str, reason: st
     A published revision is never changed: a correction is a new revision and
     must say why.
     """
+    chain.lock_chain(subject.village)
+    # Someone published this very draft while we waited for the village's chain: say so, store nothing.
+    committed = db.session.scalar(select(type(subject).revision_count).where(type(subject).id == subject.id))
+    if (committed or 0) != (subject.revision_count or 0):
+        from flask_babel import lazy_gettext as _l
+
+        raise PortalError(_l("Someone else published this at the same moment. Reload the page to see the "
+                             "published version, then try again if something is still missing."))
     number = (subject.revision_count or 0) + 1
     reason = (reason or "").strip() or None
     if number > 1 and not reason:

@@ -125,7 +125,7 @@ def test_guessing_codes_is_rate_limited_with_a_chinese_429(app, open_round, vote
     assert "尝试次数过多" in blocked.get_data(as_text=True)
 
 
-def test_closed_rounds_refuse_votes_and_publish_results_on_read(open_round, vote, client):
+def test_closed_rounds_refuse_votes_and_the_job_publishes_results(open_round, vote, client, runner):
     _response, codes, ids = open_round()
     vote(codes[0], {rid: "satisfied" for rid in ids})
     rnd = _round()
@@ -133,6 +133,8 @@ def test_closed_rounds_refuse_votes_and_publish_results_on_read(open_round, vote
     db.session.commit()
     refused = vote(codes[1], {rid: "satisfied" for rid in ids})
     assert "This evaluation is closed" in refused.get_data(as_text=True)
+    result = runner.invoke(args=["jobs", "run-once"])
+    assert result.exit_code == 0 and "closed 1 evaluation rounds" in result.output, result.output
     db.session.expire_all()
     assert _round().closed_at is not None
     counts = db.session.get(DutyReport, ids[0]).rating_counts
@@ -159,7 +161,7 @@ def test_results_are_published_when_the_handler_closes_the_round(app, open_round
     assert "94.8%" in client.get(f"/evaluation/{rnd.id}").get_data(as_text=True)
 
 
-def test_the_report_page_publishes_results_once_the_closing_time_has_passed(open_round, app):
+def test_public_pages_never_write_and_the_job_publishes_results_once(open_round, app, count_queries, runner):
     _response, codes, ids = open_round(voters=3)
     for code, rating in zip(codes, ("satisfied", "basically_satisfied", "dissatisfied"), strict=False):
         with write_transaction():
@@ -167,7 +169,27 @@ def test_the_report_page_publishes_results_once_the_closing_time_has_passed(open
     rnd = _round()
     rnd.closes_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    page = app.test_client().get(f"/villages/{VILLAGE}/reports/{ids[1]}").get_data(as_text=True)
+    visitor = app.test_client()
+    writes = []
+
+    def spy(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
+            writes.append(statement)
+
+    import sqlalchemy as sa
+
+    sa.event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        for url in (f"/villages/{VILLAGE}/reports/{ids[1]}", "/ballot", f"/villages/{VILLAGE}"):
+            assert visitor.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", spy)
+    assert writes == []
+    db.session.expire_all()
+    assert _round().closed_at is None
+    assert "closed 1 evaluation rounds" in runner.invoke(args=["jobs", "run-once"]).output
+    assert "closed 0 evaluation rounds" in runner.invoke(args=["jobs", "run-once"]).output
+    page = visitor.get(f"/villages/{VILLAGE}/reports/{ids[1]}").get_data(as_text=True)
     assert "66.7%" in page
     db.session.expire_all()
     assert db.session.get(DutyReport, ids[1]).rating_counts["valid"] == 3 and _round().closed_at is not None

@@ -56,12 +56,13 @@ def test_production_refuses_to_start_without_secrets(monkeypatch, tmp_path, miss
     assert not (tmp_path / "secret_key").exists()
 
 
-def test_production_secure_cookies(monkeypatch, tmp_path):
+def test_production_secure_cookies(monkeypatch, tmp_path, database_url):
     monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
     monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example.gov.cn")
     monkeypatch.setenv("SECRET_KEY", "s" * 64)
     monkeypatch.setenv("PORTAL_ENCRYPTION_KEY", "q5xJ5o0m0h8O5c0mN0Yq7r1m4b2x2n7zQf3m8T0lV2U=")
     monkeypatch.setenv("RECEIPT_PEPPER", "p" * 32)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -41,7 +41,7 @@ def poll(client, forms, as_user):
         "voting_from": (today + timedelta(days=6)).isoformat(),
         "voting_until": (today + timedelta(days=15)).isoformat()})
     assert response.status_code == 302, response.get_data(as_text=True)
-    return db.session.query(GrievancePoll).one()
+    return db.session.query(GrievancePoll).filter_by(title="白石镇群众最不满意的10件事").one()
 
 
 def _shift(poll, phase):
@@ -208,4 +208,4 @@ def test_windows_must_be_in_order_and_one_poll_a_year(forms, poll):
         "proposals_until": (today + timedelta(days=9)).isoformat(), "voting_from": today.isoformat(),
         "voting_until": (today + timedelta(days=2)).isoformat()})
     assert 'class="error-summary"' in response.get_data(as_text=True)
-    assert db.session.query(GrievancePoll).count() == 1
+    assert db.session.query(GrievancePoll).filter_by(township_id=poll.township_id).count() == 1

@@ -46,8 +46,11 @@ def _correct(disclosure: Disclosure, markdown: str, reason: str) -> None:
 
 def test_chain_page_shows_head_count_and_every_link(client):
     village = _village()
-    page = _text(client.get(f"/villages/{VILLAGE}/record"))
+    page, number = _text(client.get(f"/villages/{VILLAGE}/record")), 1
     assert village.chain_head in page and f"<dd>{village.chain_length}</dd>" in page
+    while f"page={number + 1}" in page:  # the record is paginated: every link is on one of the pages
+        number += 1
+        page += _text(client.get(f"/villages/{VILLAGE}/record?page={number}"))
     for revision in db.session.scalars(select(PublishedRevision).where(PublishedRevision.village_id == village.id)):
         assert revision.hash in page and revision.prev_hash in page and f"#{revision.chain_seq}" in page
         assert revision.title in page
