@@ -47,7 +47,11 @@ test: lint
 		PORTAL_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -n 2 -m "not browser" $(DB_FREE); \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
+# make bench [BENCH_SIZES=demo,3000] [BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+#            [BENCH_SECONDS=4] [BENCH_SCENARIOS=hello,village_cold] [BENCH_OUT=instance/bench.json]
 bench: install
+	BENCH_SIZES="$(BENCH_SIZES)" BENCH_PG_URL="$(BENCH_PG_URL)" BENCH_SECONDS="$(BENCH_SECONDS)" \
+	BENCH_SCENARIOS="$(BENCH_SCENARIOS)" BENCH_OUT="$(BENCH_OUT)" BENCH_CONNECTIONS="$(BENCH_CONNECTIONS)" \
 	$(BIN)/python -m bench
 
 extract-messages: install
