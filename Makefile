@@ -61,7 +61,11 @@ test: lint node_modules/.installed
 test-stack: install node_modules/.installed
 	$(BIN)/python -m pytest -q tests/stack
 
+# make bench [BENCH_SIZES=demo,3000] [BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+#            [BENCH_SECONDS=4] [BENCH_SCENARIOS=hello,village_cold] [BENCH_OUT=instance/bench.json]
 bench: install
+	BENCH_SIZES="$(BENCH_SIZES)" BENCH_PG_URL="$(BENCH_PG_URL)" BENCH_SECONDS="$(BENCH_SECONDS)" \
+	BENCH_SCENARIOS="$(BENCH_SCENARIOS)" BENCH_OUT="$(BENCH_OUT)" BENCH_CONNECTIONS="$(BENCH_CONNECTIONS)" \
 	$(BIN)/python -m bench
 
 extract-messages: install

@@ -1,4 +1,10 @@
-"""Build (once) and cache the benchmark databases: a large county and a small one."""
+"""Build (once) and cache the benchmark databases: the demo county, 3,000 and 30,000 villages.
+
+The cache is keyed by the demo data and this generator, not by the migrations:
+a cached database is brought to the current schema with `upgrade` before each
+run, as a production database would be, so a new migration does not force a
+rebuild of millions of rows.
+"""
 import hashlib
 import json
 import os
@@ -17,12 +23,16 @@ from bench.names import township_names, village_names
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".bench"
-GENERATOR_VERSION = 3
-# Power items + disclosures per village: 10,000 villages make 1,000,000 of them.
-CONTENT_PER_VILLAGE = 100
-COMPLAINTS_PER_VILLAGE = 10
+GENERATOR_VERSION = 4
+# At 30,000 villages: 3,000,000 power items, 1,000,000 disclosures (each one published
+# revision) and 1,000,000 complaints, as a province has (DESIGN.md section 5).
+POWER_ITEMS_PER_VILLAGE = 100
+DISCLOSURES_PER_VILLAGE = 33
+COMPLAINTS_PER_VILLAGE = 33
 VILLAGES_PER_TOWNSHIP = 25
-SIZES = {"large": 10_000, "small": 100}
+# A township code is the county's six digits and three more (301…999 here, as the demo uses 1xx/2xx).
+MAX_TOWNSHIPS = 699
+SIZES = {"demo": 9, "3000": 3_000, "30000": 30_000}
 STATUS_MIX = (("received", 10), ("accepted", 15), ("in_progress", 25), ("concluded", 40), ("declined", 5),
               ("transferred", 3), ("under_review", 2))
 
@@ -37,7 +47,7 @@ class Dataset:
 def schema_key() -> str:
     """Key the cache by the migrations, the demo data and this generator."""
     digest = hashlib.sha256(f"v{GENERATOR_VERSION}".encode())
-    for folder in (ROOT / "migrations" / "versions", ROOT / "portal" / "demo", ROOT / "bench"):
+    for folder in (ROOT / "portal" / "demo", ROOT / "bench"):
         for path in sorted(folder.glob("*.py")):
             if folder.name == "bench" and path.name not in ("dataset.py", "bulk.py", "names.py"):
                 continue
@@ -59,16 +69,17 @@ def ensure(size: str, pg_server_url: str | None, log=print) -> Dataset:
         url = f"sqlite:///{folder / f'{size}.sqlite3'}"
         exists = (folder / f"{size}.sqlite3").exists()
     if exists and meta_path.exists():
+        _upgrade(url, folder / "instance")
         return Dataset(size, url, json.loads(meta_path.read_text()))
     _remove_stale(key, log)
     started = time.monotonic()
-    log(f"generating the {size} database ({SIZES[size]:,} villages) …")
+    log(f"generating the {size} database ({SIZES[size]:,} villages; cached in {folder}) …")
     if pg_server_url:
         _pg_recreate(pg_server_url, name)
     else:
         (folder / f"{size}.sqlite3").unlink(missing_ok=True)
     _migrate_and_seed(url, folder / "instance")
-    meta = generate(url, SIZES[size], log)
+    meta = generate(url, SIZES[size], log) if SIZES[size] > 9 else _meta(url, random.Random(9))
     meta_path.write_text(json.dumps(meta, ensure_ascii=False))
     log(f"  {size} database ready in {time.monotonic() - started:.0f} s")
     return Dataset(size, url, meta)
@@ -123,6 +134,21 @@ def _migrate_and_seed(url: str, instance: Path) -> None:
         db.engine.dispose()
 
 
+def _upgrade(url: str, instance: Path) -> None:
+    """Bring a cached database to the current schema (a no-op when it is current)."""
+    os.environ.setdefault("PORTAL_INSTANCE", str(instance))
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "TESTING": True})
+    with app.app_context():
+        upgrade(revision="heads")
+        db.session.remove()
+        db.engine.dispose()
+
+
 def _weighted(rng: random.Random, mix) -> str:
     return rng.choices([m[0] for m in mix], weights=[m[1] for m in mix])[0]
 
@@ -143,7 +169,8 @@ def generate(url: str, villages_total: int, log=print) -> dict:
 
     # Townships and villages.
     t_proto, t_id = loader.prototype("township"), loader.next_id("township")
-    t_count = -(-new_count // VILLAGES_PER_TOWNSHIP)
+    per_township = max(VILLAGES_PER_TOWNSHIP, -(-new_count // MAX_TOWNSHIPS))  # codes stay 9 and 12 digits
+    t_count = -(-new_count // per_township)
     townships = [(t_id + i, f"{county_code}{301 + i:03d}", name)
                  for i, name in enumerate(township_names(t_count, rng))]
     loader.insert("township", t_proto, ({"id": tid, "code": code, "name": name, "county_id": county_id}
@@ -151,8 +178,8 @@ def generate(url: str, villages_total: int, log=print) -> dict:
     v_proto, v_id = loader.prototype("village"), loader.next_id("village")
     villages = []  # (id, code, name, township_id)
     for i, name in enumerate(village_names(new_count, rng)):
-        tid, tcode, _ = townships[i // VILLAGES_PER_TOWNSHIP]
-        villages.append((v_id + i, f"{tcode}{201 + i % VILLAGES_PER_TOWNSHIP:03d}", name, tid))
+        tid, tcode, _ = townships[i // per_township]
+        villages.append((v_id + i, f"{tcode}{201 + i % per_township:03d}", name, tid))
     pinyin = {name: pinyin_of(name) for _, _, name, _ in villages}
     loader.insert("village", v_proto, ({
         "id": vid, "code": code, "name": name, "name_pinyin": pinyin[name][0], "name_initials": pinyin[name][1],
@@ -172,13 +199,21 @@ def generate(url: str, villages_total: int, log=print) -> dict:
                                            (demo_village_id,))]
     item_protos = [loader.prototype("power_item", "id = ?", (iid,)) for iid in item_ids]
     next_item = loader.next_id("power_item")
+    n_protos = len(item_protos)
+
+    def item_row(i, v, k):
+        row = {"id": next_item + i * POWER_ITEMS_PER_VILLAGE + k, "village_id": v[0], "updated_at": now,
+               "sort_order": k}
+        if k >= n_protos:  # the list repeated: a village's codes stay distinct
+            row["code"] = f"{item_protos[k % n_protos]['code']}-{k // n_protos}"
+        return row
+
     count = loader.insert_mixed("power_item", item_protos, (
-        (k, {"id": next_item + i * len(item_protos) + k, "village_id": v[0], "updated_at": now})
-        for i, v in enumerate(villages) for k in range(len(item_protos))))
+        (k % n_protos, item_row(i, v, k)) for i, v in enumerate(villages) for k in range(POWER_ITEMS_PER_VILLAGE)))
     log(f"  {count:,} power items")
 
     # Disclosures, each published as revision 1 of the village's hash chain.
-    per_village = CONTENT_PER_VILLAGE - len(item_protos)
+    per_village = DISCLOSURES_PER_VILLAGE
     disc_rows = loader.query("SELECT id, current_revision_id FROM disclosure WHERE status = 'published' ORDER BY id")
     disc_protos = [(loader.prototype("disclosure", "id = ?", (d,)), loader.prototype("published_revision", "id = ?",
                                                                                      (r,))) for d, r in disc_rows]
@@ -271,10 +306,11 @@ def generate(url: str, villages_total: int, log=print) -> dict:
 
 
 def _meta(url: str, rng: random.Random) -> dict:
-    """Sample what the load scenarios ask for: villages, power items, search words."""
+    """Sample what the load scenarios ask for: villages (warm and never-rendered), power items, search words."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
-        villages = conn.execute(sa.text("SELECT id, code, name, name_pinyin, name_initials FROM village")).all()
+        villages = conn.execute(sa.text("SELECT id, code, name, name_pinyin, name_initials FROM village "
+                                        "ORDER BY id")).all()
         sample = rng.sample(villages, min(1000, len(villages)))
         items = []
         for vid, code, *_ in sample[:300]:
@@ -282,9 +318,20 @@ def _meta(url: str, rng: random.Random) -> dict:
             items += [(code, i) for i in rng.sample(ids, min(4, len(ids)))]
         categories = [c for c in conn.execute(sa.text("SELECT DISTINCT category FROM complaint")).scalars()]
     engine.dispose()
+    warm = [v[1] for v in sample[:200]]
+    cold = [v[1] for v in villages if v[1] not in set(warm)]
+    rng.shuffle(cold)
+    # What people type: part of a name (东湖, 湖村), a whole name, its full pinyin, its initials.
+    substrings = []
+    for v in sample[:200]:
+        name = v[2]
+        substrings.append(rng.choice([name[:-1], name, name[1:], name[:2]]))
     return {
-        "villages": [v[1] for v in sample],
+        "villages": warm,
+        "cold_villages": cold,
         "power_items": items,
-        "search": [v[2] for v in sample[:200]] + [v[4] for v in sample[200:350]] + [v[3] for v in sample[350:500]],
+        "search_chinese": substrings,
+        "search_pinyin": [v[3] for v in sample[:200]],
+        "search_initials": [v[4] for v in sample[:200]],
         "categories": sorted(categories),
     }

@@ -58,38 +58,73 @@ def have_wrk() -> bool:
     return shutil.which("wrk") is not None
 
 
+WRK_THREADS = 2
+
+
 def run(base: str, requests: list[Request], expected: int, seconds: float, connections: int, workdir: Path,
-        keep_receipts: bool = False) -> Result:
-    """Send the requests round-robin at `connections` concurrent connections for `seconds`."""
+        keep_receipts: bool = False, once: bool = False) -> Result:
+    """Send the requests round-robin at `connections` concurrent connections for `seconds`.
+
+    once: send each request at most once (a walk over pages never asked for before).
+    """
     if have_wrk():
-        return _run_wrk(base, requests, expected, seconds, connections, workdir, keep_receipts)
-    return _run_python(base, requests, expected, seconds, connections, keep_receipts)
+        return _finish_wrk(_start_wrk(base, requests, expected, seconds, connections, workdir, keep_receipts, once),
+                           workdir, seconds)
+    return _run_python(base, requests, expected, seconds, connections, keep_receipts, once)
 
 
-def _run_wrk(base, requests, expected, seconds, connections, workdir: Path, keep_receipts) -> Result:
+def run_parallel(bases: list[str], requests: list[Request], expected: int, seconds: float, connections: int,
+                 workdir: Path, keep_receipts: bool = False) -> Result:
+    """Load several nodes at once, connections split between them; one combined result."""
+    if not have_wrk():
+        raise RuntimeError("loading several nodes needs wrk")
+    share = max(connections // len(bases), 1)
+    dirs = [workdir / f"node{i}" for i in range(len(bases))]
+    procs = [_start_wrk(b, requests, expected, seconds, share, d, keep_receipts, False)
+             for b, d in zip(bases, dirs, strict=True)]
+    parts = [_finish_wrk(p, d, seconds) for p, d in zip(procs, dirs, strict=True)]
+    duration = max(p.seconds for p in parts)
+    # Percentiles cannot be merged exactly: report the worst node's, which bounds the combined one.
+    return Result(sum(p.requests for p in parts), duration, sum(p.matched for p in parts),
+                  sum(p.mismatched for p in parts), sum(p.errors for p in parts), max(p.p50_ms for p in parts),
+                  max(p.p95_ms for p in parts), max(p.p99_ms for p in parts), [r for p in parts for r in p.receipts])
+
+
+def _start_wrk(base, requests, expected, seconds, connections, workdir: Path, keep_receipts, once):
     workdir.mkdir(parents=True, exist_ok=True)
     spec = workdir / "requests.lua"
     spec.write_text(_lua_requests(requests), encoding="utf-8")
     prefix = workdir / "receipts"
     for old in workdir.glob("receipts.*"):
         old.unlink()
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{max(int(seconds), 1)}s", "--timeout", "10s", "-s", str(LUA),
-           base, "--", str(spec), str(expected), str(prefix) if keep_receipts else ""]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCHJSON ")), None)
+    threads = min(WRK_THREADS, connections)
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(int(seconds), 1)}s", "--timeout", "10s",
+           "-s", str(LUA), base, "--", str(spec), str(expected), str(prefix) if keep_receipts else "",
+           "once" if once else "", str(threads)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish_wrk(proc, workdir: Path, seconds: float) -> Result:
+    stdout, stderr = proc.communicate(timeout=seconds + 60)
+    line = next((ln for ln in stdout.splitlines() if ln.startswith("BENCHJSON ")), None)
     if line is None:
-        raise RuntimeError(f"wrk failed: {done.stdout[-1000:]} {done.stderr[-1000:]}")
+        raise RuntimeError(f"wrk failed: {stdout[-1000:]} {stderr[-1000:]}")
     data = json.loads(line.split(" ", 1)[1])
     receipts = []
     for path in sorted(workdir.glob("receipts.*")):
         receipts += [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
-    return Result(data["requests"], data["duration_us"] / 1e6, data["matched"], data["mismatched"], data["errors"],
+    # A thread that finished its share early idles until wrk's end: its own clock is the true span.
+    duration = data["clock_us"] if data["stopped"] and data["clock_us"] else data["duration_us"]
+    return Result(data["requests"], duration / 1e6, data["matched"], data["mismatched"], data["errors"],
                   data["p50_us"] / 1000, data["p95_us"] / 1000, data["p99_us"] / 1000, receipts)
 
 
-def _run_python(base, requests, expected, seconds, connections, keep_receipts) -> Result:
+def _run_python(base, requests, expected, seconds, connections, keep_receipts, once=False) -> Result:
     """A threaded keep-alive client; slower than wrk, so its numbers are a lower bound."""
     host = urlsplit(base)
+    if once:
+        seconds = min(seconds, 3600)
+        pending = list(reversed(requests))
     latencies, receipts, counts = [], [], {"matched": 0, "mismatched": 0, "errors": 0}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -99,7 +134,13 @@ def _run_python(base, requests, expected, seconds, connections, keep_receipts) -
         i = offset
         mine, got = [], {"matched": 0, "mismatched": 0, "errors": 0}
         while time.monotonic() < deadline:
-            r = requests[i % len(requests)]
+            if once:
+                with lock:
+                    if not pending:
+                        break
+                    r = pending.pop()
+            else:
+                r = requests[i % len(requests)]
             i += 1
             start = time.perf_counter()
             try:

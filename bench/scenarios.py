@@ -5,12 +5,27 @@ import random
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from bench.load import Request
 
-NAMES = ("hello", "village", "power_item", "search", "api_list", "revalidate", "intake")
+NAMES = ("hello", "nginx_file", "village_warm", "village_cold", "power_item", "disclosure_archive",
+         "search_chinese", "search_pinyin", "search_initials", "search_disclosures", "api_list", "revalidate",
+         "intake", "intake_2nodes")
+WARM_PAGES = 20
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+@dataclass
+class Plan:
+    """What a scenario sends; `skip` explains why it cannot run on this server or size."""
+
+    requests: list[Request] = field(default_factory=list)
+    expected: int = 200
+    once: bool = False  # every request at most once (pages never rendered before)
+    warmup: float = 1  # seconds of load before the measured run
+    skip: str | None = None
 
 
 def fetch(base: str, r: Request, timeout: float = 30) -> tuple[int, dict, bytes]:
@@ -36,28 +51,58 @@ def _intake_bodies(meta: dict, count: int = 500) -> list[Request]:
     return bodies
 
 
-def build(name: str, base: str, meta: dict) -> tuple[list[Request], int]:
-    """Return the scenario's requests and the status every answer must have."""
-    if name == "hello":
-        return [Request("GET", "/_bench/hello")], 200
-    if name == "village":
-        return [Request("GET", f"/villages/{code}") for code in meta["villages"]], 200
+def _search(terms: list[str]) -> Plan:
+    return Plan([Request("GET", f"/?q={quote(term)}") for term in terms])
+
+
+def build(name: str, base: str, meta: dict, backend: str) -> Plan:
+    """Return the scenario's plan against the portal at base."""
+    village = meta["villages"][0]
+    if name in ("hello", "nginx_file"):
+        # nginx_file is sent to nginx (see __main__), the same village pages stored as files.
+        return Plan([Request("GET", "/_bench/hello")]) if name == "hello" else \
+            Plan([Request("GET", f"/villages/{code}") for code in meta["villages"]])
+    if name == "village_warm":
+        # Few enough pages that the warm-up puts each in every worker's cache (or once in a shared one).
+        return Plan([Request("GET", f"/villages/{code}") for code in meta["villages"][:WARM_PAGES]], warmup=3)
+    if name == "village_cold":
+        if not meta.get("cold_villages"):
+            return Plan(skip="every village of this size is in the warm set: no page is left that was never rendered")
+        return Plan([Request("GET", f"/villages/{code}") for code in meta["cold_villages"]], once=True)
     if name == "power_item":
-        return [Request("GET", f"/villages/{code}/powers/{item}") for code, item in meta["power_items"]], 200
-    if name == "search":
-        return [Request("GET", f"/?q={quote(term)}") for term in meta["search"]], 200
+        return Plan([Request("GET", f"/villages/{code}/powers/{item}") for code, item in meta["power_items"]])
+    if name == "disclosure_archive":
+        if fetch(base, Request("GET", f"/villages/{village}/disclosures"))[0] == 404:
+            return Plan(skip="the portal has no /villages/<code>/disclosures archive page")
+        return Plan([Request("GET", f"/villages/{code}/disclosures") for code in meta["villages"]])
+    if name == "search_chinese":
+        return _search(meta["search_chinese"])
+    if name == "search_pinyin":
+        return _search(meta["search_pinyin"])
+    if name == "search_initials":
+        return _search(meta["search_initials"])
+    if name == "search_disclosures":
+        status, _h, body = fetch(base, Request("GET", f"/villages/{village}/disclosures?q=%E5%85%AC%E5%BC%80"))
+        if status == 404:
+            return Plan(skip="the portal has no search inside disclosures")
+        return Plan([Request("GET", f"/villages/{code}/disclosures?q=%E5%85%AC%E5%BC%80") for code in meta["villages"]])
     if name == "api_list":
-        return [Request("GET", f"/api/v1/villages?page={page}", {"Accept": "application/json"})
-                for page in range(1, 21)], 200
+        return Plan([Request("GET", f"/api/v1/villages?page={page}", {"Accept": "application/json"})
+                     for page in range(1, 21)])
     if name == "revalidate":
         plain = [Request("GET", f"/villages/{code}") for code in meta["villages"][:200]]
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda r: fetch(base, r), plain))
-        return [Request("GET", r.path, {"If-None-Match": headers["ETag"]})
-                for r, (status, headers, _b) in zip(plain, answers, strict=False)
-                if status == 200 and headers.get("ETag")], 304
+        return Plan([Request("GET", r.path, {"If-None-Match": headers["ETag"]})
+                     for r, (status, headers, _b) in zip(plain, answers, strict=True)
+                     if status == 200 and headers.get("ETag")],
+                    304)
     if name == "intake":
-        return _intake_bodies(meta), 201
+        return Plan(_intake_bodies(meta), 201)
+    if name == "intake_2nodes":
+        if backend != "postgresql":
+            return Plan(skip="two app nodes share one database only on PostgreSQL (set BENCH_PG_URL)")
+        return Plan(_intake_bodies(meta), 201)
     raise ValueError(name)
 
 

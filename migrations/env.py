@@ -103,8 +103,12 @@ def run_migrations_online():
             # DROP would fire ON DELETE SET NULL / CASCADE on every row that points at it.
             # The pragma only works outside a transaction, so it goes to the driver directly.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-        # Batch mode lets later migrations alter tables on SQLite too.
+        # Batch mode lets later migrations alter tables on SQLite too. NOTE: a batch rebuild of
+        # village or township drops their search triggers (migration s1search): recreate them after.
         conf_args.setdefault("render_as_batch", True)
+        # The FTS5 tables and trigram indexes of search live outside the models: never autogenerate drops.
+        from portal.places.models import outside_models
+        conf_args.setdefault("include_name", outside_models)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

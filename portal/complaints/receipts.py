@@ -1,5 +1,6 @@
-"""Receipts (查询码): random digits shown once, stored only as a keyed slow hash."""
+"""Receipts (查询码): random digits shown once, stored only as a keyed one-way hash."""
 import hashlib
+import hmac
 import secrets
 import unicodedata
 
@@ -30,14 +31,24 @@ def normalize_receipt(text) -> str | None:
     return digits
 
 
-# scrypt cost: 2 MiB and ~9 ms a hash. A receipt already carries 66 random bits, so the
-# hash's slowness only adds to a guessing cost that is out of reach anyway, while intake
-# and tracking pay it on every request; raise RECEIPT_SCRYPT_N where throughput allows.
-DEFAULT_SCRYPT_N = 2 ** 11
-
-
 def hash_receipt(receipt: str) -> str:
-    """Hash a receipt with scrypt and the deployment's salt, so it can be looked up but not reversed."""
+    """HMAC-SHA256 of the receipt under the deployment's secret pepper: can be looked up, not reversed.
+
+    A receipt carries 66 random bits, so a slow hash adds nothing an attacker could feel: without
+    the pepper no guess can even be checked, and with it 2^66 HMACs are out of reach anyway
+    (docs/security.md, section 4). A fast hash lets intake and tracking cost microseconds, not 9 ms.
+    """
     pepper = str(current_app.config["RECEIPT_PEPPER"]).encode()
-    cost = int(current_app.config.get("RECEIPT_SCRYPT_N", DEFAULT_SCRYPT_N))
+    return hmac.new(pepper, b"receipt:" + receipt.encode(), hashlib.sha256).hexdigest()
+
+
+# Receipts issued before 2026-12 were stored as scrypt(receipt, salt=pepper, n=2**11, r=8, p=1);
+# tracking still finds them (and stores the HMAC instead once one is used).
+LEGACY_SCRYPT_N = 2 ** 11
+
+
+def legacy_hash_receipt(receipt: str) -> str:
+    """The scrypt hash receipts were stored under before HMAC-SHA256."""
+    pepper = str(current_app.config["RECEIPT_PEPPER"]).encode()
+    cost = int(current_app.config.get("RECEIPT_SCRYPT_N", LEGACY_SCRYPT_N))
     return hashlib.scrypt(receipt.encode(), salt=pepper, n=cost, r=8, p=1, dklen=32).hex()

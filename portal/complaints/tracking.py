@@ -10,7 +10,7 @@ from portal.complaints.clock import Clock
 from portal.complaints.events import COMPLAINANT, STAFF_MESSAGE_KINDS, add_event, audit_case
 from portal.complaints.intake import attach, discard, store_files
 from portal.complaints.models import RATINGS, Complaint, ComplaintAttachment, ComplaintEvent
-from portal.complaints.receipts import hash_receipt, normalize_receipt
+from portal.complaints.receipts import hash_receipt, legacy_hash_receipt, normalize_receipt
 from portal.complaints.textcheck import Errors, clean_text
 from portal.complaints.workflow import FieldErrors, review_refusal, transition
 from portal.core.db import utcnow
@@ -28,10 +28,21 @@ def find_by_receipt(text) -> Complaint | None:
     """Return the case of a receipt, or None for anything else (same work either way)."""
     digits = normalize_receipt(text)
     # Hash malformed input too, so a wrong receipt answers no faster than an unknown one.
-    digest = hash_receipt(digits if digits else "invalid")
+    candidate = digits if digits else "invalid"
+    digest = hash_receipt(candidate)
+    found = db.session.scalar(select(Complaint).where(Complaint.receipt_hash == digest)) if digits else None
+    if found is not None:
+        return found
+    # Receipts issued before HMAC were stored as scrypt: look for one (wrong and malformed receipts pay the
+    # same cost), and store the HMAC in its place so the next lookup is fast.
+    legacy = legacy_hash_receipt(candidate)
     if digits is None:
         return None
-    return db.session.scalar(select(Complaint).where(Complaint.receipt_hash == digest))
+    found = db.session.scalar(select(Complaint).where(Complaint.receipt_hash == legacy))
+    if found is not None:
+        found.receipt_hash = digest
+        db.session.commit()
+    return found
 
 
 def grant_access(complaint: Complaint) -> None:

@@ -1,4 +1,7 @@
 """Human names of the portal's codes, translated (msgids in English, Chinese in the catalogue)."""
+from functools import lru_cache
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 LABELS = {
@@ -134,4 +137,15 @@ LABELS = {
 def label(group: str, code) -> str:
     """Translate a code of a group; unknown codes are shown as they are."""
     value = LABELS.get(group, {}).get(code)
-    return str(value) if value is not None else ("" if code is None else str(code))
+    if value is None:
+        return "" if code is None else str(code)
+    locale = get_locale()
+    if locale is None:  # outside a request: no language chosen, nothing to keep
+        return str(value)
+    return _translated(group, code, str(locale))
+
+
+@lru_cache(maxsize=2048)
+def _translated(group: str, code, locale: str) -> str:
+    # The catalogues are loaded once per process: a label in a language never changes while it runs.
+    return str(LABELS[group][code])

@@ -1,6 +1,7 @@
 """Local dates of the county (Asia/Shanghai by default) and calendar arithmetic."""
 import calendar
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -11,6 +12,11 @@ DEFAULT_ZONE = "Asia/Shanghai"
 def local_zone() -> ZoneInfo:
     """Return the portal's time zone (the default outside an app context)."""
     name = current_app.config.get("PORTAL_TIMEZONE", DEFAULT_ZONE) if has_app_context() else DEFAULT_ZONE
+    return _zone(name)
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 

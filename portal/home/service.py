@@ -1,14 +1,22 @@
-"""Read model of the public village page, composed from several capabilities in a bounded number of queries."""
+"""Read model of the public village page, composed from several capabilities in a bounded number of queries.
+
+The page is often rendered cold (a village nobody asked for since it last changed), so it reads plain
+rows through statements built once, never ORM objects, and builds its links once per page.
+"""
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from flask import url_for
+from sqlalchemy import bindparam, select
 
 from portal.core.timezone import local_today
 from portal.disclosures.models import Disclosure
 from portal.duty.models import DutyReport
 from portal.extensions import db
+from portal.home.fragments import power_lines
 from portal.oversight import obligations
-from portal.places.models import Village
+from portal.oversight.present import missing_lines
+from portal.places.models import Cadre, Village
+from portal.places.service import VillageRef
 from portal.powers.models import CATEGORIES, PowerItem
 
 LATEST_DISCLOSURES = 8
@@ -16,48 +24,74 @@ LATEST_DISCLOSURES = 8
 
 @dataclass
 class VillagePage:
-    village: Village
-    power_groups: list[tuple[str, list[PowerItem]]]
-    disclosures: list[Disclosure]
-    duty_reports: list[DutyReport]
+    """What the village page shows, as plain rows."""
+
+    village: Village | VillageRef
+    # (category, number of items, the items' <li> lines: home.fragments)
+    power_groups: list[tuple[str, int, object]]
+    disclosures: list
+    duty_reports: list
     power_count: int = 0
     cadres: list = field(default_factory=list)
     # Disclosure obligations due in the last 12 months (oversight.obligations), for "What is missing".
     obligations: list = field(default_factory=list)
+    # "What is missing" ready to print: (text, complaint link) of each missing obligation, newest first.
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    late_count: int = 0
+    # Links are the same for every row but the id: built once, not once per row.
+    power_url: str = ""
+    disclosure_url: str = ""
+    report_url: str = ""
 
 
-def village_page(village: Village) -> VillagePage:
+_STATEMENTS: dict | None = None
+
+
+def _statements() -> dict:
+    """The page's statements, built once: constructing a statement costs more than running it."""
+    global _STATEMENTS
+    if _STATEMENTS is None:
+        vid = bindparam("village_id")
+        p, d, r, c = PowerItem.__table__.c, Disclosure.__table__.c, DutyReport.__table__.c, Cadre.__table__.c
+        _STATEMENTS = {
+            "cadres": select(c.role, c.dual_role, c.name).where(c.village_id == vid).order_by(c.sort_order, c.id),
+            "powers": select(p.id, p.code, p.title, p.category).where(p.village_id == vid, p.retired_at.is_(None))
+            .order_by(p.sort_order, p.id),
+            "disclosures": select(d.id, d.title, d.domain, d.period_label, d.last_published_at, d.revision_count,
+                                  d.breach_count)
+            .where(d.village_id == vid, d.status == "published")
+            .order_by(d.last_published_at.desc(), d.id.desc()).limit(LATEST_DISCLOSURES),
+            "reports": select(r.id, r.title, r.cadre_name, r.period)
+            .where(r.village_id == vid, r.status == "published")
+            .order_by(r.period.desc(), r.id).limit(10),
+        }
+    return _STATEMENTS
+
+
+def _link_prefix(endpoint: str, **values) -> str:
+    """The URL of endpoint for id 0, without the 0: the row's id is appended."""
+    return url_for(endpoint, **values).removesuffix("0")
+
+
+def village_page(village: Village | VillageRef) -> VillagePage:
     """Gather what the village page shows: five queries whatever the village's size."""
-    cadres = list(village.cadres)
-    items = db.session.scalars(
-        select(PowerItem)
-        .where(PowerItem.village_id == village.id, PowerItem.retired_at.is_(None))
-        .order_by(PowerItem.sort_order, PowerItem.id)
-        .options(
-            # Only what the list shows; the full item is read on its own page.
-            db.load_only(PowerItem.id, PowerItem.code, PowerItem.title, PowerItem.category, PowerItem.top_class,
-                         PowerItem.sort_order)
-        )
-    ).all()
+    statements, conn, params = _statements(), db.session.connection(), {"village_id": village.id}
+    cadres = conn.execute(statements["cadres"], params).all()
+    items = conn.execute(statements["powers"], params).all()
     order = {c: i for i, c in enumerate(CATEGORIES)}
-    grouped: dict[str, list[PowerItem]] = {}
+    grouped: dict[str, list] = {}
     for item in items:
         grouped.setdefault(item.category, []).append(item)
-    power_groups = sorted(grouped.items(), key=lambda kv: order.get(kv[0], len(order)))
-    disclosures = db.session.scalars(
-        select(Disclosure)
-        .where(Disclosure.village_id == village.id, Disclosure.status == "published")
-        .order_by(Disclosure.last_published_at.desc(), Disclosure.id.desc())
-        .limit(LATEST_DISCLOSURES)
-        .options(db.load_only(Disclosure.id, Disclosure.title, Disclosure.domain, Disclosure.kind,
-                              Disclosure.period_label, Disclosure.first_published_at,
-                              Disclosure.last_published_at, Disclosure.revision_count, Disclosure.breach_count))
-    ).all()
-    reports = db.session.scalars(
-        select(DutyReport)
-        .where(DutyReport.village_id == village.id, DutyReport.status == "published")
-        .order_by(DutyReport.period.desc(), DutyReport.id)
-        .limit(10)
-    ).all()
+    power_url = _link_prefix("powers.item_show", code=village.code, item_id=0)
+    power_groups = [(category, len(rows), power_lines(rows, power_url)) for category, rows in
+                    sorted(grouped.items(), key=lambda kv: order.get(kv[0], len(order)))]
+    disclosures = conn.execute(statements["disclosures"], params).all()
+    reports = conn.execute(statements["reports"], params).all()
     owed = obligations.for_village(village.id, local_today())  # one bounded query
-    return VillagePage(village, power_groups, disclosures, reports, len(items), cadres, owed)
+    return VillagePage(
+        village, power_groups, disclosures, reports, len(items), cadres, owed,
+        missing=missing_lines(village, owed), late_count=sum(o.state == "late" for o in owed),
+        power_url=power_url,
+        disclosure_url=_link_prefix("disclosures.disclosure_show", code=village.code, disclosure_id=0),
+        report_url=_link_prefix("duty.report_show", code=village.code, report_id=0),
+    )

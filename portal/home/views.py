@@ -29,7 +29,7 @@ def township_show(code: str):
 
 @bp.get("/villages/<code>")
 def village_show(code: str):
-    village = service.get_village(code)
+    village = service.get_village_summary(code)
     # Today's date is part of the page: what counts as missing changes at midnight.
     today = local_today()
     etag = page_etag("village", village.id, village.content_version, today)

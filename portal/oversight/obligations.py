@@ -12,9 +12,10 @@ Only obligations that fell due within the last ``window_months`` months are chec
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import Date, String, cast, literal, null, or_, select, true, union_all
+from sqlalchemy import Date, String, bindparam, cast, literal, null, or_, select, true, union_all
 
 from portal.core.timezone import local_date, local_midnight_utc, month_end, months_back
 from portal.disclosures.models import Disclosure
@@ -177,14 +178,25 @@ def _span(expectations: list[Expected]) -> tuple[date, list[str]]:
     return earliest, years
 
 
+@lru_cache(maxsize=32)
+def _expected_once(today: date, cadence: Cadence) -> tuple[Expected, ...]:
+    return tuple(expected(today, cadence))
+
+
+@lru_cache(maxsize=32)
+def _village_statement(earliest: date, years: tuple[str, ...]):
+    """The village page's statement for one day, built once (building it costs more than running it)."""
+    return _records_query(lambda col: col == bindparam("village_id"), earliest, list(years), limit=VILLAGE_ROW_LIMIT)
+
+
 def for_village(village_id: int, today: date, cadence: Cadence | None = None) -> list[Obligation]:
     """Check one village's obligations with a single bounded query."""
-    expectations = expected(today, cadence or Cadence.current())
+    expectations = list(_expected_once(today, cadence or Cadence.current()))
     if not expectations:
         return []
     earliest, years = _span(expectations)
-    rows = db.session.execute(
-        _records_query(lambda col: col == village_id, earliest, years, limit=VILLAGE_ROW_LIMIT)).all()
+    rows = db.session.connection().execute(_village_statement(earliest, tuple(years)),
+                                           {"village_id": village_id}).all()
     return check(_as_records(rows).get(village_id, []), expectations)
 
 

@@ -1,7 +1,7 @@
 """Words and links for obligations and months, in the reader's language (template globals)."""
 from datetime import date
 from functools import lru_cache
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from babel.dates import format_skeleton
 from flask import Blueprint, request, url_for
@@ -42,15 +42,52 @@ def period_text(ob) -> str:
 
 def obligation_text(ob) -> str:
     """Say what is owed, e.g. "Monthly finance statement, 2025年3月"."""
-    return _("%(what)s, %(period)s", what=label("obligation", ob.kind), period=period_text(ob))
+    return _owed(ob.kind, ob.start, ob.end, ob.due, str(get_locale() or "zh_Hans_CN"))[0]
 
 
 def complaint_link(village, ob) -> str:
     """Build the one-tap link to report a missing disclosure, with the form prefilled."""
-    about = _("%(village)s has not published: %(what)s (due %(due)s)", village=village.name,
-              what=obligation_text(ob), due=ob.due.isoformat())
-    query = urlencode({"village": village.code, "category": "disclosure_failure", "about": about})
-    return f"{COMPLAINT_FORM}?{query}"
+    return _link(village, ob, str(get_locale() or "zh_Hans_CN"))
+
+
+def _link(village, ob, locale: str) -> str:
+    # The query is encoded once per obligation and language; only the village's code and name are
+    # encoded per page (quote_plus works character by character, so the pieces join exactly).
+    encoded = _owed(ob.kind, ob.start, ob.end, ob.due, locale)[2]
+    return (f"{COMPLAINT_FORM}?village={quote_plus(village.code)}&category=disclosure_failure&about="
+            + encoded.replace(_VILLAGE_ENCODED, quote_plus(village.name)))
+
+
+def missing_lines(village, owed) -> list[tuple[str, str]]:
+    """(text, complaint link) of each missing obligation, newest first, for the village page."""
+    locale = str(get_locale() or "zh_Hans_CN")
+    return [(_owed(o.kind, o.start, o.end, o.due, locale)[0], _link(village, o, locale))
+            for o in reversed(owed) if o.state == "missing"]
+
+
+_VILLAGE = "\x00village\x00"
+_VILLAGE_ENCODED = quote_plus(_VILLAGE)
+
+
+@lru_cache(maxsize=4096)
+def _owed(kind: str, start: date, end: date, due: date, locale: str) -> tuple[str, str, str]:
+    """The words for one obligation in one language; every village owes the same months, so they are kept.
+
+    Returns the text, the complaint's "about" line with a placeholder for the village's name, and that
+    line encoded for a query string.
+    """
+    ob = _Period(kind, start, end)
+    text = _("%(what)s, %(period)s", what=label("obligation", kind), period=period_text(ob))
+    about = _("%(village)s has not published: %(what)s (due %(due)s)", village=_VILLAGE, what=text,
+              due=due.isoformat())
+    return text, about, quote_plus(about)
+
+
+class _Period:
+    __slots__ = ("kind", "start", "end")
+
+    def __init__(self, kind, start, end):
+        self.kind, self.start, self.end = kind, start, end
 
 
 def csv_url() -> str:

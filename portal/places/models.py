@@ -72,3 +72,26 @@ class Cadre(db.Model):
 
     village: Mapped[Village] = relationship(back_populates="cadres")
 
+
+
+class VillageGram(db.Model):
+    """A one- or two-character piece (lower-cased) of a village's name or its township's name.
+
+    Search answers queries too short for a trigram index from here. The rows are written by
+    database triggers (migration s1search), never by the application.
+    """
+
+    __tablename__ = "village_gram"
+    __table_args__ = {"sqlite_with_rowid": False}
+    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="CASCADE"), primary_key=True)
+
+
+# Search objects the models cannot describe (FTS5 tables, trigram indexes); schema comparison skips them.
+SEARCH_INDEX_OBJECTS = ("village_fts", "search_position", "ix_village_name_trgm", "ix_village_name_pinyin_trgm",
+                        "ix_township_name_trgm")
+
+
+def outside_models(name, type_, parent_names) -> bool:
+    """Alembic include_name hook: False for the search index objects that live only in the database."""
+    return not (name and (name in SEARCH_INDEX_OBJECTS or name.startswith("village_fts_")))

@@ -1,7 +1,9 @@
 """Load places for pages: a village or township by code, or 404; mark a village's pages changed."""
+from dataclasses import dataclass
+
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.core.db import utcnow
@@ -22,6 +24,56 @@ def get_village(code: str) -> Village:
     if village is None:
         abort(404)
     return village
+
+
+@dataclass(frozen=True, slots=True)
+class CountyRef:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TownshipRef:
+    code: str
+    name: str
+    hotline: str | None
+    county: CountyRef
+
+
+@dataclass(frozen=True, slots=True)
+class VillageRef:
+    """What the public village page reads of a village, its township and county (plain values, read-only)."""
+
+    id: int
+    code: str
+    name: str
+    supervision_phone: str | None
+    content_version: int
+    updated_at: object
+    chain_head: str | None
+    chain_length: int
+    township: TownshipRef
+
+
+_SUMMARY = None
+
+
+def get_village_summary(code: str) -> VillageRef:
+    """Load what the village page needs of a village in one prepared query, or 404 (no ORM objects)."""
+    global _SUMMARY
+    if not (code.isdigit() and len(code) == 12):
+        abort(404)
+    if _SUMMARY is None:
+        v, t, c = Village.__table__.c, Township.__table__.c, County.__table__.c
+        _SUMMARY = (select(v.id, v.code, v.name, v.supervision_phone, v.content_version, v.updated_at, v.chain_head,
+                           v.chain_length, t.code, t.name, t.hotline, c.name)
+                    .join_from(Village.__table__, Township.__table__, v.township_id == t.id)
+                    .join(County.__table__, t.county_id == c.id)
+                    .where(v.code == bindparam("code")))
+    row = db.session.connection().execute(_SUMMARY, {"code": code}).first()
+    if row is None:
+        abort(404)
+    township = TownshipRef(row[8], row[9], row[10], CountyRef(row[11]))
+    return VillageRef(*row[:8], township)
 
 
 def touch_village(village: Village) -> None:

@@ -1,12 +1,13 @@
-"""Receipts: random, long enough, shown once, stored only as a keyed slow hash."""
+"""Receipts: random, long enough, shown once, stored only as a keyed one-way hash."""
 import hashlib
+import hmac
 import math
 
 import pytest
 from flask.sessions import SecureCookieSessionInterface
 
 from portal.complaints.models import Complaint
-from portal.complaints.receipts import format_receipt, hash_receipt, new_receipt, normalize_receipt
+from portal.complaints.receipts import format_receipt, hash_receipt, legacy_hash_receipt, new_receipt, normalize_receipt
 from portal.extensions import db
 from tests.complaints.conftest import case_data
 
@@ -40,13 +41,27 @@ def test_typed_receipts_are_normalised(typed, expected):
     assert normalize_receipt(typed) == expected
 
 
-def test_hash_is_scrypt_salted_with_the_deployment_pepper(app):
+def test_hash_is_hmac_sha256_keyed_with_the_deployment_pepper(app):
     receipt = "12345678901234567890"
-    expected = hashlib.scrypt(receipt.encode(), salt=app.config["RECEIPT_PEPPER"].encode(), n=2**11, r=8, p=1,
-                              dklen=32).hex()
-    assert hash_receipt(receipt) == expected
+    expected = hmac.new(app.config["RECEIPT_PEPPER"].encode(), b"receipt:" + receipt.encode(), hashlib.sha256)
+    assert hash_receipt(receipt) == expected.hexdigest()
+    assert hash_receipt(receipt) != hashlib.sha256(receipt.encode()).hexdigest()  # keyed, not a bare digest
     app.config["RECEIPT_PEPPER"] = "another-deployment"
-    assert hash_receipt(receipt) != expected
+    assert hash_receipt(receipt) != expected.hexdigest()
+
+
+def test_a_receipt_stored_under_the_old_scrypt_hash_is_still_found_and_rehashed(app, client, file_case):
+    complaint, receipt = file_case()
+    legacy = hashlib.scrypt(receipt.encode(), salt=app.config["RECEIPT_PEPPER"].encode(), n=2**11, r=8, p=1,
+                            dklen=32).hex()
+    assert legacy_hash_receipt(receipt) == legacy
+    complaint.receipt_hash = legacy
+    db.session.commit()
+    answer = client.post("/api/v1/complaints/track", json={"receipt": receipt})
+    assert answer.status_code == 200 and answer.get_json()["case_number"] == complaint.case_number
+    db.session.expire_all()
+    assert db.session.get(Complaint, complaint.id).receipt_hash == hash_receipt(receipt)
+    assert client.post("/api/v1/complaints/track", json={"receipt": receipt}).status_code == 200
 
 
 def test_only_the_hash_of_the_receipt_is_stored(file_case):
