@@ -6,7 +6,7 @@ import click
 from flask import Flask
 
 from portal.core.backup import backup_to, restore_from
-from portal.records.chain import verify_all
+from portal.records.integrity import verify_all
 
 
 def register_cli(app: Flask) -> None:
@@ -34,7 +34,7 @@ def register_cli(app: Flask) -> None:
                   help="Also check the database against a signed checkpoint saved earlier.")
     def verify_cmd(checkpoint_file):
         """Check every village's chain, what the public pages show against it, and optionally a checkpoint."""
-        from portal.records.chain import verify_every_village
+        from portal.records.integrity import verify_every_village
 
         checked, problems = verify_every_village()
         for problem in problems:

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password
 from portal.complaints.demo import seed_complaints
+from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.core.sanitize import render_markdown
 from portal.demo import content_data, places_data, powers_data
@@ -14,7 +15,6 @@ from portal.disclosures.models import Disclosure
 from portal.disclosures.tables import ParsedTable, prepare_table, to_canonical
 from portal.duty.models import DutyReport, EvaluationRound
 from portal.duty.results import publish_result
-from portal.core.db import utcnow
 from portal.extensions import db
 from portal.places.models import Cadre, County, Township, Village
 from portal.places.search import pinyin_of

@@ -13,10 +13,10 @@ from sqlalchemy import delete, select
 
 from portal.core import audit
 from portal.core.errors import PortalError
+from portal.core.masking import mask_content, mask_text, masked_note  # noqa: F401  (masked_note: compose)
 from portal.core.sanitize import plain_text, render_markdown
 from portal.core.storage import StoredFile, remove_upload
 from portal.disclosures.decisions import check_decision
-from portal.disclosures.masking import count_in, mask_content, mask_text
 from portal.disclosures.models import DOMAINS, KINDS, TOPICS, Attachment, Disclosure
 from portal.disclosures.tables import PreparedTable, to_canonical
 from portal.extensions import db
@@ -30,16 +30,6 @@ RECORDED_META = ("domain", "topic", "period_label", "period_start", "period_end"
 
 
 # ---- content of each kind -----------------------------------------------------------
-
-def masked_note(*texts: str | None) -> list[str]:
-    """Say, for the preview, which personal numbers the free texts held and publication masks."""
-    counts = count_in(*texts)
-    if not counts:
-        return []
-    return [str(_l("Personal data was masked before publication: %(id)d ID card numbers, %(card)d bank card or "
-                   "account numbers, %(mobile)d mobile numbers. Check that nothing else identifies a person.",
-                   id=counts.get("id", 0), card=counts.get("card", 0), mobile=counts.get("mobile", 0)))]
-
 
 def text_content(markdown: str) -> dict:
     """Build the canonical content of a text notice (ID, card and mobile numbers masked)."""

@@ -3,12 +3,12 @@ import hashlib
 
 from sqlalchemy import select
 
+from portal.core.storage import open_upload
+from portal.disclosures.models import Attachment, Disclosure
 from portal.extensions import db
 from portal.places.models import Village
 from portal.records.chain import BrokenLink
 from portal.records.integrity import check_subjects, compare_fields, revisions_by_subject
-from portal.core.storage import open_upload
-from portal.disclosures.models import Attachment, Disclosure
 
 
 def _shown_meta(disclosure: Disclosure) -> dict:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from portal.core import audit
 from portal.core.errors import PortalError
+from portal.core.masking import mask_text
 from portal.core.sanitize import render_markdown
-from portal.disclosures.masking import mask_text
 from portal.duty.models import SECTIONS, DutyReport
 from portal.extensions import db
 from portal.places.models import Cadre, Village

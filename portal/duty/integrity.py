@@ -1,13 +1,13 @@
 """Check published duty reports and evaluation results against the village's chain (called by `verify`)."""
 from sqlalchemy import func, select
 
+from portal.duty.evaluation_service import tally
+from portal.duty.models import BallotCode, DutyReport, EvaluationRound
+from portal.duty.results import SUBJECT, latest_counts, results_of_report
 from portal.extensions import db
 from portal.places.models import Village
 from portal.records.chain import BrokenLink
 from portal.records.integrity import check_subjects, compare_fields, revisions_by_subject
-from portal.duty.evaluation_service import tally
-from portal.duty.models import BallotCode, DutyReport, EvaluationRound
-from portal.duty.results import SUBJECT, latest_counts, results_of_report
 
 
 def check_published(village: Village) -> list[BrokenLink]:

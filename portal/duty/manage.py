@@ -7,8 +7,8 @@ from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.core.forms import show_error
 from portal.core.labels import label
+from portal.core.masking import masked_note
 from portal.core.permissions import can_use_publishing, guard_area
-from portal.disclosures import drafting as disclosure_drafting
 from portal.duty import drafting
 from portal.duty.forms import NewReportForm, SectionsForm
 from portal.duty.models import SECTIONS, DutyReport
@@ -84,7 +84,7 @@ def report_preview(report_id: int):
     if draft and report.current_revision is not None:
         diff = diff_revisions(report.current_revision.title, report.current_revision.content, title,
                               {**content, "meta": drafting.recorded_meta(drafting.meta_of(report))})
-    warnings = disclosure_drafting.masked_note(*(draft.get("sections") or {}).values()) if draft else []
+    warnings = masked_note(*(draft.get("sections") or {}).values()) if draft else []
     return render_template("duty/report_preview.html", village=village, report=report, draft=draft,
                            content=content, title=title, sections=SECTIONS, diff=diff, warnings=warnings)
 

@@ -7,10 +7,10 @@ The report row keeps the latest figures only as a convenience, checked by
 """
 from sqlalchemy import select
 
+from portal.duty.models import DutyReport, EvaluationRound
 from portal.extensions import db
 from portal.records import chain
 from portal.records.models import PublishedRevision
-from portal.duty.models import DutyReport, EvaluationRound
 
 SUBJECT = "evaluation"
 

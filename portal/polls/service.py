@@ -8,8 +8,8 @@ from sqlalchemy.orm import selectinload
 from portal.ballots.codes import BallotRefused, code_hash, issue_codes, normalise_code
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
+from portal.core.masking import mask_text
 from portal.core.text import refuse_hidden
-from portal.disclosures.masking import mask_text
 from portal.extensions import db
 from portal.places.models import Township
 from portal.polls.models import TOP_N, VOTES_PER_BALLOT, GrievancePoll, PollBallot, PollOption, PollVote, RemedyProgress

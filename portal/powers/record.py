@@ -13,11 +13,11 @@ from sqlalchemy import select
 from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Village
+from portal.powers.models import PowerItem
 from portal.records import chain
 from portal.records.chain import BrokenLink
 from portal.records.integrity import compare_fields, revisions_by_subject, same_moment
 from portal.records.models import PublishedRevision
-from portal.powers.models import PowerItem
 
 SUBJECT = "power_item"
 FIELDS = ("code", "title", "category", "top_class", "legal_basis", "responsible_body", "eligibility", "materials",
@@ -78,8 +78,8 @@ def check_published(village: Village) -> list[BrokenLink]:
         item, first, last = items.get(item_id), revisions[0], revisions[-1]
         label = f"power item {item_id}"
 
-        def broken(revision, text):
-            problems.append(BrokenLink(village.code, revision.chain_seq, revision.id, f"{label} {text}"))
+        def broken(revision, text, label=label, found=problems):
+            found.append(BrokenLink(village.code, revision.chain_seq, revision.id, f"{label} {text}"))
 
         if item is None:
             broken(last, "is published in the chain but its row is gone")
@@ -94,6 +94,15 @@ def check_published(village: Village) -> list[BrokenLink]:
         problems += compare_fields(village, last, label, snapshot(item), last.content or {})
     for item in items.values():
         if item.village_id == village.id and item.id not in chained:
-            problems.append(BrokenLink(village.code, None, None,
-                                       f"power item {item.id} ({item.code}) is on the public list but not in the chain"))
+            problems.append(BrokenLink(village.code, None, None, f"power item {item.id} ({item.code}) is on the "
+                                                                 "public list but not in the chain"))
     return problems
+
+
+def follow_redaction(revision: PublishedRevision) -> None:
+    """Personal data was removed from one of an item's revisions: when it is the current one, the row follows."""
+    item = db.session.get(PowerItem, revision.subject_id)
+    if item is None or item.current_revision_id != revision.id:
+        return
+    for name in FIELDS:
+        setattr(item, name, revision.content.get(name))

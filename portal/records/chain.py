@@ -124,31 +124,3 @@ def verify_chain(village: Village) -> list[BrokenLink]:
                                    f"{village.chain_head or '—'}) does not match the chain "
                                    f"({seq} revisions, {expected_prev if seq else '—'})"))
     return problems
-
-
-def verify_village(village: Village) -> BrokenLink | None:
-    """Walk one village's chain and what its pages show; return the first problem, or None."""
-    problems = verify_village_all(village)
-    return problems[0] if problems else None
-
-
-def verify_village_all(village: Village) -> list[BrokenLink]:
-    """Every problem of one village: its chain, and the published records checked against it."""
-    from portal.records.integrity import check_village
-
-    return verify_chain(village) + check_village(village)
-
-
-def verify_all() -> tuple[int, BrokenLink | None]:
-    """Verify every village; return (revisions checked, the first problem or None)."""
-    checked, problems = verify_every_village()
-    return checked, (problems[0] if problems else None)
-
-
-def verify_every_village() -> tuple[int, list[BrokenLink]]:
-    """Verify every village; return (revisions checked, every problem found in every village)."""
-    checked, problems = 0, []
-    for village in db.session.scalars(select(Village).order_by(Village.code)):
-        problems += verify_village_all(village)
-        checked += village.chain_length or 0
-    return checked, problems

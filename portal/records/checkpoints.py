@@ -24,8 +24,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from flask import current_app
 from sqlalchemy import select
 
-from portal.extensions import db
 from portal.core.db import utcnow
+from portal.extensions import db
 from portal.places.models import County, Village
 from portal.records.chain import _utc_text
 from portal.records.models import PublishedRevision, RecordCheckpoint

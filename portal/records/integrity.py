@@ -8,14 +8,14 @@ capability that publishes through the chain provides a ``check_published``
 function; they are listed here by module name so the record does not depend
 on their code.
 """
-from datetime import timezone
+from datetime import UTC
 from importlib import import_module
 
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.places.models import Village
-from portal.records.chain import BrokenLink
+from portal.records.chain import BrokenLink, verify_chain
 from portal.records.models import PublishedRevision
 
 CHECKERS = ("portal.disclosures.integrity", "portal.duty.integrity", "portal.powers.record")
@@ -27,7 +27,7 @@ def same_moment(a, b) -> bool:
         return a is None and b is None
 
     def norm(moment):
-        moment = moment if moment.tzinfo is None else moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
         return moment.replace(microsecond=0)
 
     return norm(a) == norm(b)
@@ -107,3 +107,29 @@ def check_village(village: Village) -> list[BrokenLink]:
     for name in CHECKERS:
         problems += import_module(name).check_published(village)
     return problems
+
+
+def verify_village(village: Village) -> BrokenLink | None:
+    """Walk one village's chain and what its pages show; return the first problem, or None."""
+    problems = verify_village_all(village)
+    return problems[0] if problems else None
+
+
+def verify_village_all(village: Village) -> list[BrokenLink]:
+    """Every problem of one village: its chain, and the published records checked against it."""
+    return verify_chain(village) + check_village(village)
+
+
+def verify_all() -> tuple[int, BrokenLink | None]:
+    """Verify every village; return (revisions checked, the first problem or None)."""
+    checked, problems = verify_every_village()
+    return checked, (problems[0] if problems else None)
+
+
+def verify_every_village() -> tuple[int, list[BrokenLink]]:
+    """Verify every village; return (revisions checked, every problem found in every village)."""
+    checked, problems = 0, []
+    for village in db.session.scalars(select(Village).order_by(Village.code)):
+        problems += verify_village_all(village)
+        checked += village.chain_length or 0
+    return checked, problems

@@ -10,15 +10,17 @@ changed content must have. `verify` accepts exactly that content for the
 revision and still catches any other change. The removed text itself is
 never recorded anywhere.
 """
+from importlib import import_module
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from portal.core import audit
-from portal.disclosures.masking import add_counts, mask_content
 from portal.core.errors import PortalError
-from portal.extensions import db
+from portal.core.masking import add_counts, mask_content
 from portal.core.text import refuse_hidden
+from portal.extensions import db
 from portal.records import chain
 from portal.records.models import PublishedRevision
 
@@ -87,7 +89,7 @@ def redact(revision: PublishedRevision, user, reason: str | None, terms: list[st
                              "in this revision."), field="terms")
     revision.content = content
     flag_modified(revision, "content")
-    _follow_on_subject(revision, terms)
+    _follow_on_subject(revision)
     number = (db.session.scalar(select(func.count()).select_from(PublishedRevision).where(
         PublishedRevision.subject_type == SUBJECT, PublishedRevision.subject_id == revision.id)) or 0) + 1
     entry = chain.append(
@@ -102,15 +104,13 @@ def redact(revision: PublishedRevision, user, reason: str | None, terms: list[st
     return entry
 
 
-def _follow_on_subject(revision: PublishedRevision, terms: list[str]) -> None:
-    """A power item's row repeats its current revision: remove the same data there."""
-    if revision.subject_type != "power_item":
-        return
-    from portal.powers.models import PowerItem
-    from portal.powers.record import FIELDS
+# Capabilities whose rows repeat a revision's content, and so must drop the same data (by module name,
+# so the record does not depend on their code): each provides follow_redaction(revision).
+FOLLOWERS = {"power_item": "portal.powers.record"}
 
-    item = db.session.get(PowerItem, revision.subject_id)
-    if item is None or item.current_revision_id != revision.id:
-        return
-    for name in FIELDS:
-        setattr(item, name, revision.content.get(name))
+
+def _follow_on_subject(revision: PublishedRevision) -> None:
+    """Let the subject's own row drop what was removed from its current revision."""
+    module = FOLLOWERS.get(revision.subject_type)
+    if module:
+        import_module(module).follow_redaction(revision)

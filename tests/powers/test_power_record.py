@@ -1,16 +1,14 @@
 """Power items are published records: every change is a chained revision with a reason, history stays public,
 and a complaint keeps the wording it questioned."""
+from demo_ids import VILLAGE
+from disclosures.support import chain_length
 from sqlalchemy import select
 
 from portal.complaints.models import Complaint
 from portal.extensions import db
-from portal.powers.models import PowerItem
 from portal.powers import editing as power_list
+from portal.powers.models import PowerItem
 from portal.records.models import PublishedRevision
-
-from demo_ids import VILLAGE
-
-from disclosures.support import chain_length
 from powers.test_power_editing import _form, _items, _text
 
 NEW_STEPS = ("村委会 | 拟定方案 | 5日 | 方案\n"

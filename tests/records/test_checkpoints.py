@@ -4,14 +4,12 @@ import json
 import re
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from demo_ids import OTHER_VILLAGE, VILLAGE
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.records import chain
 from portal.records.models import PublishedRevision
-
-from demo_ids import OTHER_VILLAGE, VILLAGE
-
 from records.test_chain import _publish_texts, _sql, _text, _village
 
 

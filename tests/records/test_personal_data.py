@@ -2,6 +2,8 @@
 remove personal data from an old revision in the open, with `verify` still catching any other change."""
 import json
 
+from demo_ids import VILLAGE
+from disclosures.support import disclosure_id_of, new_disclosure, publish
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -11,10 +13,6 @@ from portal.duty import drafting as duty_drafting
 from portal.extensions import db
 from portal.records import service as records
 from portal.records.models import PublishedRevision
-
-from demo_ids import VILLAGE
-
-from disclosures.support import META, disclosure_id_of, new_disclosure, publish
 from records.test_chain import _sql, _text, _verify, _village
 
 ID = "339901198005061234"

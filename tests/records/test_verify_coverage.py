@@ -2,9 +2,11 @@
 import datetime
 import json
 
+from demo_ids import OTHER_VILLAGE, VILLAGE
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.core.storage import StoredFile, _write, upload_dir
 from portal.disclosures import drafting
 from portal.disclosures.models import Disclosure
 from portal.duty.models import DutyReport, EvaluationRound
@@ -12,10 +14,6 @@ from portal.extensions import db
 from portal.powers.models import PowerItem
 from portal.records.diff import diff_revisions
 from portal.records.models import PublishedRevision
-from portal.core.storage import StoredFile, _write, upload_dir
-
-from demo_ids import OTHER_VILLAGE, VILLAGE
-
 from records.test_chain import _correct, _publish_texts, _revision, _sql, _text, _verify, _village
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
@@ -63,7 +61,7 @@ def test_changing_the_period_shown_is_caught(runner):
 def test_changing_the_first_publication_date_is_caught(runner):
     target = _first_disclosure()
     _sql("UPDATE disclosure SET first_published_at = :t WHERE id = :id",
-         t=datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc), id=target.id)
+         t=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), id=target.id)
     _broken(runner, VILLAGE, f"disclosure {target.id}", "first publication")
 
 
@@ -156,7 +154,7 @@ def test_retiring_a_power_item_in_sql_is_caught(runner):
     village = _village()
     item = db.session.scalar(select(PowerItem).where(PowerItem.village_id == village.id).order_by(PowerItem.id))
     _sql("UPDATE power_item SET retired_at = :t WHERE id = :id",
-         t=datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc), id=item.id)
+         t=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC), id=item.id)
     _broken(runner, f"power item {item.id}", "retired")
 
 
@@ -178,7 +176,7 @@ def test_a_later_round_does_not_overwrite_the_published_result_of_the_last(clien
                                                         DutyReport.rating_counts.is_not(None)))
     first = dict(report.rating_counts)
     handler = db.session.scalar(select(User).where(User.username == "handler_baishi"))
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     rnd, _codes = service.open_round(handler, village, title="第二轮测评", report_ids=[report.id],
                                      closes_at=now + datetime.timedelta(hours=1), voter_count=3)
     db.session.commit()
