@@ -6,7 +6,7 @@ import click
 from flask import Flask
 
 from portal.core.backup import backup_to, restore_from
-from portal.records.chain import verify_all
+from portal.records.integrity import verify_all
 
 
 def register_cli(app: Flask) -> None:
@@ -30,13 +30,52 @@ def register_cli(app: Flask) -> None:
                    f"{counts['accounts']} staff accounts.")
 
     @app.cli.command("verify")
-    def verify_cmd():
-        """Check every village's chain of published revisions."""
-        checked, broken = verify_all()
-        if broken:
-            click.echo(f"BROKEN: {broken}", err=True)
+    @click.option("--checkpoint", "checkpoint_file", type=click.File("r", encoding="utf-8"),
+                  help="Also check the database against a signed checkpoint saved earlier.")
+    def verify_cmd(checkpoint_file):
+        """Check every village's chain, what the public pages show against it, and optionally a checkpoint."""
+        from portal.records.integrity import verify_every_village
+
+        checked, problems = verify_every_village()
+        for problem in problems:
+            click.echo(f"BROKEN: {problem}", err=True)
+        if checkpoint_file is not None:
+            from portal.records import checkpoints
+
+            try:
+                body, public = checkpoints.read_file(checkpoint_file.read())
+            except checkpoints.CheckpointError as exc:
+                click.echo(f"BROKEN: checkpoint file: {exc}", err=True)
+                sys.exit(1)
+            own = checkpoints.own_public_key()
+            if own is not None and own != public:
+                click.echo(f"BROKEN: the checkpoint was signed by key {public}, not by this portal's key {own}",
+                           err=True)
+                sys.exit(1)
+            late = checkpoints.check_against(body)
+            for problem in late:
+                click.echo(f"BROKEN: {problem}", err=True)
+            problems += late
+            if not late:
+                click.echo(f"OK: every village still holds the chain heads signed on {body.get('created_at')}.")
+        if problems:
+            villages = sorted({p.village_code for p in problems})
+            click.echo(f"BROKEN: {len(problems)} problems in {len(villages)} villages: {', '.join(villages)}",
+                       err=True)
             sys.exit(1)
         click.echo(f"OK: {checked} published revisions verified.")
+
+    @app.cli.command("checkpoint")
+    def checkpoint_cmd():
+        """Sign the chain heads of every village (run daily from the scheduler) and publish the checkpoint."""
+        from portal.core.db import write_transaction
+        from portal.records import checkpoints
+
+        with write_transaction():
+            made = checkpoints.create()
+            number, created, summary = made.id, made.created_at, checkpoints.summary(made)
+        click.echo(f"Checkpoint {number} signed at {created:%Y-%m-%d %H:%M} UTC: {summary['villages']} villages, "
+                   f"{summary['revisions']} revisions.")
 
     from portal import jobs
     from portal.accounts import cli as accounts_cli

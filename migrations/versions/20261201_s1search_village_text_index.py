@@ -2,7 +2,7 @@
 and a table of the one- and two-character pieces of each name for queries too short for trigrams.
 
 Revision ID: s1search
-Revises: c1oversight
+Revises: d1jobs
 Create Date: 2026-12-01 14:10:00
 
 Database triggers keep both in step with village and township names, whoever writes them
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 's1search'
-down_revision = 'c1oversight'
+down_revision = "d1jobs"
 branch_labels = None
 depends_on = None
 

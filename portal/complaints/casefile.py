@@ -17,6 +17,7 @@ from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.powers.models import PowerItem
+from portal.records.models import PublishedRevision
 
 CASE_NUMBER = re.compile(r"\d{6}-\d{4}-\d{6}")
 
@@ -75,8 +76,7 @@ def case_view(complaint: Complaint, user, clk: Clock) -> dict:
         "state": clk.state(complaint),
         "resolved": clk.resolved(complaint),
         "max_extension": clk.rules.max_extension_days,
-        "power_item": db.session.get(PowerItem, complaint.power_item_id) if complaint.power_item_id else None,
-        "disclosure": db.session.get(Disclosure, complaint.disclosure_id) if complaint.disclosure_id else None,
+        **pinned_subjects(complaint),
         "history": [e for e in events if e.kind not in ("note", "message", "question", "answer")],
         "notes": [e for e in events if e.kind == "note"],
         "conversation": [e for e in events if e.kind in ("message", "question", "answer")],
@@ -86,6 +86,34 @@ def case_view(complaint: Complaint, user, clk: Clock) -> dict:
         "audit_log": audit_log,
         "actions": actions_for(complaint, user),
     }
+
+
+def pinned_subjects(complaint: Complaint) -> dict:
+    """The power item and disclosure as they read when the complaint was filed, and whether they changed since.
+
+    ``power_item`` is the pinned revision's copy of the item (the live row only
+    for complaints filed before revisions were pinned); ``*_revision`` is the
+    pinned revision and ``*_current`` the latest one, when it is another.
+    """
+    found: dict = {"power_item": None, "power_item_revision": None, "power_item_current": None,
+                   "disclosure": None, "disclosure_revision": None, "disclosure_current": None}
+    item = db.session.get(PowerItem, complaint.power_item_id) if complaint.power_item_id else None
+    if item is not None:
+        pinned = db.session.get(PublishedRevision, complaint.power_item_revision_id) \
+            if complaint.power_item_revision_id else None
+        found["power_item"] = {**pinned.content, "id": item.id} if pinned else item
+        found["power_item_revision"] = pinned
+        if pinned and item.current_revision_id != pinned.id:
+            found["power_item_current"] = item.current_revision
+    disclosure = db.session.get(Disclosure, complaint.disclosure_id) if complaint.disclosure_id else None
+    if disclosure is not None:
+        pinned = db.session.get(PublishedRevision, complaint.disclosure_revision_id) \
+            if complaint.disclosure_revision_id else None
+        found["disclosure"] = disclosure
+        found["disclosure_revision"] = pinned or disclosure.current_revision
+        if pinned and disclosure.current_revision_id != pinned.id:
+            found["disclosure_current"] = disclosure.current_revision
+    return found
 
 
 def get_attachment(complaint: Complaint, attachment_id: int) -> ComplaintAttachment:

@@ -187,6 +187,8 @@ def submit(raw: dict, files=(), *, channel: str = "portal") -> tuple[Complaint, 
             power_item_id=link.power_item.id if link.power_item else None,
             power_step_seq=link.step.get("seq") if link.step else None,
             disclosure_id=link.disclosure.id if link.disclosure else None,
+            power_item_revision_id=link.power_item.current_revision_id if link.power_item else None,
+            disclosure_revision_id=link.disclosure.current_revision_id if link.disclosure else None,
             anonymous=data["anonymous"], contact_encrypted=contact, channel=channel, status="received",
         )
         db.session.add(complaint)

@@ -36,6 +36,11 @@ class Complaint(db.Model):
     power_item_id: Mapped[int | None] = mapped_column(ForeignKey("power_item.id", ondelete="SET NULL"))
     power_step_seq: Mapped[int | None] = mapped_column(Integer)
     disclosure_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure.id", ondelete="SET NULL"))
+    # The exact published revisions the complaint questions, pinned at intake: a later edit cannot change them.
+    power_item_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("published_revision.id", ondelete="SET NULL"))
+    disclosure_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("published_revision.id", ondelete="SET NULL"))
     anonymous: Mapped[bool] = mapped_column(default=True)
     contact_encrypted: Mapped[str | None] = mapped_column(Text)  # Fernet token of {"name", "phone"}
     channel: Mapped[str] = mapped_column(String(16), default="portal")

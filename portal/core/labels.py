@@ -130,7 +130,23 @@ LABELS = {
         "notice_date": _l("Plan sent to members on"), "posted_from": _l("Posted from"),
         "posted_until": _l("Posted until"), "note": _l("Note"),
     },
-    "subject_type": {"disclosure": _l("Disclosure"), "duty_report": _l("Duty report")},
+    "subject_type": {"disclosure": _l("Disclosure"), "duty_report": _l("Duty report"),
+                     "power_item": _l("Power item"), "evaluation": _l("Evaluation result"),
+                     "redaction": _l("Removal of personal data")},
+    "power_field": {
+        "code": _l("Item code"), "title": _l("Title"), "category": _l("Category"), "top_class": _l("Class"),
+        "legal_basis": _l("Legal basis"), "responsible_body": _l("Responsible body"),
+        "eligibility": _l("Who can apply"), "materials": _l("Materials to bring"), "steps": _l("Steps"),
+        "total_time_limit": _l("Overall time limit"), "disclosure_rules": _l("What must be made public"),
+        "risks": _l("Risk points and controls"), "accountability": _l("Accountability"), "note": _l("Note"),
+        "responsible_person": _l("Responsible person"), "responsible_phone": _l("Phone"),
+        "supervisor": _l("Supervision"), "hotline": _l("Hotline"), "retired": _l("Retired"),
+    },
+    "meta_field": {
+        "domain": _l("Category"), "topic": _l("Topic"), "period_label": _l("Period"),
+        "period_start": _l("Period starts"), "period_end": _l("Period ends"), "cadre_name": _l("Cadre"),
+        "cadre_role": _l("Post"), "period": _l("Period"),
+    },
 }
 
 

@@ -33,6 +33,14 @@ def can_publish(user, village) -> bool:
     return _is(user, "village_cadre") and user.village_id == village.id
 
 
+def can_redact_record(user) -> bool:
+    """Removing personal data from a published revision after the fact: county handlers only.
+
+    The removal is itself a chained entry with its reason, so it is public and checked by `verify`.
+    """
+    return _is(user, "county_handler")
+
+
 def can_use_publishing(user) -> bool:
     """The cadre workspace (/publish/) is for village cadres bound to a village."""
     return _is(user, "village_cadre") and user.village_id is not None
@@ -249,6 +257,7 @@ def template_predicates() -> dict:
     return {
         "can_read_drafts": can_read_drafts,
         "can_publish": can_publish,
+        "can_redact_record": can_redact_record,
         "can_manage_places": can_manage_places,
         "can_read_complaint": can_read_complaint,
         "can_see_complaint_counts": can_see_complaint_counts,

@@ -1,19 +1,24 @@
 """Load the demo county: places, cadres, power list, disclosures, duty reports, accounts."""
+from datetime import timedelta
+
 from sqlalchemy import delete, select
 
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password
 from portal.complaints.demo import seed_complaints
+from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.core.sanitize import render_markdown
 from portal.demo import content_data, places_data, powers_data
 from portal.disclosures.decisions import check_decision
 from portal.disclosures.models import Disclosure
 from portal.disclosures.tables import ParsedTable, prepare_table, to_canonical
-from portal.duty.models import DutyReport
+from portal.duty.models import DutyReport, EvaluationRound
+from portal.duty.results import publish_result
 from portal.extensions import db
 from portal.places.models import Cadre, County, Township, Village
 from portal.places.search import pinyin_of
+from portal.powers import record as power_record
 from portal.powers.models import PowerItem, PowerTemplate
 from portal.records import service as records
 
@@ -61,6 +66,9 @@ def seed_demo(reset: bool = False) -> dict:
     cadre_of = {u.village_id: u for u in users if u.role == "village_cadre"}
     _seed_disclosures(villages, cadre_of)
     _seed_duty_reports(villages, cadre_of)
+    for item in db.session.scalars(select(PowerItem).order_by(PowerItem.village_id, PowerItem.sort_order)):
+        # each item enters the village's public record, as a cadre's adoption would
+        power_record.publish(item, f"采用县级小微权力清单事项 {item.code}", None)
     from portal.core.timezone import local_today
     from portal.demo.recent import seed_recent
 
@@ -88,14 +96,16 @@ def _seed_templates(county: County) -> list[PowerTemplate]:
 def _adopt_all(village: Village, templates: list[PowerTemplate]) -> None:
     secretary = village.cadres[0]
     chair = next(c for c in village.cadres if c.role == "supervision_chair")
+    items = []
     for template in templates:
-        db.session.add(PowerItem(
-            village=village, template_id=template.id, responsible_person=secretary.name,
+        items.append(PowerItem(
+            village=village, village_id=village.id, template_id=template.id, responsible_person=secretary.name,
             responsible_phone=village.supervision_phone,
             supervisor=f"村监委主任 {chair.name}；{village.township.name}纪委",
             hotline=f"{village.township.hotline}；12388",
             **{col: getattr(template, col) for col in _COPIED},
         ))
+    db.session.add_all(items)
 
 
 _COPIED = ("code", "title", "category", "top_class", "legal_basis", "responsible_body", "eligibility", "materials",
@@ -145,6 +155,10 @@ def _seed_disclosures(villages, cadre_of) -> None:
         db.session.add(disclosure)
         db.session.flush()
         content = disclosure_content(spec)
+        content["meta"] = {"domain": spec["domain"], "topic": spec["topic"],
+                           "period_label": spec["period_label"] or None,
+                           "period_start": start.isoformat() if start else None,
+                           "period_end": end.isoformat() if end else None}
         disclosure.breach_count = len(content.get("breaches", []))
         records.publish(disclosure, subject_type="disclosure", content=content, title=spec["title"], reason=None,
                         user_id=user.id if user else None)
@@ -158,6 +172,7 @@ def duty_content(sections: dict) -> dict:
 
 
 def _seed_duty_reports(villages, cadre_of) -> None:
+    rated: dict[int, tuple] = {}
     for spec in content_data.DUTY_REPORTS:
         village = villages[spec["village"]]
         user = cadre_of.get(village.id)
@@ -165,11 +180,22 @@ def _seed_duty_reports(villages, cadre_of) -> None:
                             period=spec["period"], title=spec["title"], created_by_id=user.id if user else None)
         db.session.add(report)
         db.session.flush()
-        records.publish(report, subject_type="duty_report", content=duty_content(spec["content"]["sections"]),
+        content = duty_content(spec["content"]["sections"])
+        content["meta"] = {"cadre_name": spec["cadre_name"], "cadre_role": spec["cadre_role"], "period": spec["period"]}
+        records.publish(report, subject_type="duty_report", content=content,
                         title=spec["title"], reason=None, user_id=user.id if user else None)
         counts = dict(spec["ratings"])
         valid = sum(counts.values())
         counts["rate"] = round(100 * (counts["satisfied"] + counts["basically_satisfied"]) / valid, 1)
         counts["valid"] = valid
-        report.rating_counts = counts
+        rated.setdefault(village.id, (village, []))[1].append((report, counts))
+        db.session.flush()
+    for village, reports in rated.values():  # last year's evaluation, closed and published on the chain
+        closed = utcnow().replace(microsecond=0) - timedelta(days=300)
+        rnd = EvaluationRound(village=village, title=f"{village.name}{reports[0][0].period}年度述责述廉民主测评",
+                              opened_at=closed - timedelta(days=7), closes_at=closed, closed_at=closed,
+                              voter_count=max(c["valid"] for _r, c in reports), report_ids=[r.id for r, _c in reports])
+        db.session.add(rnd)
+        db.session.flush()
+        publish_result(rnd, {r.id: c for r, c in reports})
         db.session.flush()

@@ -31,7 +31,8 @@ def _table(form, previous: dict) -> Submission:
     if upload is None or not getattr(upload, "filename", ""):
         if not previous.get("rows"):
             raise PortalError(_l("Choose the CSV or XLSX file of the table."), field="upload")
-        return Submission(drafting.with_notes(drafting.public_part(previous), notes), previous.get("_warnings", []))
+        return Submission(drafting.with_notes(drafting.public_part(previous), notes),
+                          [*previous.get("_warnings", []), *drafting.masked_note(notes)])
     data = upload.stream.read(MAX_BYTES + 1)
     try:
         prepared = prepare_table(read_table(data, upload.filename or "table.csv"))
@@ -39,7 +40,8 @@ def _table(form, previous: dict) -> Submission:
         raise PortalError(exc.message, field="upload") from exc
     if prepared.errors:
         return Submission(table=prepared)
-    return Submission(drafting.table_content(prepared, notes), [str(w.message) for w in prepared.warnings])
+    return Submission(drafting.table_content(prepared, notes),
+                      [str(w.message) for w in prepared.warnings] + drafting.masked_note(notes))
 
 
 def _attachments(form, previous: dict, request_form) -> Submission:
@@ -59,17 +61,20 @@ def _attachments(form, previous: dict, request_form) -> Submission:
         raise PortalError(_l("Add at least one file (JPEG, PNG or PDF)."), field="files")
     files = [f for f in current if f["id"] in keep]
     description = form.description.data or ""
-    return Submission(drafting.attachment_content(description, files), stored=stored, keep_ids=keep)
+    return Submission(drafting.attachment_content(description, files), drafting.masked_note(description),
+                      stored=stored, keep_ids=keep)
 
 
 def submission(kind: str, form, previous: dict, request_form) -> Submission:
     """Build the draft content of a kind from its validated form."""
     if kind == "text":
-        return Submission(drafting.text_content(form.markdown.data or ""))
+        return Submission(drafting.text_content(form.markdown.data or ""), drafting.masked_note(form.markdown.data))
     if kind == "table":
         return _table(form, previous)
     if kind == "decision":
-        return Submission(drafting.decision_content(form.record()))
+        record = form.record()
+        notes = [s.get("note") for s in record.get("steps") or [] if isinstance(s, dict)]
+        return Submission(drafting.decision_content(record), drafting.masked_note(record.get("matter"), *notes))
     return _attachments(form, previous, request_form)
 
 

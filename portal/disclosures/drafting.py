@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from portal.core import audit
 from portal.core.errors import PortalError
+from portal.core.masking import mask_content, mask_text, masked_note  # noqa: F401  (masked_note: compose)
 from portal.core.sanitize import plain_text, render_markdown
 from portal.core.storage import StoredFile, remove_upload
 from portal.disclosures.decisions import check_decision
@@ -24,12 +25,15 @@ from portal.records import service as records
 from portal.records.models import PublishedRevision
 
 META_FIELDS = ("domain", "topic", "title", "period_label", "period_start", "period_end")
+# What the page shows beside the content: kept inside each hashed revision, so every revision keeps its own.
+RECORDED_META = ("domain", "topic", "period_label", "period_start", "period_end")
 
 
 # ---- content of each kind -----------------------------------------------------------
 
 def text_content(markdown: str) -> dict:
-    """Build the canonical content of a text notice."""
+    """Build the canonical content of a text notice (ID, card and mobile numbers masked)."""
+    markdown = mask_text(markdown)
     return {"kind": "text", "markdown": markdown, "html": render_markdown(markdown)}
 
 
@@ -44,19 +48,25 @@ def table_content(prepared: PreparedTable, notes: str) -> dict:
 def with_notes(content: dict, notes: str) -> dict:
     """Set or clear the notes under a table."""
     content = {k: v for k, v in content.items() if k not in ("notes", "notes_html")}
+    notes = mask_text(notes)
     if notes.strip():
         content.update(notes=notes, notes_html=render_markdown(notes))
     return content
 
 
 def decision_content(record: dict) -> dict:
-    """Build the canonical content of a 四议两公开 record, with the breaches found in it."""
+    """Build the canonical content of a 四议两公开 record, with the breaches found in it (free text masked)."""
+    record = {**record, "matter": mask_text(record.get("matter") or "")} if "matter" in record else dict(record)
+    if isinstance(record.get("steps"), list):
+        record["steps"] = [{**s, "note": mask_text(s["note"])} if isinstance(s, dict) and isinstance(s.get("note"), str)
+                           else s for s in record["steps"]]
     breaches = [{"step": b.step, "code": b.code} for b in check_decision(record)]
     return {"kind": "decision", **record, "breaches": breaches}
 
 
 def attachment_content(description: str, files: list[dict]) -> dict:
-    """Build the canonical content of a set of documents."""
+    """Build the canonical content of a set of documents (the description masked)."""
+    description = mask_text(description)
     return {"kind": "attachment", "description": description,
             "description_html": render_markdown(description) if description.strip() else "", "files": files}
 
@@ -67,6 +77,16 @@ def file_entry(attachment: Attachment) -> dict:
 
 
 # ---- reading drafts -----------------------------------------------------------------------
+
+def recorded_meta(meta: dict) -> dict:
+    """The category, topic and period as a revision records them."""
+    return {k: meta.get(k) or None for k in RECORDED_META}
+
+
+def revision_content(content: dict, meta: dict) -> dict:
+    """The content a revision publishes: what was written, with the category and period it is shown under."""
+    return {**{k: v for k, v in content.items() if k != "meta"}, "meta": recorded_meta(meta)}
+
 
 def public_part(draft: dict) -> dict:
     """Return what a draft will publish (without the private "_" keys)."""
@@ -233,6 +253,7 @@ def publish_draft(disclosure: Disclosure, user) -> PublishedRevision:
     if not draft:
         raise PortalError(_l("There is no draft to publish."))
     content = _check_publishable(disclosure.kind, public_part(draft))
+    content = mask_content(content)[0]  # also drafts saved before free text was masked
     meta = _check_meta(draft.get("_meta") or meta_of(disclosure))
     correction = is_correction(disclosure)
     if correction and not (disclosure.draft_reason or "").strip():
@@ -240,6 +261,7 @@ def publish_draft(disclosure: Disclosure, user) -> PublishedRevision:
     _apply_meta(disclosure, meta)
     if disclosure.kind == "decision":
         disclosure.breach_count = len(content["breaches"])
+    content = revision_content(content, meta)
     revision = records.publish(disclosure, subject_type="disclosure", content=content, title=meta["title"],
                                reason=disclosure.draft_reason, user_id=user.id)
     audit.record("correct" if correction else "publish", "disclosure", disclosure.id,

@@ -119,9 +119,9 @@ def disclosure_preview(disclosure_id: int):
         if disclosure.kind == "decision" else []
     diff = None
     if draft and disclosure.current_revision is not None:
-        meta = draft.get("_meta") or {}
+        meta = draft.get("_meta") or drafting.meta_of(disclosure)
         diff = diff_revisions(disclosure.current_revision.title, disclosure.current_revision.content,
-                              meta.get("title", disclosure.title), content)
+                              meta.get("title", disclosure.title), drafting.revision_content(content, meta))
     return render_template("disclosures/disclosure_preview.html", village=village, disclosure=disclosure, draft=draft,
                            content=content, meta=(draft or {}).get("_meta") or drafting.meta_of(disclosure),
                            warnings=(draft or {}).get("_warnings", []), breaches=breaches, diff=diff,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from portal.disclosures.masking import MASK, mask_bank_account, mask_id_number, mask_phone, mask_text
+from portal.core.masking import MASK, mask_bank_account, mask_id_number, mask_phone, mask_text
 from portal.disclosures.table_files import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, ParsedTable, TableError, read_table  # noqa: F401  (re-exported)
 
 _SYNONYMS = {

@@ -5,6 +5,7 @@ from portal.core.http import cached_page, not_modified, page_etag
 from portal.disclosures import service
 from portal.places.service import get_village
 from portal.records.diff_page import diff_response
+from portal.records.redaction import redactions_of
 
 bp = Blueprint("disclosures", __name__)
 
@@ -20,13 +21,14 @@ def disclosure_show(code: str, disclosure_id: int):
         shown = next((r for r in revisions if r.number == number), None)
         if shown is None:
             abort(404)
-    etag = page_etag("disclosure", disclosure.id, disclosure.revision_count, shown.number)
+    etag = page_etag("disclosure", disclosure.id, disclosure.revision_count, shown.number, village.content_version)
     cached = not_modified(etag, disclosure.last_published_at)
     if cached is not None:
         return cached
     body = render_template(
         "disclosures/disclosure_show.html", village=village, disclosure=disclosure, revision=shown,
         revisions=revisions, content=shown.content or {}, attachments=service.attachments_of(shown),
+        redactions=redactions_of([shown.id]).get(shown.id, []),
     )
     return cached_page(body, etag, disclosure.last_published_at)
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.core import audit
 from portal.core.errors import PortalError
+from portal.core.masking import mask_text
 from portal.core.sanitize import render_markdown
 from portal.duty.models import SECTIONS, DutyReport
 from portal.extensions import db
@@ -21,8 +22,13 @@ MAX_SECTION = 20000
 
 def report_content(sections: dict) -> dict:
     """Canonical content of a duty report: each section's markdown and its sanitized HTML."""
-    kept = {k: sections.get(k) or "" for k in SECTIONS if (sections.get(k) or "").strip()}
+    kept = {k: mask_text(sections.get(k) or "") for k in SECTIONS if (sections.get(k) or "").strip()}
     return {"kind": "duty_report", "sections": kept, "sections_html": {k: render_markdown(v) for k, v in kept.items()}}
+
+
+def recorded_meta(meta: dict) -> dict:
+    """Who the report is by and which period it covers, as each revision records them."""
+    return {k: meta.get(k) or None for k in ("cadre_name", "cadre_role", "period")}
 
 
 def meta_of(report: DutyReport) -> dict:
@@ -114,6 +120,7 @@ def publish_draft(report: DutyReport, user) -> PublishedRevision:
     if correction and not (report.draft_reason or "").strip():
         raise PortalError(_l("Say why you are correcting what was published."), field="reason")
     title = (draft.get("_meta") or {}).get("title") or report.title
+    content["meta"] = recorded_meta(meta_of(report))
     revision = records.publish(report, subject_type="duty_report", content=content, title=title,
                                reason=report.draft_reason, user_id=user.id)
     audit.record("correct" if correction else "publish", "duty_report", report.id,

@@ -83,10 +83,10 @@ def close_round(rnd: EvaluationRound, now: datetime) -> None:
     """Close a round and publish its results on each report (call inside a write transaction)."""
     if rnd.closed_at is not None:
         return
-    rnd.closed_at = min(now, rnd.closes_at)
-    results = tally(rnd)
-    for report in db.session.scalars(select(DutyReport).where(DutyReport.id.in_(list(results)))):
-        report.rating_counts = results[report.id]
+    rnd.closed_at = min(now, rnd.closes_at).replace(microsecond=0)
+    from portal.duty.results import publish_result
+
+    publish_result(rnd, tally(rnd))  # its own chain entry: a later round never overwrites this one
     touch_village(rnd.village)
 
 

@@ -7,6 +7,7 @@ from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.core.forms import show_error
 from portal.core.labels import label
+from portal.core.masking import masked_note
 from portal.core.permissions import can_use_publishing, guard_area
 from portal.duty import drafting
 from portal.duty.forms import NewReportForm, SectionsForm
@@ -81,9 +82,11 @@ def report_preview(report_id: int):
         content, title = report.current_revision.content or {}, report.title
     diff = None
     if draft and report.current_revision is not None:
-        diff = diff_revisions(report.current_revision.title, report.current_revision.content, title, content)
+        diff = diff_revisions(report.current_revision.title, report.current_revision.content, title,
+                              {**content, "meta": drafting.recorded_meta(drafting.meta_of(report))})
+    warnings = masked_note(*(draft.get("sections") or {}).values()) if draft else []
     return render_template("duty/report_preview.html", village=village, report=report, draft=draft,
-                           content=content, title=title, sections=SECTIONS, diff=diff)
+                           content=content, title=title, sections=SECTIONS, diff=diff, warnings=warnings)
 
 
 @bp.post("/reports/<int:report_id>/publish")

@@ -4,10 +4,12 @@ from sqlalchemy import select
 
 from portal.disclosures.service import revisions_of
 from portal.duty.models import SECTIONS, DutyReport
+from portal.duty.results import latest_counts, results_of_report
 from portal.extensions import db
 from portal.places.service import get_village
 from portal.records.diff_page import diff_response
 from portal.records.models import PublishedRevision
+from portal.records.redaction import redactions_of
 
 bp = Blueprint("duty", __name__)
 
@@ -19,8 +21,11 @@ def report_show(code: str, report_id: int):
                                                         DutyReport.village_id == village.id))
     if report is None or report.status != "published" or report.current_revision is None:
         abort(404)
+    results = [(revision, latest_counts(entry)) for revision, entry in results_of_report(report)]
     return render_template("duty/report_show.html", village=village, report=report, sections=SECTIONS,
-                           content=report.current_revision.content, revisions=revisions_of("duty_report", report.id))
+                           content=report.current_revision.content, revisions=revisions_of("duty_report", report.id),
+                           results=results,
+                           redactions=redactions_of([report.current_revision_id]).get(report.current_revision_id, []))
 
 
 @bp.get("/villages/<code>/reports/<int:report_id>/diff")

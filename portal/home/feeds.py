@@ -56,10 +56,13 @@ def summary_of(revision: PublishedRevision) -> str:
         html = " ".join(str(c) for c in content.get("columns", [])) + " " + content.get("notes_html", "")
     elif content.get("kind") == "decision":
         html = str(content.get("matter", ""))
+    elif content.get("kind") == "power_item":
+        html = "；".join(f"{s.get('actor_role', '')}: {s.get('action', '')}" for s in content.get("steps") or []
+                        if isinstance(s, dict))
     else:
         html = content.get("description_html", "")
     text = plain_text(html, limit=SUMMARY_CHARS)
-    if revision.number > 1 and revision.reason:
+    if revision.reason and (revision.number > 1 or revision.subject_type == "redaction"):
         text = _("Correction: %(reason)s", reason=plain_text(revision.reason, limit=200)) + " — " + text
     return text
 
@@ -67,6 +70,10 @@ def summary_of(revision: PublishedRevision) -> str:
 def _entry_link(code: str, revision: PublishedRevision) -> str:
     if revision.subject_type == "duty_report":
         return f"{_base()}/villages/{code}/reports/{revision.subject_id}"
+    if revision.subject_type == "power_item":
+        return f"{_base()}/villages/{code}/powers/{revision.subject_id}?revision={revision.number}"
+    if revision.subject_type in ("evaluation", "redaction"):
+        return f"{_base()}/villages/{code}/record#seq-{revision.chain_seq}"
     return f"{_base()}/villages/{code}/disclosures/{revision.subject_id}?revision={revision.number}"
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from portal.ballots.codes import BallotRefused, code_hash, issue_codes, normalise_code
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
+from portal.core.masking import mask_text
 from portal.core.text import refuse_hidden
 from portal.extensions import db
 from portal.places.models import Township
@@ -66,7 +67,9 @@ def propose(poll: GrievancePoll, title: str, detail: str | None, today: date) ->
         raise PortalError(_l("Proposals are not being collected now."), field="title")
     refuse_hidden("title", title)
     refuse_hidden("detail", detail)
-    option = PollOption(poll_id=poll.id, title=title.strip()[:255], detail=(detail or "").strip()[:2000] or None)
+    # Residents type phone and ID numbers into proposals; the public lists show the text, so mask them here.
+    option = PollOption(poll_id=poll.id, title=mask_text(title.strip())[:255],
+                        detail=mask_text((detail or "").strip())[:2000] or None)
     db.session.add(option)
     return option
 
@@ -92,7 +95,7 @@ def moderate(poll: GrievancePoll, option: PollOption, action: str, today: date, 
     if action == "accept":
         option.status = "accepted"
         if title and title.strip():
-            option.title = title.strip()[:255]
+            option.title = mask_text(title.strip())[:255]
     elif action == "reject":
         if not (note or "").strip():
             raise PortalError(_l("Say why the proposal is not taken up."), field="note")
@@ -106,7 +109,7 @@ def moderate(poll: GrievancePoll, option: PollOption, action: str, today: date, 
         target.supporters = (target.supporters or 1) + (option.supporters or 1)
     else:
         raise PortalError(_l("Choose what to do with the proposal."), field="action")
-    option.moderation_note = (note or "").strip()[:500] or None
+    option.moderation_note = mask_text((note or "").strip())[:500] or None
     option.moderated_at = now
 
 
@@ -183,7 +186,7 @@ def post_progress(poll: GrievancePoll, option: PollOption, user, *, posted_on: d
     refuse_hidden("lead_unit", lead_unit)
     if lead_unit and lead_unit.strip():
         option.lead_unit = lead_unit.strip()[:255]
-    entry = RemedyProgress(option=option, posted_on=posted_on, note=note.strip()[:4000], solved=solved,
+    entry = RemedyProgress(option=option, posted_on=posted_on, note=mask_text(note.strip())[:4000], solved=solved,
                            posted_by_id=user.id)
     db.session.add(entry)
     if solved:

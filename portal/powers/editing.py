@@ -1,6 +1,8 @@
 """A village's power list as its cadres keep it: adopt, edit, reorder, retire, add.
 
-Every change marks the village's public pages as changed and is audited.
+Every change marks the village's public pages as changed and is audited; every
+addition, edit and retirement is published as a chained revision with its
+reason (powers/record.py), so the item's history stays public.
 """
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -11,6 +13,7 @@ from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Village
 from portal.places.service import touch_village
+from portal.powers import record
 from portal.powers.models import CATEGORIES, PowerItem, PowerTemplate
 from portal.powers.steps import format_steps, parse_steps  # noqa: F401  (format_steps: the edit form)
 
@@ -118,6 +121,7 @@ def adopt(village: Village, user, templates: list[PowerTemplate], contacts: dict
         items.append(item)
     db.session.flush()
     for item in items:
+        record.publish(item, f"采用县级小微权力清单事项 {item.code}", user.id)
         _changed(village, user, "power_adopt", item.id, detail=item.code)
     return items
 
@@ -137,8 +141,10 @@ def _apply(item: PowerItem, values: dict) -> None:
 
 
 def update(item: PowerItem, user, values: dict) -> None:
-    """Change an item's title, people, steps and risks (call inside a write transaction)."""
+    """Change an item's title, people, steps and risks, saying why (call inside a write transaction)."""
+    reason = record.check_reason(values.get("reason"))
     _apply(item, values)
+    record.publish(item, reason, user.id)
     _changed(item.village, user, "power_edit", item.id, detail=item.code)
 
 
@@ -147,11 +153,13 @@ def add(village: Village, user, values: dict) -> PowerItem:
     count = db.session.scalar(select(func.count()).where(PowerItem.village_id == village.id,
                                                          PowerItem.template_id.is_(None))) or 0
     code = (values.get("code") or "").strip() or f"V-{count + 1:02d}"
+    reason = record.check_reason(values.get("reason"))
     item = PowerItem(village=village, village_id=village.id, code=code[:32], top_class="service",
                      sort_order=_next_order(village))
     _apply(item, values)
     db.session.add(item)
     db.session.flush()
+    record.publish(item, reason, user.id)
     _changed(village, user, "power_add", item.id, detail=item.code)
     return item
 
@@ -169,7 +177,9 @@ def move(item: PowerItem, user, direction: str) -> None:
     _changed(item.village, user, "power_move", item.id, detail=direction)
 
 
-def retire(item: PowerItem, user) -> None:
-    """Take an item off the public list (its page then answers 404)."""
+def retire(item: PowerItem, user, reason: str | None) -> None:
+    """Take an item off the public list, saying why; its page stays, marked retired, with its history."""
+    reason = record.check_reason(reason)
     item.retired_at = utcnow()
+    record.publish(item, reason, user.id)
     _changed(item.village, user, "power_retire", item.id, detail=item.code)

@@ -24,7 +24,16 @@ class ItemForm(ContactsForm):
     steps = TextAreaField(_l("Steps (one per line)"), [required(_l("Write at least one step.")), max_length(20000)])
     risks = TextAreaField(_l("Risk points (one per line)"), [max_length(20000)])
     note = TextAreaField(_l("Note"), [max_length(5000)])
+    reason = TextAreaField(_l("Reason for this change (published with it)"),
+                           [required(_l("Say why you are making this change; the reason is published with it.")),
+                            max_length(1000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.category.choices = choices("power_category", CATEGORIES)
+
+
+class RetireForm(PortalForm):
+    reason = TextAreaField(_l("Reason for retiring the item (published with it)"),
+                           [required(_l("Say why you are making this change; the reason is published with it.")),
+                            max_length(1000)])

@@ -10,7 +10,7 @@ from portal.core.permissions import can_use_publishing, guard_area
 from portal.extensions import db
 from portal.places.scope import load_owned, own_village
 from portal.powers import editing as power_list
-from portal.powers.forms import ContactsForm, ItemForm
+from portal.powers.forms import ContactsForm, ItemForm, RetireForm
 from portal.powers.models import PowerItem, PowerTemplate
 
 bp = Blueprint("powers_manage", __name__, url_prefix="/publish")
@@ -133,9 +133,14 @@ def power_move(item_id: int):
 def power_retire(item_id: int):
     village = own_village()
     item = _item(item_id)
-    if request.method == "POST":
-        with write_transaction():
-            power_list.retire(_item(item_id), current_user)
-        flash(_("The item was taken off your public list."), "success")
-        return redirect(url_for(".powers_list"))
-    return render_template("powers/power_retire.html", village=village, item=item)
+    form = RetireForm()
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                power_list.retire(_item(item_id), current_user, form.reason.data)
+        except PortalError as exc:
+            show_error(form, exc)
+        else:
+            flash(_("The item was taken off your public list; its page and history stay public."), "success")
+            return redirect(url_for(".powers_list"))
+    return render_template("powers/power_retire.html", village=village, item=item, form=form), _status(form)

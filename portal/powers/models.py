@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.db import JSONType, UTCDateTime, utcnow
 from portal.extensions import db
 from portal.places.models import County, Village
+from portal.records.models import PublishedRevision
 
 CATEGORIES = (
     "decision", "project", "procurement", "finance", "assets", "staffing",
@@ -61,6 +62,11 @@ class PowerItem(PowerFields, db.Model):
     hotline: Mapped[str | None] = mapped_column(String(128))
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # What the public reads is a chained revision (powers/record.py); these point at it.
+    current_revision_id: Mapped[int | None] = mapped_column(ForeignKey("published_revision.id", ondelete="RESTRICT"))
+    revision_count: Mapped[int] = mapped_column(Integer, default=0)
+    first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     village: Mapped[Village] = relationship()
     template: Mapped[PowerTemplate | None] = relationship()
+    current_revision: Mapped[PublishedRevision | None] = relationship(foreign_keys=[current_revision_id])

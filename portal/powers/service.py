@@ -8,18 +8,19 @@ from portal.powers.models import PowerItem
 
 
 def get_item(village: Village, item_id: int) -> PowerItem:
-    """Load a village's current power item, or 404 (also for another village's item)."""
+    """Load a village's power item, retired ones included, or 404 (also for another village's item)."""
     item = db.session.scalar(
         select(PowerItem).where(PowerItem.id == item_id, PowerItem.village_id == village.id)
     )
-    if item is None or item.retired_at is not None:
+    if item is None:
         abort(404)
     return item
 
 
-def risks_by_step(item: PowerItem) -> dict[int, list[dict]]:
-    """Group an item's risk points under the step they belong to (0 = whole item)."""
+def risks_by_step(item) -> dict[int, list[dict]]:
+    """Group an item's risk points under the step they belong to (0 = whole item); item may be a revision's content."""
     grouped: dict[int, list[dict]] = {}
-    for risk in item.risks or []:
+    risks = item.get("risks") if isinstance(item, dict) else item.risks
+    for risk in risks or []:
         grouped.setdefault(int(risk.get("step_seq") or 0), []).append(risk)
     return grouped

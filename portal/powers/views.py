@@ -1,9 +1,11 @@
-"""Public power-item pages."""
-from flask import Blueprint, render_template
+"""Public power-item pages: the item as published, its history, and what each change changed."""
+from flask import Blueprint, abort, render_template, request, url_for
 
 from portal.core.http import cached_page, not_modified, page_etag
 from portal.places.service import get_village
-from portal.powers import service
+from portal.powers import record, service
+from portal.records.diff_page import diff_response
+from portal.records.redaction import redactions_of
 
 bp = Blueprint("powers", __name__)
 
@@ -12,10 +14,32 @@ bp = Blueprint("powers", __name__)
 def item_show(code: str, item_id: int):
     village = get_village(code)
     item = service.get_item(village, item_id)
-    etag = page_etag("power", item.id, item.updated_at.timestamp(), village.content_version)
+    revisions = record.revisions_of(item)
+    number = request.args.get("revision", type=int)
+    shown = revisions[-1] if revisions else None
+    if number is not None:
+        shown = next((r for r in revisions if r.number == number), None)
+        if shown is None:
+            abort(404)
+    etag = page_etag("power", item.id, item.updated_at.timestamp(), village.content_version,
+                     shown.number if shown else 0)
     cached = not_modified(etag, item.updated_at)
     if cached is not None:
         return cached
-    body = render_template("powers/item_show.html", village=village, item=item,
-                           risks=service.risks_by_step(item))
+    # What the page shows is the revision's own copy of the item: an older revision reads as it was.
+    view = {**(shown.content if shown else record.snapshot(item)), "id": item.id}
+    body = render_template("powers/item_show.html", village=village, item=view, revision=shown,
+                           revisions=revisions, risks=service.risks_by_step(view),
+                           redactions=redactions_of([shown.id]).get(shown.id, []) if shown else [])
     return cached_page(body, etag, item.updated_at)
+
+
+@bp.get("/villages/<code>/powers/<int:item_id>/diff")
+def item_diff(code: str, item_id: int):
+    village = get_village(code)
+    item = service.get_item(village, item_id)
+    return diff_response(
+        village, record.revisions_of(item), etag_key="power-diff",
+        back_url=url_for("powers.item_show", code=village.code, item_id=item.id),
+        endpoint="powers.item_diff", code=village.code, item_id=item.id,
+    )

@@ -83,18 +83,35 @@ def append(village: Village, *, subject_type: str, subject_id: int, number: int,
 @dataclass
 class BrokenLink:
     village_code: str
-    chain_seq: int
-    revision_id: int
+    chain_seq: int | None
+    revision_id: int | None
     problem: str
 
     def __str__(self) -> str:
-        return f"village {self.village_code}: revision #{self.chain_seq} (id {self.revision_id}) {self.problem}"
+        where = f"revision #{self.chain_seq}" if self.chain_seq else "record"
+        if self.revision_id:
+            where += f" (id {self.revision_id})"
+        return f"village {self.village_code}: {where} {self.problem}"
 
 
-def verify_village(village: Village) -> BrokenLink | None:
-    """Walk one village's chain; return the first broken link, or None."""
+def redaction_digests(village_id: int) -> dict[int, str]:
+    """Map each redacted revision's id to the hash its content must have after the latest redaction."""
+    digests: dict[int, str] = {}
+    rows = db.session.scalars(
+        select(PublishedRevision).where(PublishedRevision.village_id == village_id,
+                                        PublishedRevision.subject_type == "redaction")
+        .order_by(PublishedRevision.chain_seq))
+    for row in rows:
+        digests[row.subject_id] = str((row.content or {}).get("digest") or "")
+    return digests
+
+
+def verify_chain(village: Village) -> list[BrokenLink]:
+    """Walk one village's chain; return every broken link found (empty when it holds)."""
+    problems: list[BrokenLink] = []
     expected_prev = GENESIS
     seq = 0
+    redacted = redaction_digests(village.id)
     rows = db.session.scalars(
         select(PublishedRevision).where(PublishedRevision.village_id == village.id)
         .order_by(PublishedRevision.chain_seq)
@@ -102,23 +119,20 @@ def verify_village(village: Village) -> BrokenLink | None:
     for revision in rows:
         seq += 1
         if revision.chain_seq != seq:
-            return BrokenLink(village.code, seq, revision.id, "is missing from the sequence")
+            missing = f"#{seq}" if revision.chain_seq == seq + 1 else f"#{seq} to #{revision.chain_seq - 1}"
+            problems.append(BrokenLink(village.code, seq, None,
+                                       f"is missing from the sequence ({missing} gone; "
+                                       f"the next one found is #{revision.chain_seq}, id {revision.id})"))
+            seq = revision.chain_seq
         if revision.prev_hash != expected_prev:
-            return BrokenLink(village.code, seq, revision.id, "does not point at the previous revision")
-        if compute_hash(revision) != revision.hash:
-            return BrokenLink(village.code, seq, revision.id, "content does not match its hash")
+            problems.append(BrokenLink(village.code, seq, revision.id, "does not point at the previous revision"))
+        if revision.hash is None or compute_hash(revision) != revision.hash:
+            if redacted.get(revision.id) != compute_hash(revision):
+                problems.append(BrokenLink(village.code, seq, revision.id, "content does not match its hash"))
         expected_prev = revision.hash
     if (village.chain_head or None) != (expected_prev if seq else None) or village.chain_length != seq:
-        return BrokenLink(village.code, seq, 0, "chain head shown to the public does not match the chain")
-    return None
-
-
-def verify_all() -> tuple[int, BrokenLink | None]:
-    """Verify every village's chain; return (revisions checked, first broken link)."""
-    checked = 0
-    for village in db.session.scalars(select(Village).order_by(Village.code)):
-        broken = verify_village(village)
-        if broken:
-            return checked, broken
-        checked += village.chain_length
-    return checked, None
+        problems.append(BrokenLink(village.code, None, None,
+                                   f"chain head shown to the public ({village.chain_length or 0} revisions, "
+                                   f"{village.chain_head or '—'}) does not match the chain "
+                                   f"({seq} revisions, {expected_prev if seq else '—'})"))
+    return problems

@@ -159,12 +159,14 @@ class RevisionDiff:
     files_added: list[dict] = field(default_factory=list)
     files_removed: list[dict] = field(default_factory=list)
     sections: list[tuple[str, Markup]] = field(default_factory=list)
+    items: list[tuple[str, Markup]] = field(default_factory=list)  # power-item fields, by name
+    meta: list[FieldChange] = field(default_factory=list)  # category, period, cadre, retired …
 
     @property
     def changed(self) -> bool:
         return any((self.title, self.text, self.notes, self.table and self.table.changed, self.fields,
                     self.breaches_added, self.breaches_removed, self.files_added, self.files_removed,
-                    self.sections))
+                    self.sections, self.items, self.meta))
 
 
 def _text_of(content: dict, source: str, html: str) -> str:
@@ -178,13 +180,54 @@ def _changed_text(old: str, new: str) -> Markup | None:
     return None if old == new else diff_text(old, new)
 
 
+POWER_TEXT_FIELDS = ("code", "category", "top_class", "legal_basis", "responsible_body", "eligibility", "materials",
+                     "steps", "total_time_limit", "disclosure_rules", "risks", "accountability", "note",
+                     "responsible_person", "responsible_phone", "supervisor", "hotline")
+
+
+def _power_field_text(name: str, value) -> str:
+    """One power-item field as lines of text, so lists of steps and risks diff line by line."""
+    if not value:
+        return ""
+    if name == "steps":
+        return "\n".join(f"{s.get('seq')}. {s.get('actor_role') or ''}: {s.get('action') or ''}"
+                         + (f" · {s.get('time_limit')}" if s.get("time_limit") else "")
+                         + (f" · {s.get('output_doc')}" if s.get("output_doc") else "")
+                         + (" · ⚠" if s.get("is_risk_point") else "") for s in value if isinstance(s, dict))
+    if name == "risks":
+        return "\n".join(f"{r.get('step_seq') or 0} · {r.get('level') or ''}: {r.get('risk') or ''} → "
+                         f"{r.get('control') or ''}" for r in value if isinstance(r, dict))
+    if name == "disclosure_rules":
+        return "\n".join(" · ".join(str(d.get(k)) for k in ("what", "when", "where", "min_days_posted") if d.get(k))
+                         for d in value if isinstance(d, dict))
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return str(value)
+
+
+def _meta_changes(old: dict, new: dict) -> list[FieldChange]:
+    old_meta, new_meta = old.get("meta") or {}, new.get("meta") or {}
+    changes = [FieldChange(None, name, old_meta.get(name), new_meta.get(name))
+               for name in list(new_meta) + [k for k in old_meta if k not in new_meta]
+               if (old_meta.get(name) or None) != (new_meta.get(name) or None)]
+    if bool(old.get("retired")) != bool(new.get("retired")):
+        changes.append(FieldChange(None, "retired", bool(old.get("retired")), bool(new.get("retired"))))
+    return changes
+
+
 def diff_revisions(old_title: str, old: dict, new_title: str, new: dict) -> RevisionDiff:
     """Compare two revisions of one subject, whatever kind of content they hold."""
     old, new = old or {}, new or {}
     result = RevisionDiff(kind=new.get("kind") or old.get("kind") or "text",
                           title=_changed_text(old_title or "", new_title or ""))
     kind = result.kind
-    if kind == "text":
+    result.meta = _meta_changes(old, new)
+    if kind == "power_item":
+        for name in POWER_TEXT_FIELDS:
+            before, after = _power_field_text(name, old.get(name)), _power_field_text(name, new.get(name))
+            if before != after:
+                result.items.append((name, diff_text(before, after)))
+    elif kind == "text":
         result.text = _changed_text(_text_of(old, "markdown", "html"), _text_of(new, "markdown", "html"))
     elif kind == "table":
         result.table = diff_table(old, new)

@@ -11,7 +11,7 @@ def diff_response(village, revisions, *, etag_key: str, back_url: str, endpoint:
     if pair is None:
         abort(404)
     old, new = pair
-    etag = page_etag(etag_key, old.subject_id, old.number, new.number)
+    etag = page_etag(etag_key, old.subject_id, old.number, new.number, village.content_version)
     cached = not_modified(etag, new.published_at)
     if cached is not None:
         return cached

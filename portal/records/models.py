@@ -63,3 +63,14 @@ class PublishedSubject:
     @declared_attr
     def current_revision(cls) -> Mapped[PublishedRevision | None]:
         return relationship(PublishedRevision, foreign_keys=[cls.current_revision_id])
+
+
+class RecordCheckpoint(db.Model):
+    """A signed list of every village's chain head at one moment; never updated."""
+
+    __tablename__ = "record_checkpoint"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    body: Mapped[str] = mapped_column(Text)  # the exact signed bytes, UTF-8 JSON
+    signature: Mapped[str] = mapped_column(String(128))  # base64 Ed25519 signature of body
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 raw Ed25519 public key that signed it

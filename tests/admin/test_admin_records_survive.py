@@ -7,7 +7,7 @@ from portal.accounts.models import User
 from portal.complaints.models import Complaint
 from portal.extensions import db
 from portal.places.models import Village
-from portal.records.chain import verify_all
+from portal.records.integrity import verify_all
 from portal.records.models import PublishedRevision
 
 SECRET_STORY = "村主任把补贴打进了亲戚的卡里XYZZY"

@@ -6,7 +6,7 @@ from disclosures.support import META, chain_length, disclosure_id_of, new_disclo
 from disclosures.test_attachments import png
 from portal.disclosures.models import Attachment, Disclosure
 from portal.extensions import db
-from portal.records.chain import verify_all
+from portal.records.integrity import verify_all
 
 OLD = "本月支出 6,800 元，用于村道养护。\n\n经手人：周晓燕"
 NEW = "本月支出 8,600 元，用于村道养护。\n\n经手人：周晓燕"

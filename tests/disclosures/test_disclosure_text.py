@@ -46,8 +46,11 @@ def test_publishing_appends_to_the_chain_and_shows_publicly(client, forms, cadre
     db.session.expire_all()
     disclosure = db.session.get(Disclosure, disclosure_id)
     assert disclosure.status == "published" and disclosure.revision_count == 1
-    assert disclosure.current_revision.content == {"kind": "text", "markdown": TEXT,
-                                                   "html": disclosure.current_revision.content["html"]}
+    content = disclosure.current_revision.content
+    assert content == {"kind": "text", "markdown": TEXT, "html": content["html"],
+                       "meta": {"domain": META["domain"], "topic": META["topic"],
+                                "period_label": META["period_label"], "period_start": META["period_start"],
+                                "period_end": META["period_end"]}}
     assert village.chain_head == disclosure.current_revision.hash
     actions = set(db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == str(disclosure_id))))
     assert {"draft_create", "publish"} <= actions

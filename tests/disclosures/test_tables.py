@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.disclosures.masking import is_id_number, mask_bank_account, mask_id_number, mask_phone, mask_text
+from portal.core.masking import is_id_number, mask_bank_account, mask_id_number, mask_phone, mask_text
 from portal.disclosures.tables import (
     MAX_COLUMNS,
     MAX_ROWS,

@@ -219,3 +219,24 @@ def code_page(url: str):
         return url, env.client.post(url, data={"csrf_token": token, "code": code}).get_data(as_text=True)
 
     return page
+
+
+def raw_revision(env):
+    """A notice published with a mobile number before free text was masked (written straight to the chain)."""
+    from portal.accounts.models import User
+    from portal.disclosures.models import Disclosure
+    from portal.places.models import Village
+    from portal.records import service as records
+
+    village = db.session.scalar(select(Village).where(Village.code == VILLAGE))
+    cadre = db.session.scalar(select(User).where(User.username == CADRE))
+    disclosure = Disclosure(village=village, village_id=village.id, domain="village", kind="text", topic="other",
+                            title="说明", created_by_id=cadre.id)
+    db.session.add(disclosure)
+    db.session.flush()
+    text = "联系人电话 13812345678"
+    revision = records.publish(disclosure, subject_type="disclosure", content={"kind": "text", "markdown": text,
+                                                                              "html": f"<p>{text}</p>"},
+                               title="说明", reason=None, user_id=cadre.id)
+    db.session.commit()
+    return {"revision_id": revision.id}

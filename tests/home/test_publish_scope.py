@@ -48,9 +48,10 @@ def _urls(objs) -> tuple[list[str], list[tuple[str, dict]]]:
             f"/publish/disclosures/{draft}", f"/publish/disclosures/{draft}/edit",
             f"/publish/reports/{report}", f"/publish/reports/{report}/edit"]
     meta = {"domain": "village", "topic": "other", "title": "改掉", "reason": "越权"}
-    posts = [(f"/publish/powers/{item}/edit", {"title": "改掉", "category": "service", "steps": "甲 | 乙"}),
+    posts = [(f"/publish/powers/{item}/edit", {"title": "改掉", "category": "service", "steps": "甲 | 乙",
+                                                 "reason": "越权"}),
              (f"/publish/powers/{item}/move", {"direction": "down"}),
-             (f"/publish/powers/{item}/retire", {}),
+             (f"/publish/powers/{item}/retire", {"reason": "越权"}),
              (f"/publish/disclosures/{published}/edit", {**meta, "matter": "改掉", "markdown": "改掉"}),
              (f"/publish/disclosures/{draft}/edit", {**meta, "keep": str(objs["attachment"].id)}),
              (f"/publish/disclosures/{draft}/publish", {}),

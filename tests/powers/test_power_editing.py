@@ -36,7 +36,7 @@ def _form(item: PowerItem, **changes) -> dict:
             "responsible_person": item.responsible_person, "responsible_phone": item.responsible_phone,
             "supervisor": item.supervisor, "hotline": item.hotline, "total_time_limit": item.total_time_limit or "",
             "legal_basis": "\n".join(item.legal_basis), "steps": power_list.format_steps(item.steps),
-            "risks": power_list.format_risks(item.risks), "note": item.note or ""}
+            "risks": power_list.format_risks(item.risks), "note": item.note or "", "reason": "按县里新要求修订"}
     return {k: v or "" for k, v in {**data, **changes}.items()}
 
 
@@ -98,8 +98,9 @@ def test_move_buttons_reorder_the_public_list(client, forms, cadre, village):
 def test_retire_hides_the_item_and_its_template_can_be_adopted_again(client, forms, cadre, village):
     item = _items(village)[0]
     assert client.get(f"/villages/{VILLAGE}/powers/{item.id}").status_code == 200
-    forms.post(f"/publish/powers/{item.id}/retire", {}, form_url=f"/publish/powers/{item.id}/retire")
-    assert client.get(f"/villages/{VILLAGE}/powers/{item.id}").status_code == 404
+    forms.post(f"/publish/powers/{item.id}/retire", {"reason": "本村不再办理此事项"},
+               form_url=f"/publish/powers/{item.id}/retire")
+    assert client.get(f"/villages/{VILLAGE}/powers/{item.id}").status_code == 200  # kept, marked retired
     assert f"/powers/{item.id}\"" not in _text(client.get(f"/villages/{VILLAGE}"))
     assert _audited("power_retire", item.id)
     listing = _text(client.get("/publish/powers"))
@@ -117,7 +118,8 @@ def test_retire_hides_the_item_and_its_template_can_be_adopted_again(client, for
 def test_adopt_all_brings_back_every_missing_county_item(client, forms, cadre, village):
     retired = _items(village)[:3]
     for item in retired:
-        forms.post(f"/publish/powers/{item.id}/retire", {}, form_url=f"/publish/powers/{item.id}/retire")
+        forms.post(f"/publish/powers/{item.id}/retire", {"reason": "合并事项"},
+                   form_url=f"/publish/powers/{item.id}/retire")
     count = len(_items(village))
     page = _text(client.get("/publish/powers/adopt-all"))
     assert all(item.title in page for item in retired)
@@ -133,7 +135,8 @@ def test_add_an_item_of_the_village_own(client, forms, cadre, village):
     response = forms.post("/publish/powers/new", {
         "code": "", "title": "村集体鱼塘承包", "category": "assets", "responsible_body": "村委会",
         "responsible_person": "陈建国", "responsible_phone": "", "supervisor": "村监委", "hotline": "12388",
-        "total_time_limit": "30日", "legal_basis": "村规民约", "steps": STEPS, "risks": RISKS, "note": ""})
+        "total_time_limit": "30日", "legal_basis": "村规民约", "steps": STEPS, "risks": RISKS, "note": "",
+        "reason": "村民代表会议决定新增"})
     assert response.status_code == 302
     item = next(i for i in _items(village) if i.title == "村集体鱼塘承包")
     assert item.template_id is None and item.code == "V-01"

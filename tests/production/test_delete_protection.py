@@ -10,7 +10,7 @@ from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.records import service as records
-from portal.records.chain import verify_all
+from portal.records.integrity import verify_all
 from portal.records.models import PublishedRevision
 
 

@@ -8,6 +8,8 @@ import datetime
 import re
 import unicodedata
 
+from flask_babel import lazy_gettext as _l
+
 MASK = "*"
 
 _ID18 = re.compile(r"\d{6}(\d{4})(\d{2})(\d{2})\d{3}[\dX]")
@@ -81,21 +83,95 @@ def mask_phone(value: str) -> str:
     raise ValueError("not a phone number")
 
 
-def _mask_long_run(match: re.Match) -> str:
+KINDS = ("id", "card", "mobile")  # what free-text masking finds, for the notes that say what was masked
+
+
+def _mask_long_run(match: re.Match, found: dict | None = None) -> str:
     """Mask a long digit run as an ID number when it is one, else as an account."""
     token = match.group(0)
     if is_id_number(token):
+        _note(found, "id", token)
         digits = re.sub(r"[ -]", "", token)
         return digits[:6] + MASK * (len(digits) - 10) + digits[-4:]
+    _note(found, "card", token)
     return MASK * 4 + " " + token[-4:]
+
+
+def _note(found: dict | None, kind: str, token: str) -> None:
+    """Remember a number found (by its digits, so the same number in the text and its HTML counts once)."""
+    if found is not None:
+        found.setdefault(kind, set()).add(re.sub(r"\D", "", unicodedata.normalize("NFKC", token)))
+
+
+def _mask_found(text: str, found: dict) -> str:
+    text = _TEXT_LONG_RUN.sub(lambda m: _mask_long_run(m, found), text)
+    text = _TEXT_SPACED_ID.sub(lambda m: _mask_long_run(m, found), text)
+    # Phones before grouped cards, so "138-1234-5678 6222 0212 …" splits correctly.
+    text = _TEXT_MOBILE.sub(lambda m: (_note(found, "mobile", m.group(0)), mask_phone(m.group(0)))[1], text)
+    return _TEXT_GROUPED_CARD.sub(lambda m: (_note(found, "card", m.group(0)), MASK * 4 + " " + m.group(0)[-4:])[1],
+                                  text)
+
+
+def _counts(found: dict) -> dict[str, int]:
+    return {kind: len(tokens) for kind, tokens in found.items() if tokens}
+
+
+def mask_text_counted(text: str) -> tuple[str, dict[str, int]]:
+    """Mask every ID, card or mobile number inside free text; return the text and how many distinct ones of each."""
+    found: dict = {}
+    if not text:
+        return text, {}
+    return _mask_found(text, found), _counts(found)
 
 
 def mask_text(text: str) -> str:
     """Mask every ID, card or mobile number found inside free text."""
-    if not text:
-        return text
-    text = _TEXT_LONG_RUN.sub(_mask_long_run, text)
-    text = _TEXT_SPACED_ID.sub(_mask_long_run, text)
-    # Phones before grouped cards, so "138-1234-5678 6222 0212 …" splits correctly.
-    text = _TEXT_MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
-    return _TEXT_GROUPED_CARD.sub(lambda m: MASK * 4 + " " + m.group(0)[-4:], text)
+    return mask_text_counted(text)[0]
+
+
+def add_counts(total: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+    for kind, n in more.items():
+        total[kind] = total.get(kind, 0) + n
+    return total
+
+
+def count_in(*texts: str | None) -> dict[str, int]:
+    """How many distinct ID, card and mobile numbers free texts hold (what masking will hide)."""
+    found: dict = {}
+    for text in texts:
+        _mask_found(text or "", found)
+    return _counts(found)
+
+
+# Keys of published content that are not free text and must keep their digits.
+_NOT_TEXT = {"sha256", "hash", "id", "mime", "size", "kind", "meta", "step", "code", "report_id"}
+
+
+def mask_content(value) -> tuple[object, dict[str, int]]:
+    """Mask personal numbers in every free-text string of published content (dicts and lists walked).
+
+    Returns the masked content and how many distinct numbers of each kind were masked.
+    """
+    found: dict = {}
+    return _mask_value(value, None, found), _counts(found)
+
+
+def _mask_value(value, key: str | None, found: dict):
+    if isinstance(value, str):
+        return value if key in _NOT_TEXT else _mask_found(value, found)
+    if isinstance(value, list):
+        return [_mask_value(item, key, found) for item in value]
+    if isinstance(value, dict):
+        return {name: item if name in _NOT_TEXT and not isinstance(item, (dict, list))
+                else _mask_value(item, name, found) for name, item in value.items()}
+    return value
+
+
+def masked_note(*texts: str | None) -> list[str]:
+    """Say, for the preview, which personal numbers the free texts held and publication masks."""
+    counts = count_in(*texts)
+    if not counts:
+        return []
+    return [str(_l("Personal data was masked before publication: %(id)d ID card numbers, %(card)d bank card or "
+                   "account numbers, %(mobile)d mobile numbers. Check that nothing else identifies a person.",
+                   id=counts.get("id", 0), card=counts.get("card", 0), mobile=counts.get("mobile", 0)))]
