@@ -20,6 +20,8 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
 from portal.core.errors import PortalError
+from portal.core.pdf_clean import PdfRefused
+from portal.core.pdf_clean import rewrite as rewrite_pdf
 
 MAX_PIXELS = 40_000_000  # larger images are refused as likely decompression bombs
 DEFAULT_ALLOWED = ("image/jpeg", "image/png", "application/pdf")
@@ -33,10 +35,6 @@ _MAGIC = (
 ALIASES = {"image/jpeg": ("jpg", "jpeg", "jpe", "jfif"), "image/png": ("png",), "application/pdf": ("pdf",)}
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})$")
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|pdf)")
-# PDF features that run code or act on opening; names may hide letters as #xx escapes.
-_PDF_ACTIVE = re.compile(
-    rb"/(?:JavaScript|JS|OpenAction|AA|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData)\b")
-_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 MAX_NAME = 255
 
 
@@ -122,14 +120,14 @@ def _clean_image(data: bytes, mime: str, field: str) -> bytes:
     return out.getvalue()
 
 
-def _check_pdf(data: bytes, field: str) -> None:
-    """Refuse PDFs that carry scripts, automatic actions or embedded files (best effort)."""
-    unescaped = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    if _PDF_ACTIVE.search(unescaped):
-        raise _refuse(_l("This PDF contains scripts or automatic actions and cannot be accepted. "
-                         "Please print it to a new PDF or scan it."), field)
-    if b"%%EOF" not in data[-2048:]:
-        raise _refuse(_l("This PDF is damaged or incomplete."), field)
+def _clean_pdf(data: bytes, field: str) -> bytes:
+    """Rewrite a PDF without scripts, actions, embedded files or metadata; refuse what cannot be rewritten."""
+    try:
+        return rewrite_pdf(data)
+    except PdfRefused as exc:
+        raise _refuse(_l("This PDF could not be checked and cleaned (it may be damaged, protected by a "
+                         "password or carry content that cannot be removed). Please print it to a new PDF "
+                         "or scan it."), field) from exc
 
 
 def upload_dir() -> Path:
@@ -182,7 +180,7 @@ def store_upload(file_storage, *, allowed=DEFAULT_ALLOWED, max_bytes: int | None
     if mime.startswith("image/"):
         data = _clean_image(data, mime, field)
     else:
-        _check_pdf(data, field)
+        data = _clean_pdf(data, field)
     stored_name = _write(data, EXTENSIONS[mime])
     return StoredFile(stored_name=stored_name, original_name=normalise_name(file_storage.filename, mime),
                       mime_type=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest())
