@@ -165,7 +165,8 @@ def submit(raw: dict, files=(), *, channel: str = "portal") -> tuple[Complaint, 
     nothing is stored.
     """
     data, errors = clean(raw, today_=today())
-    stored = store_files(files, errors)
+    # The text is checked first: a refused form costs no image decoding or PDF rewriting.
+    stored = [] if errors else store_files(files, errors)
     if errors:
         discard(stored)
         raise IntakeError(errors)

@@ -23,7 +23,11 @@ from portal.core.errors import PortalError
 from portal.core.pdf_clean import PdfRefused
 from portal.core.pdf_clean import rewrite as rewrite_pdf
 
-MAX_PIXELS = 40_000_000  # larger images are refused as likely decompression bombs
+# A pixel budget per picture, checked from the header before any decoding: a 12-megapixel phone
+# photo fits, a few kilobytes that would unpack into gigabytes (or minutes of work) do not.
+MAX_PIXELS = 16_000_000
+# Pillow itself refuses anything far beyond the budget, wherever an image is opened.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 DEFAULT_ALLOWED = ("image/jpeg", "image/png", "application/pdf")
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 _MAGIC = (
@@ -85,15 +89,29 @@ def _read_limited(file_storage, limit: int) -> bytes:
     return stream.read(limit + 1)
 
 
+def pixel_budget() -> int:
+    """Return the largest picture accepted, in pixels (``UPLOAD_MAX_PIXELS`` overrides)."""
+    return int(current_app.config.get("UPLOAD_MAX_PIXELS", MAX_PIXELS))
+
+
+def _too_large(field: str) -> PortalError:
+    return _refuse(_l("The picture is too large (more than %(mp)s megapixels). Please send a smaller photo "
+                      "or a screenshot.", mp=round(pixel_budget() / 1_000_000)), field)
+
+
 def _clean_image(data: bytes, mime: str, field: str) -> bytes:
-    """Re-encode an image without EXIF/GPS or text chunks, keeping its visible orientation."""
+    """Re-encode an image without EXIF/GPS or text chunks, keeping its visible orientation.
+
+    ``Image.open`` reads the header only; the size is checked against the
+    pixel budget before ``load()`` decodes anything.
+    """
     unreadable = _refuse(_l("The picture could not be read. Please send a JPEG or PNG photo."), field)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_PIXELS:
-                raise _refuse(_l("The picture is too large (more than 40 megapixels)."), field)
+            if image.width * image.height > pixel_budget():
+                raise _too_large(field)
             if image.format != {"image/jpeg": "JPEG", "image/png": "PNG"}[mime]:
                 raise unreadable
             image.load()
@@ -110,11 +128,11 @@ def _clean_image(data: bytes, mime: str, field: str) -> bytes:
                     image = image.convert("RGB")
                 image.save(out, "JPEG", quality=90, optimize=True, icc_profile=icc)
             else:
-                image.save(out, "PNG", optimize=True, icc_profile=icc)
+                image.save(out, "PNG", compress_level=6, icc_profile=icc)
     except PortalError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _refuse(_l("The picture is too large (more than 40 megapixels)."), field) from exc
+        raise _too_large(field) from exc
     except Exception as exc:  # Pillow raises many kinds on malformed files
         raise unreadable from exc
     return out.getvalue()

@@ -86,7 +86,7 @@ def test_decompression_bombs_are_refused(app):
     with pytest.raises(PortalError) as refused:
         _store(out.getvalue(), "bomb.png")
     with force_locale("en"):
-        assert "40 megapixels" in str(refused.value.message)
+        assert "16 megapixels" in str(refused.value.message)
 
 
 def test_oversized_files_are_refused(app):
