@@ -46,3 +46,19 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         # The version travels in the session so a bumped version logs the cookie out.
         return f"{self.id}:{self.session_version}"
+
+
+class SignInThrottle(db.Model):
+    """Counted sign-in attempts of one (account name, address) pair or one address, keyed by a keyed hash.
+
+    Incremented by a single UPDATE … RETURNING before the password is checked,
+    so concurrent guesses cannot all pass the limit; ``next_at`` is when the
+    next attempt may be checked (a growing delay, never a lock of the account).
+    """
+
+    __tablename__ = "sign_in_throttle"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

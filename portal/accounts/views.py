@@ -1,7 +1,7 @@
 """Staff sign-in (password, then the second factor when enrolled), sign-out and the "My work" page."""
 import time
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -42,16 +42,19 @@ def sign_in(user: User) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @throttle.per_address
-@throttle.per_username
 def login():
     """Check username and password; continue to the second step when enrolled."""
     next_url = safe_next_url(request.args.get("next"), url_for("accounts.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        # Counted before the check, atomically: concurrent guesses cannot all pass the limit.
+        if not throttle.reserve_attempt(form.username.data):
+            abort(429)
         user = service.authenticate(form.username.data, form.password.data)
         if user is None:
             add_error(form, None, _failure_message())
         else:
+            throttle.attempt_succeeded(form.username.data)
             with write_transaction():
                 user = db.session.get(User, user.id)
                 service.upgrade_hash(user, form.password.data)
