@@ -1,9 +1,11 @@
-"""Complainant safety: sign-in throttle counters.
+"""Complainant safety: sign-in throttle counters, complainants' random references.
 
 Revision ID: s1safety
 Revises: c1oversight
 Create Date: 2026-12-01
 """
+import secrets
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,7 +28,27 @@ def upgrade():
     )
     op.create_index("ix_sign_in_throttle_next_at", "sign_in_throttle", ["next_at"])
 
+    # ADD COLUMN and CREATE INDEX alter SQLite in place (no table rebuild, no cascades fired).
+    with op.batch_alter_table("complaint", schema=None, recreate="never") as batch_op:
+        batch_op.add_column(sa.Column("public_reference", sa.String(16), nullable=True))
+    conn = op.get_bind()
+    complaint = sa.table("complaint", sa.column("id", sa.Integer), sa.column("received_at", sa.DateTime),
+                         sa.column("public_reference", sa.String))
+    used = set()
+    for row in conn.execute(sa.select(complaint.c.id, complaint.c.received_at)).all():
+        year = row.received_at.year if hasattr(row.received_at, "year") else int(str(row.received_at)[:4])
+        while True:
+            digits = f"{secrets.randbelow(10**8):08d}"
+            reference = f"{year}-{digits[:4]}-{digits[4:]}"
+            if reference not in used:
+                used.add(reference)
+                break
+        conn.execute(complaint.update().where(complaint.c.id == row.id).values(public_reference=reference))
+    op.create_index("ix_complaint_public_reference", "complaint", ["public_reference"], unique=True)
+
 
 def downgrade():
+    op.drop_index("ix_complaint_public_reference", table_name="complaint")
+    op.drop_column("complaint", "public_reference")
     op.drop_index("ix_sign_in_throttle_next_at", table_name="sign_in_throttle")
     op.drop_table("sign_in_throttle")

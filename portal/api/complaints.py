@@ -60,7 +60,8 @@ def complaints_create():
         complaint, receipt = submit(raw, files, channel="api")
     except IntakeError as exc:
         return _bad({API_FIELDS.get(k, k): v for k, v in exc.errors.plain().items()})
-    return jsonify({"case_number": complaint.case_number, "receipt": receipt,
+    # For residents ``case_number`` is the complaint's random reference (docs/security.md, section 1).
+    return jsonify({"case_number": complaint.public_reference, "receipt": receipt,
                     "receipt_formatted": format_receipt(receipt), "status": complaint.status}), 201
 
 

@@ -47,7 +47,10 @@ SCHEMAS = {
         "type": "object",
         "required": ["case_number", "receipt", "status"],
         "properties": {
-            "case_number": {"type": "string", "pattern": r"^\d{6}-\d{4}-\d{6}$", "example": "339901-2026-000123"},
+            "case_number": {"type": "string", "pattern": r"^\d{4}-\d{4}-\d{4}$", "example": "2026-4821-3907",
+                            "description": "The complainant's reference: the year and eight random digits. It "
+                                           "does not reveal how many complaints the county received (staff "
+                                           "keep a separate sequential case number)."},
             "receipt": {"type": "string", "pattern": r"^\d{20}$",
                         "description": "Shown once; the portal keeps only a hash of it"},
             "receipt_formatted": {"type": "string", "example": "1234 5678 9012 3456 7890"},

@@ -8,22 +8,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.complaints import notify
-from portal.complaints.events import add_event, audit_case
-from portal.complaints.models import CATEGORIES, Complaint, ComplaintAttachment
-from portal.complaints.numbering import next_case_number
-from portal.complaints.receipts import hash_receipt, new_receipt
-from portal.complaints.routing import route
-from portal.complaints.textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
 from portal.core.crypto import encrypt_text
 from portal.core.db import begin_write
-from portal.core.errors import PortalError
-from portal.core.storage import remove_upload, store_upload
-from portal.core.timezone import local_today as today
 from portal.disclosures.models import Disclosure
+from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.powers.models import PowerItem
+from portal.core.storage import remove_upload, store_upload
+from portal.complaints import notify
+from portal.complaints.clock import today
+from portal.complaints.events import add_event, audit_case
+from portal.complaints.models import CATEGORIES, Complaint, ComplaintAttachment
+from portal.complaints.numbering import new_reference, next_case_number
+from portal.complaints.receipts import hash_receipt, new_receipt
+from portal.complaints.routing import route
+from portal.complaints.textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
 
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_FILES = 5
@@ -181,6 +181,7 @@ def submit(raw: dict, files=(), *, channel: str = "portal") -> tuple[Complaint, 
         level, reason = route(village.township_id, data["category"], data["concerns_township_officials"])
         complaint = Complaint(
             case_number=next_case_number(village.township.county.code, today().year),
+            public_reference=new_reference(today().year),
             receipt_hash=receipt_hash, village_id=village_id, township_id=village.township_id,
             handling_level=level, escalation_reason=reason, category=data["category"], about=data["about"],
             description=data["description"], happened_on=data["happened_on"],

@@ -23,7 +23,9 @@ LEVELS = ("township", "county")
 class Complaint(db.Model):
     __tablename__ = "complaint"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_number: Mapped[str] = mapped_column(String(32), unique=True)
+    case_number: Mapped[str] = mapped_column(String(32), unique=True)  # sequential, for staff
+    # What the complainant is told (receipt page, tracking, API ``case_number``): random, reveals no volume.
+    public_reference: Mapped[str | None] = mapped_column(String(16), unique=True, index=True)
     receipt_hash: Mapped[str] = mapped_column(String(128), unique=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id", ondelete="RESTRICT"), index=True)

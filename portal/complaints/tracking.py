@@ -76,7 +76,8 @@ def summary(complaint: Complaint, clk: Clock) -> dict:
     events = public_events(complaint)
     state = clk.state(complaint)
     return {
-        "case_number": complaint.case_number,
+        # The complainant's reference, never the sequential staff number (it would reveal volume).
+        "case_number": complaint.public_reference or complaint.case_number,
         "status": complaint.status,
         "status_label": label("status", complaint.status),
         "days_left": state.days_left,
