@@ -151,6 +151,34 @@ def complaint_scope_filter(user, complaint_model):
     return false()
 
 
+def complaint_statistics_filter(user, complaint_model):
+    """SQL filter of the complaints a user's statistics count.
+
+    A township handler counts exactly their inbox (complaint_scope_filter): a
+    case about township officials, one they recused from or one escalated to
+    the county is never counted, so the accused learns nothing from a number.
+    The county (handlers and the admin, counts only) counts every complaint.
+    """
+    if _is(user, "county_handler", "county_admin"):
+        return true()
+    return complaint_scope_filter(user, complaint_model)
+
+
+STATISTICS_MIN_COUNT = 3
+
+
+def statistics_min_count(user) -> int:
+    """Smallest count shown to the user; smaller ones read "<3" (township staff only; 0: show everything).
+
+    ``STATISTICS_MIN_COUNT`` in the configuration overrides the default of 3.
+    """
+    if not _is(user, "township_handler"):
+        return 0
+    from flask import current_app
+
+    return max(0, int(current_app.config.get("STATISTICS_MIN_COUNT", STATISTICS_MIN_COUNT)))
+
+
 def village_scope_filter(user, village_model):
     """SQL filter of the villages whose drafts a user may read."""
     if _is(user, "village_cadre"):
