@@ -28,6 +28,9 @@ def upgrade():
     )
     op.create_index("ix_sign_in_throttle_next_at", "sign_in_throttle", ["next_at"])
 
+    with op.batch_alter_table("user_account", schema=None, recreate="never") as batch_op:
+        batch_op.add_column(sa.Column("must_enrol_2fa", sa.Boolean(), nullable=False, server_default="0"))
+
     # ADD COLUMN and CREATE INDEX alter SQLite in place (no table rebuild, no cascades fired).
     with op.batch_alter_table("complaint", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("public_reference", sa.String(16), nullable=True))
@@ -50,5 +53,6 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_complaint_public_reference", table_name="complaint")
     op.drop_column("complaint", "public_reference")
+    op.drop_column("user_account", "must_enrol_2fa")
     op.drop_index("ix_sign_in_throttle_next_at", table_name="sign_in_throttle")
     op.drop_table("sign_in_throttle")

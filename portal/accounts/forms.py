@@ -31,6 +31,8 @@ class EnrolForm(CodeForm):
 
 class TwoFactorOffForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password."))])
+    code = StringField(_l("Code from your authenticator app"),
+                       validators=[DataRequired(_l("Enter the 6-digit code from your authenticator app."))])
 
 
 class ConfirmForm(FlaskForm):

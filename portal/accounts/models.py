@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     totp_last_counter: Mapped[int | None] = mapped_column(Integer)
     # Set after an admin reset: the temporary password must be replaced at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Set at the first sign-in of a complaint-reading account: no page opens before a second factor is set up.
+    must_enrol_2fa: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

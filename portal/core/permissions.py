@@ -213,17 +213,19 @@ def two_factor_recommended(user) -> bool:
 
 
 def two_factor_required(user) -> bool:
-    """Complaint readers must use a second factor once the county admin enforces it."""
+    """Complaint readers must use a second factor: from their first sign-in, or once the county enforces it."""
     if not _is(user, *COMPLAINT_ROLES):
         return False
+    if getattr(user, "must_enrol_2fa", False):
+        return True
     from portal.core.settings import get_setting
 
     return bool(get_setting(REQUIRE_2FA_SETTING, False))
 
 
 def can_turn_off_two_factor(user) -> bool:
-    """Anyone may turn their second factor off unless the county requires it of them."""
-    return _is(user, *STAFF_ROLES) and not two_factor_required(user)
+    """Staff who do not read complaints may turn their second factor off (with a current code)."""
+    return _is(user, *STAFF_ROLES) and not _is(user, *COMPLAINT_ROLES) and not two_factor_required(user)
 
 
 # ---- guards -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from sqlalchemy import delete, select
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password
 from portal.complaints.demo import seed_complaints
+from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.core.sanitize import render_markdown
 from portal.demo import content_data, places_data, powers_data
@@ -101,8 +102,11 @@ def _seed_accounts(townships, villages) -> list[User]:
     for username, role, tcode, vcode, name in places_data.ACCOUNTS:
         village = villages.get(vcode) if vcode else None
         township = townships.get(tcode) if tcode else (village.township if village else None)
+        # Demo staff have worked with the portal before: their first sign-in (which makes a
+        # complaint reader enrol a second factor) lies behind them.
         users.append(User(username=username, display_name=name, password_hash=password, role=role,
-                          township=township, village=village, email=f"{username}@portal.invalid"))
+                          township=township, village=village, email=f"{username}@portal.invalid",
+                          last_login_at=utcnow()))
     db.session.add_all(users)
     return users
 
