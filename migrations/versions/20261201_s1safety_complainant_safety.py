@@ -1,4 +1,4 @@
-"""Complainant safety: sign-in throttle counters, complainants' random references.
+"""Complainant safety: sign-in throttle, random references, township officials, second-factor enrolment.
 
 Revision ID: s1safety
 Revises: c1oversight
@@ -28,6 +28,17 @@ def upgrade():
     )
     op.create_index("ix_sign_in_throttle_next_at", "sign_in_throttle", ["next_at"])
 
+    op.create_table(
+        "township_official",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("township_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(32), nullable=False),
+        sa.Column("post", sa.String(64), nullable=False),
+        sa.ForeignKeyConstraint(["township_id"], ["township.id"], ondelete="CASCADE",
+                                name="fk_township_official_township_id_township"),
+    )
+    op.create_index("ix_township_official_township_id", "township_official", ["township_id"])
+
     with op.batch_alter_table("user_account", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("must_enrol_2fa", sa.Boolean(), nullable=False, server_default="0"))
 
@@ -54,5 +65,7 @@ def downgrade():
     op.drop_index("ix_complaint_public_reference", table_name="complaint")
     op.drop_column("complaint", "public_reference")
     op.drop_column("user_account", "must_enrol_2fa")
+    op.drop_index("ix_township_official_township_id", table_name="township_official")
+    op.drop_table("township_official")
     op.drop_index("ix_sign_in_throttle_next_at", table_name="sign_in_throttle")
     op.drop_table("sign_in_throttle")

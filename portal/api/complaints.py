@@ -13,7 +13,7 @@ from portal.extensions import csrf
 # Internal field names → the names the API documents.
 API_FIELDS = {"contact_name": "contact.name", "contact_phone": "contact.phone"}
 FORM_FIELDS = ("village", "category", "about", "description", "happened_on", "power_item", "step", "disclosure",
-               "anonymous", "concerns_township_officials")
+               "anonymous", "concerns_township_officials", "about_whom")
 
 
 def _bad(errors: dict, status: int = 400):

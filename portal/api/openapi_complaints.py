@@ -18,8 +18,13 @@ SCHEMAS = {
             "power_item": {"type": "integer", "nullable": True, "description": "Power item of the village"},
             "step": {"type": "integer", "nullable": True, "description": "Step number of the power item"},
             "disclosure": {"type": "integer", "nullable": True, "description": "Published disclosure of the village"},
+            "about_whom": {"type": "string", "enum": ["village", "township", "unknown"], "default": "unknown",
+                           "description": "Who it is about: village cadres (村干部), township officials (乡镇干部, "
+                                          "routes the case to the county) or not sure (不清楚). A case naming a "
+                                          "listed township official or the township's handler goes to the county "
+                                          "whatever is chosen."},
             "concerns_township_officials": {"type": "boolean", "default": False,
-                                            "description": "Routes the case to the county"},
+                                            "description": "Older form of about_whom=township"},
             "anonymous": {"type": "boolean", "default": True},
             "contact": {
                 "type": "object", "nullable": True,
@@ -39,6 +44,7 @@ SCHEMAS = {
             "description": {"type": "string"}, "happened_on": {"type": "string", "format": "date"},
             "power_item": {"type": "integer"}, "step": {"type": "integer"}, "disclosure": {"type": "integer"},
             "concerns_township_officials": {"type": "boolean"}, "anonymous": {"type": "boolean"},
+            "about_whom": {"type": "string", "enum": ["village", "township", "unknown"]},
             "contact.name": {"type": "string"}, "contact.phone": {"type": "string"},
             "files": {"type": "array", "maxItems": 5, "items": {"type": "string", "format": "binary"}},
         },

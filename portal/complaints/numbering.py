@@ -60,7 +60,7 @@ def new_reference(year: int) -> str:
 
     Call inside the intake's write transaction; the column is unique as well.
     """
-    from .models import Complaint
+    from portal.complaints.models import Complaint
 
     while True:
         digits = f"{secrets.randbelow(10**8):08d}"

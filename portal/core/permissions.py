@@ -72,9 +72,27 @@ def _recused(user, complaint) -> bool:
     ).scalar()
 
 
+def must_recuse(user, complaint) -> bool:
+    """A township handler whom a case names (their display name, in any text from the complainant) must recuse.
+
+    They may open the case only to recuse: no contents, no other action.
+    """
+    if not _is(user, "township_handler") or not getattr(user, "display_name", None):
+        return False
+    from .complaints.conflicts import complaint_texts
+    from portal.core.names import names
+
+    return names(complaint_texts(complaint), user.display_name)
+
+
+def can_see_case_contents(user, complaint) -> bool:
+    """Read the case's texts, files and contact: its readers, unless it names them."""
+    return can_read_complaint(user, complaint) and not must_recuse(user, complaint)
+
+
 def can_change_complaint(user, complaint) -> bool:
-    """Those who may read a complaint may change its status."""
-    return can_read_complaint(user, complaint)
+    """Those who may read a complaint may change its status (not a handler the case names)."""
+    return can_see_case_contents(user, complaint)
 
 
 def can_use_triage(user) -> bool:

@@ -13,7 +13,7 @@ from portal.disclosures.models import Disclosure
 from portal.disclosures.tables import ParsedTable, prepare_table, to_canonical
 from portal.duty.models import DutyReport
 from portal.extensions import db
-from portal.places.models import Cadre, County, Township, Village
+from portal.places.models import Cadre, County, Township, TownshipOfficial, Village
 from portal.places.search import pinyin_of
 from portal.powers.models import PowerItem, PowerTemplate
 from portal.records import service as records
@@ -40,6 +40,8 @@ def seed_demo(reset: bool = False) -> dict:
     db.session.add(county)
     townships = {t["code"]: Township(county=county, **t) for t in places_data.TOWNSHIPS}
     db.session.add_all(townships.values())
+    db.session.add_all(TownshipOfficial(township=townships[tcode], name=name, post=post)
+                       for tcode, name, post in places_data.OFFICIALS)
     villages = {}
     for tcode, vcode, name, secretary, director, chair, bookkeeper in places_data.VILLAGES:
         full, initials = pinyin_of(name)

@@ -72,3 +72,19 @@ class Cadre(db.Model):
 
     village: Mapped[Village] = relationship(back_populates="cadres")
 
+
+
+class TownshipOfficial(db.Model):
+    """A township official (乡镇干部) the county admin lists by name and post.
+
+    A complaint that names one of them goes to the county handlers, never to
+    the township they serve in.
+    """
+
+    __tablename__ = "township_official"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    post: Mapped[str] = mapped_column(String(64))
+
+    township: Mapped[Township] = relationship()
