@@ -1,7 +1,7 @@
 """Sign-in, password and second-factor forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -37,6 +37,15 @@ class TwoFactorOffForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that only carries the CSRF token (sign out)."""
+
+
+class SetupForm(FlaskForm):
+    """Set one's own password through a one-time link."""
+
+    token = HiddenField()
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
+    confirm_password = PasswordField(_l("New password again"),
+                                     validators=[DataRequired(_l("Enter the new password again."))])
 
 
 class PasswordChangeForm(FlaskForm):

@@ -8,7 +8,7 @@ from portal.core.permissions import two_factor_required
 # Pages reachable while a step is pending (signing out, switching language or text size, files).
 EXEMPT_ENDPOINTS = frozenset({
     "static", "accounts.logout", "accounts.login", "accounts.login_two_factor",
-    "home.language_set", "home.display_set",
+    "home.language_set", "home.display_set", "accounts.account_setup",
 })
 PASSWORD_ENDPOINTS = frozenset({"accounts.password_change"})
 ENROL_ENDPOINTS = frozenset({"accounts.two_factor"})

@@ -220,6 +220,22 @@ WORK_AREAS = {
 REQUIRE_2FA_SETTING = "require_2fa_for_complaint_staff"
 
 
+# Accounts that read complaints, and the admin accounts that could approve them: creating one, resetting its
+# password or second factor, or changing a role towards one waits for a second county account.
+APPROVAL_ROLES = ("township_handler", "county_handler", "county_admin")
+
+
+def needs_second_approval(role: str | None) -> bool:
+    """Tell whether giving an account this role (or resetting one that has it) needs a second approval."""
+    return role in APPROVAL_ROLES
+
+
+def can_approve_account_request(user, request) -> bool:
+    """Another county admin than the one who asked may approve or reject a pending account change."""
+    return (_is(user, "county_admin") and request.outcome is None
+            and request.requested_by_id is not None and request.requested_by_id != user.id)
+
+
 def can_enter_area(user, area: str) -> bool:
     """Tell whether a staff member works in an area (publish, triage, oversight, admin)."""
     return _is(user, *WORK_AREAS.get(area, ()))

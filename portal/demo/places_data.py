@@ -45,4 +45,6 @@ ACCOUNTS = [
     ("handler_dongshan", "township_handler", "339901201", None, "曹红"),
     ("county_handler", "county_handler", None, None, "钱文"),
     ("county_admin", "county_admin", None, None, "县纪委管理员"),
+    # A second administrator: accounts that read complaints need two of them (four eyes).
+    ("county_admin2", "county_admin", None, None, "县纪委副管理员"),
 ]

@@ -237,6 +237,14 @@ def test_admin_can_reset_a_lost_second_factor(app, auth, client, two_factor):
     Auth(admin).login("county_admin")
     user = _user("handler_dongshan")
     Forms(admin).post(f"/admin/accounts/{user.id}/two-factor-reset", {}, form_url=f"/admin/accounts/{user.id}")
+    assert _user("handler_dongshan").totp_enabled is True  # a complaint reader: waits for a second admin
+    second = app.test_client()
+    Auth(second).login("county_admin2")
+    from portal.accounts.models import AccountRequest
+
+    request = db.session.query(AccountRequest).filter_by(kind="two_factor_reset", target_id=user.id).one()
+    Forms(second).post(f"/admin/approvals/{request.id}/approve", {}, form_url="/admin/approvals")
     assert _user("handler_dongshan").totp_enabled is False
     assert client.get("/auth/").status_code == 302  # signed out too
     assert auth.login("handler_dongshan").headers["Location"] == "/auth/"
+    assert client.get("/auth/").headers["Location"] == "/auth/2fa"  # and must set it up again
