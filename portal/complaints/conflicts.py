@@ -10,27 +10,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.extensions import db
 from portal.core.names import names
+from portal.extensions import db
 from portal.places.models import TownshipOfficial
-from portal.complaints.models import Complaint, ComplaintEvent
 
 # "Who is it about?": 村干部 / 乡镇干部 / 不清楚
 ABOUT_WHOM = ("village", "township", "unknown")
 ABOUT_WHOM_LABELS = {"village": _l("Village cadres"), "township": _l("Township officials"),
                      "unknown": _l("I am not sure")}
-COMPLAINANT_KINDS = ("info", "answer")
-
-
-def complaint_texts(complaint: Complaint) -> list[str]:
-    """Every text of a case that comes from the complainant: what and whom it is about, and later additions."""
-    texts = [complaint.about, complaint.description]
-    if complaint.id is not None:
-        texts += list(db.session.scalars(select(ComplaintEvent.body).where(
-            ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind.in_(COMPLAINANT_KINDS))))
-    return [t for t in texts if t]
-
-
 def officials_named(township_id: int, texts) -> list[TownshipOfficial]:
     officials = db.session.scalars(select(TownshipOfficial).where(TownshipOfficial.township_id == township_id))
     return [o for o in officials if names(texts, o.name)]

@@ -79,10 +79,9 @@ def must_recuse(user, complaint) -> bool:
     """
     if not _is(user, "township_handler") or not getattr(user, "display_name", None):
         return False
-    from .complaints.conflicts import complaint_texts
     from portal.core.names import names
 
-    return names(complaint_texts(complaint), user.display_name)
+    return names(complaint.complainant_texts(), user.display_name)
 
 
 def can_see_case_contents(user, complaint) -> bool:
