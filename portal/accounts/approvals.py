@@ -19,14 +19,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from portal.core import audit
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.core.db import utcnow
-from portal.core.permissions import can_approve_account_request, needs_second_approval, two_factor_recommended
 from portal.accounts import service
 from portal.accounts import two_factor as totp
 from portal.accounts.models import AccountRequest, SetupToken, User
+from portal.core import audit
+from portal.core.db import utcnow
+from portal.core.errors import PortalError
+from portal.core.permissions import can_approve_account_request, needs_second_approval, two_factor_recommended
+from portal.extensions import db
 
 KINDS = ("create", "password_reset", "two_factor_reset", "role_change")
 SETUP_HOURS = 72

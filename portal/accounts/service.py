@@ -9,15 +9,15 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.core import audit
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.core.db import utcnow
-from portal.core.permissions import two_factor_recommended
-from portal.places.models import Township, Village
-from portal.core.text import refuse_hidden
 from portal.accounts.models import ROLES, User
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.core import audit
+from portal.core.db import utcnow
+from portal.core.errors import PortalError
+from portal.core.permissions import two_factor_recommended
+from portal.core.text import refuse_hidden
+from portal.extensions import db
+from portal.places.models import Township, Village
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

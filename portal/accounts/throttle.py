@@ -24,11 +24,10 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.core.db import write_transaction
-from portal.extensions import db, limiter
-from portal.core.db import utcnow
 from portal.accounts.models import SignInThrottle
 from portal.accounts.service import normalize_username
+from portal.core.db import utcnow, write_transaction
+from portal.extensions import db, limiter
 
 ADDRESS_LIMIT = "30/minute"
 SECOND_FACTOR_LIMIT = "5/minute;20/hour"

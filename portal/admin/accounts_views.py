@@ -9,13 +9,13 @@ from portal.accounts import approvals, service
 from portal.accounts import two_factor as totp
 from portal.accounts.forms import add_error
 from portal.accounts.models import User
-from portal.core.db import write_transaction
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.core.permissions import can_approve_account_request, needs_second_approval
-from portal.places.service import list_townships
 from portal.admin.blueprint import bp
 from portal.admin.forms import AccountEditForm, AccountNewForm, ConfirmForm
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
+from portal.core.permissions import can_approve_account_request, needs_second_approval
+from portal.extensions import db
+from portal.places.service import list_townships
 
 PAGE_SIZE = 50
 

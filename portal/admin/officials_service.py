@@ -4,10 +4,10 @@ from sqlalchemy import select
 
 from portal.core import audit
 from portal.core.errors import PortalError
-from portal.extensions import db
 from portal.core.names import normalise
-from portal.places.models import Township, TownshipOfficial
 from portal.core.text import refuse_hidden
+from portal.extensions import db
+from portal.places.models import Township, TownshipOfficial
 
 NAME_MAX, POST_MAX = 32, 64
 

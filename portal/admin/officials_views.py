@@ -4,12 +4,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.forms import add_error
-from portal.core.db import write_transaction
-from portal.core.errors import PortalError
-from portal.places.service import list_townships
 from portal.admin import officials_service
 from portal.admin.blueprint import bp
 from portal.admin.forms import ConfirmForm, OfficialForm
+from portal.core.db import write_transaction
+from portal.core.errors import PortalError
+from portal.places.service import list_townships
 
 
 def _page(form: OfficialForm, status: int = 200):

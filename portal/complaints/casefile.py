@@ -6,18 +6,18 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.core import permissions
 from portal.accounts.models import User
+from portal.complaints.clock import Clock
+from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, Recusal
+from portal.complaints.numbering import REFERENCE
+from portal.complaints.workflow import OPEN_FOR_EXTENSION, allowed_targets
+from portal.core import permissions
 from portal.core.audit import AuditEntry
 from portal.core.crypto import decrypt_text
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.powers.models import PowerItem
-from portal.complaints.clock import Clock
-from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, Recusal
-from portal.complaints.numbering import REFERENCE
-from portal.complaints.workflow import OPEN_FOR_EXTENSION, allowed_targets
 
 CASE_NUMBER = re.compile(r"\d{6}-\d{4}-\d{6}")
 

@@ -8,14 +8,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.core.crypto import encrypt_text
-from portal.core.db import begin_write
-from portal.disclosures.models import Disclosure
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.places.models import Township, Village
-from portal.powers.models import PowerItem
-from portal.core.storage import remove_upload, store_upload
 from portal.complaints import notify
 from portal.complaints.clock import today
 from portal.complaints.conflicts import ABOUT_WHOM, conflict_reason
@@ -25,6 +17,14 @@ from portal.complaints.numbering import new_reference, next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.complaints.routing import route
 from portal.complaints.textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
+from portal.core.crypto import encrypt_text
+from portal.core.db import begin_write
+from portal.core.errors import PortalError
+from portal.core.storage import remove_upload, store_upload
+from portal.disclosures.models import Disclosure
+from portal.extensions import db
+from portal.places.models import Township, Village
+from portal.powers.models import PowerItem
 
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_FILES = 5

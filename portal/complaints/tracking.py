@@ -5,20 +5,20 @@ from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal.core.errors import PortalError
-from portal.extensions import db
-from portal.core.labels import label
-from portal.core.db import utcnow
 from portal.complaints import notify
 from portal.complaints.clock import Clock
-from portal.complaints.events import COMPLAINANT, STAFF_MESSAGE_KINDS, add_event, audit_case
 from portal.complaints.conflicts import conflict_reason
+from portal.complaints.events import COMPLAINANT, STAFF_MESSAGE_KINDS, add_event, audit_case
 from portal.complaints.intake import attach, discard, store_files
 from portal.complaints.models import RATINGS, Complaint, ComplaintAttachment, ComplaintEvent
 from portal.complaints.receipts import hash_receipt, normalize_receipt
 from portal.complaints.routing import move_to_county
 from portal.complaints.textcheck import Errors, clean_text
 from portal.complaints.workflow import FieldErrors, review_refusal, transition
+from portal.core.db import utcnow
+from portal.core.errors import PortalError
+from portal.core.labels import label
+from portal.extensions import db
 
 SESSION_KEY = "complaint_access"
 ACCESS_SECONDS = 30 * 60

@@ -12,7 +12,7 @@ checked; a PDF that cannot be read, rewritten or checked is refused.
 import io
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Stream
+from pikepdf import Array, Dictionary, Stream
 
 # Keys that hold code, automatic actions, attached files, form scripts or metadata.
 DROP_KEYS = frozenset({

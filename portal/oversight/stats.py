@@ -10,13 +10,19 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, literal, or_, select, true
 
 from portal.complaints.clock import load_calendar, load_rules
-from portal.complaints.deadlines import RESOLVED_RATINGS, UNRATED_RESOLVED_AFTER_DAYS, conclude_due, decide_due, review_due
+from portal.complaints.deadlines import (
+    RESOLVED_RATINGS,
+    UNRATED_RESOLVED_AFTER_DAYS,
+    conclude_due,
+    decide_due,
+    review_due,
+)
 from portal.complaints.models import Complaint, ComplaintEvent
-from portal.extensions import db
 from portal.core.labels import label
 from portal.core.permissions import complaint_statistics_filter, statistics_min_count
-from portal.places.models import Township, Village
 from portal.core.timezone import add_months, local_date, local_midnight_utc
+from portal.extensions import db
+from portal.places.models import Township, Village
 
 OPEN_DECISION = "received"
 RUNNING_CONCLUSION = ("accepted", "in_progress")

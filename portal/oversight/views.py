@@ -7,13 +7,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.core.exports import csv_response, wants_csv
-from portal.extensions import db, login_manager
 from portal.core.labels import label
-from portal.core.permissions import (can_list_cases, can_view_oversight, oversight_township_id, require,
-                           statistics_min_count)
-from portal.places.models import Township, Village
-from portal.oversight import charts, obligations, overdue, present, stats
+from portal.core.permissions import (
+    can_list_cases,
+    can_view_oversight,
+    oversight_township_id,
+    require,
+    statistics_min_count,
+)
 from portal.core.timezone import local_today, month_end
+from portal.extensions import db, login_manager
+from portal.oversight import charts, obligations, overdue, present, stats
+from portal.places.models import Township, Village
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 present.register_globals(bp)

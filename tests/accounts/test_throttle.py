@@ -74,7 +74,7 @@ def test_the_delay_grows_and_then_lets_the_user_try_again(app, client, monkeypat
     from datetime import timedelta
 
     from portal.accounts import throttle
-    from portal.models_base import utcnow
+    from portal.core.db import utcnow
 
     clock = [utcnow()]
     monkeypatch.setattr(throttle, "now", lambda: clock[0])
@@ -115,7 +115,7 @@ def test_thirty_concurrent_wrong_passwords_get_at_most_five_checked(app, monkeyp
         with lock:
             codes.append(response.status_code)
 
-    threads = [threading.Thread(target=guess, args=pair) for pair in zip(clients, tokens)]
+    threads = [threading.Thread(target=guess, args=pair) for pair in zip(clients, tokens, strict=True)]
     for t in threads:
         t.start()
     for t in threads:

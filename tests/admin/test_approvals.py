@@ -2,13 +2,12 @@
 import re
 
 import pytest
-
 from conftest import Auth, Forms, csrf_from
+
+from admin.conftest import audit_actions, text
 from portal.accounts.models import AccountRequest, SetupToken, User
 from portal.extensions import db
 from tests.demo_ids import TOWNSHIP
-
-from .conftest import audit_actions, text
 
 NEW = {"username": "handler_new", "display_name": "新同事", "email": "", "role": "county_handler",
        "township": "", "village": ""}
@@ -86,7 +85,7 @@ def test_the_owner_sets_their_password_once_and_must_enrol_a_second_factor(app, 
 def test_an_expired_link_does_nothing(app, admin, forms, second):
     from datetime import timedelta
 
-    from portal.models_base import utcnow
+    from portal.core.db import utcnow
 
     forms.post("/admin/accounts/new", NEW)
     link = LINK_RE.search(text(_approve(second, _request().id))).group(1)

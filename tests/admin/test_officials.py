@@ -2,8 +2,8 @@
 import pytest
 
 from portal.complaints.intake import submit
-from portal.places.models import TownshipOfficial
 from portal.extensions import db
+from portal.places.models import TownshipOfficial
 from tests.complaints.conftest import case_data
 from tests.demo_ids import TOWNSHIP
 

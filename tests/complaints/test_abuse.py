@@ -3,13 +3,13 @@ import io
 
 import pytest
 from PIL import Image, ImageFile
+from werkzeug.datastructures import FileStorage
 
 from portal.complaints import intake
 from portal.complaints.intake import IntakeError, submit
-from portal.errors import PortalError
-from portal.uploads import MAX_PIXELS, store_upload
+from portal.core.errors import PortalError
+from portal.core.storage import MAX_PIXELS, store_upload
 from tests.complaints.conftest import case_data, complaint_count, jpeg_bytes
-from werkzeug.datastructures import FileStorage
 
 API = "/api/v1/complaints"
 

@@ -76,7 +76,7 @@ def test_a_residents_two_references_do_not_reveal_how_many_came_in_between(clien
     cases = [db.session.query(Complaint).filter_by(public_reference=r["case_number"]).one() for r in (first, second)]
     seqs = [int(c.case_number.rsplit("-", 1)[1]) for c in cases]
     assert seqs[1] - seqs[0] == 4  # staff numbers count every complaint …
-    for answer, case in zip((first, second), cases):
+    for answer, case in zip((first, second), cases, strict=True):
         assert re.fullmatch(r"\d{4}-\d{4}-\d{4}", answer["case_number"])  # … the resident's reference does not
         assert case.case_number.rsplit("-", 1)[1] not in answer["case_number"].replace("-", "")
         tracked = client.post("/api/v1/complaints/track", json={"receipt": answer["receipt"]}).get_json()

@@ -1,6 +1,5 @@
 """A small workbook cannot expand into a huge table: filled cells and text per import are bounded."""
 import io
-
 import zipfile
 
 import pytest

@@ -4,10 +4,10 @@ import io
 import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
+from werkzeug.datastructures import FileStorage
 
 from portal.core.errors import PortalError
 from portal.core.storage import open_upload, store_upload
-from werkzeug.datastructures import FileStorage
 
 SECRET_AUTHOR = "张秘密举报人"
 

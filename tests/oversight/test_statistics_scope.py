@@ -3,16 +3,15 @@ import re
 from datetime import date
 
 import pytest
+from demo_ids import OTHER_VILLAGE, VILLAGE
 from sqlalchemy import func, select
 
 from portal.complaints.models import Complaint, Recusal
+from portal.core.permissions import complaint_scope_filter
 from portal.extensions import db
 from portal.oversight import overdue, stats
 from portal.oversight.stats import Filters
-from portal.permissions import complaint_scope_filter
 from tests.complaints.conftest import user
-
-from demo_ids import OTHER_VILLAGE, VILLAGE
 
 TODAY = date(2025, 6, 30)
 PERIOD = {"from": "2025-01-01", "to": "2025-06-30"}
