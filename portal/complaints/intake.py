@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.complaints import notify
-from portal.complaints.clock import today
 from portal.complaints.conflicts import ABOUT_WHOM, conflict_reason
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import CATEGORIES, Complaint, ComplaintAttachment
@@ -21,6 +20,7 @@ from portal.core.crypto import encrypt_text
 from portal.core.db import begin_write
 from portal.core.errors import PortalError
 from portal.core.storage import remove_upload, store_upload
+from portal.core.timezone import local_today as today
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Township, Village

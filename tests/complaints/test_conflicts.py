@@ -1,9 +1,9 @@
 """Who is it about: 乡镇干部 chosen, a listed township official or the township's handler named → the county."""
 import pytest
 
-from portal import permissions
 from portal.complaints import tracking
 from portal.complaints.models import Complaint, Recusal
+from portal.core import permissions
 from portal.extensions import db
 from portal.places.models import Township, TownshipOfficial
 from tests.complaints.conftest import case_data, user
