@@ -1,7 +1,7 @@
 """Sign-in, password and second-factor forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -31,10 +31,21 @@ class EnrolForm(CodeForm):
 
 class TwoFactorOffForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password."))])
+    code = StringField(_l("Code from your authenticator app"),
+                       validators=[DataRequired(_l("Enter the 6-digit code from your authenticator app."))])
 
 
 class ConfirmForm(FlaskForm):
     """A button that only carries the CSRF token (sign out)."""
+
+
+class SetupForm(FlaskForm):
+    """Set one's own password through a one-time link."""
+
+    token = HiddenField()
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
+    confirm_password = PasswordField(_l("New password again"),
+                                     validators=[DataRequired(_l("Enter the new password again."))])
 
 
 class PasswordChangeForm(FlaskForm):

@@ -8,7 +8,7 @@ from portal.core.permissions import two_factor_required
 # Pages reachable while a step is pending (signing out, switching language or text size, files).
 EXEMPT_ENDPOINTS = frozenset({
     "static", "accounts.logout", "accounts.login", "accounts.login_two_factor",
-    "home.language_set", "home.display_set",
+    "home.language_set", "home.display_set", "accounts.account_setup",
 })
 PASSWORD_ENDPOINTS = frozenset({"accounts.password_change"})
 ENROL_ENDPOINTS = frozenset({"accounts.two_factor"})
@@ -26,6 +26,6 @@ def account_steps():
         flash(_("Please replace your temporary password before you continue."), "error")
         return redirect(url_for("accounts.password_change"))
     if not current_user.totp_enabled and request.endpoint not in ENROL_ENDPOINTS and two_factor_required(current_user):
-        flash(_("The county requires two-step verification for complaint handlers. Please set it up now."), "error")
+        flash(_("Accounts that read complaints must use two-step verification. Please set it up now."), "error")
         return redirect(url_for("accounts.two_factor"))
     return None

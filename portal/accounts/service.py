@@ -14,6 +14,7 @@ from portal.accounts.passwords import hash_password, needs_rehash, verify_passwo
 from portal.core import audit
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
+from portal.core.permissions import two_factor_recommended
 from portal.core.text import refuse_hidden
 from portal.extensions import db
 from portal.places.models import Township, Village
@@ -151,7 +152,9 @@ def upgrade_hash(user: User, password: str) -> None:
 
 
 def record_sign_in(user: User) -> None:
-    """Note a completed sign-in."""
+    """Note a completed sign-in; a complaint reader's first one makes them enrol a second factor."""
+    if user.last_login_at is None and not user.totp_enabled and two_factor_recommended(user):
+        user.must_enrol_2fa = True
     user.last_login_at = utcnow()
     audit.record("login", "user", user.id, user.username, user=user)
 

@@ -94,6 +94,9 @@ def enable(user: User, secret: str, code: str) -> list[str]:
     user.totp_enabled = True
     user.totp_last_counter = counter
     user.recovery_codes = hashes
+    user.must_enrol_2fa = False
+    # Whoever else holds a session of this account (a stolen cookie) is signed out.
+    user.session_version = (user.session_version or 0) + 1
     audit.record("2fa_enable", "user", user.id, user.username, user=user)
     return codes
 

@@ -1,7 +1,9 @@
 """Setting up, renewing and turning off the second factor (/auth/2fa)."""
+import time
+
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from portal.accounts import throttle
 from portal.accounts import two_factor as totp
@@ -51,11 +53,14 @@ def two_factor():
         try:
             with write_transaction():
                 user = db.session.get(User, current_user.id)
-                codes = totp.enable(user, secret, form.code.data)
+                codes = totp.enable(user, secret, form.code.data)  # also ends the account's other sessions
         except PortalError as exc:
             add_error(form, exc.field, exc.message)
         else:
             session.pop(ENROL_KEY, None)
+            started = session.get("started_at")
+            login_user(user)  # this session goes on with the new session version
+            session["started_at"] = started or int(time.time())
             return render_template("accounts/two_factor_codes.html", codes=codes, first_time=True)
     uri = totp.provisioning_uri(secret, current_user.username)
     return render_template("accounts/two_factor_setup.html", form=form, qr=totp.qr_data_uri(uri),
@@ -86,17 +91,24 @@ def two_factor_codes():
 @login_required
 @throttle.per_signed_in_user
 def two_factor_off():
-    """Turn two-step verification off after the password, where allowed."""
+    """Turn two-step verification off after the password and a current code, where allowed."""
     if not current_user.totp_enabled:
         return redirect(url_for("accounts.two_factor"))
     if not can_turn_off_two_factor(current_user):
         abort(403)
     form = TwoFactorOffForm()
     if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.password.data):
-            with write_transaction():
-                totp.disable(db.session.get(User, current_user.id))
+        if not verify_password(current_user.password_hash, form.password.data):
+            add_error(form, "password", _("The password is not right."))
+            return _manage_page(off_form=form)
+        with write_transaction():
+            user = db.session.get(User, current_user.id)
+            # A current code (or a recovery code): a stolen password and session cannot remove the factor.
+            proved = totp.verify(user, form.code.data)
+            if proved:
+                totp.disable(user)
+        if proved:
             flash(_("Two-step verification is now off."))
             return redirect(url_for("accounts.home"))
-        add_error(form, "password", _("The password is not right."))
+        add_error(form, "code", _("That code is not right."))
     return _manage_page(off_form=form)

@@ -1,14 +1,14 @@
 """Staff sign-in (password, then the second factor when enrolled), sign-out and the "My work" page."""
 import time
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import service, throttle, two_factor
+from portal.accounts import approvals, service, throttle, two_factor
 from portal.accounts.blueprint import bp
-from portal.accounts.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, add_error
+from portal.accounts.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, SetupForm, add_error
 from portal.accounts.models import User
 from portal.core import audit
 from portal.core.db import write_transaction
@@ -42,16 +42,19 @@ def sign_in(user: User) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @throttle.per_address
-@throttle.per_username
 def login():
     """Check username and password; continue to the second step when enrolled."""
     next_url = safe_next_url(request.args.get("next"), url_for("accounts.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        # Counted before the check, atomically: concurrent guesses cannot all pass the limit.
+        if not throttle.reserve_attempt(form.username.data):
+            abort(429)
         user = service.authenticate(form.username.data, form.password.data)
         if user is None:
             add_error(form, None, _failure_message())
         else:
+            throttle.attempt_succeeded(form.username.data)
             with write_transaction():
                 user = db.session.get(User, user.id)
                 service.upgrade_hash(user, form.password.data)
@@ -153,6 +156,28 @@ def password_change():
             flash(_("Your password has been changed. Other sessions have been signed out."))
             return redirect(url_for("accounts.home"))
     return render_template("accounts/password_change.html", form=form)
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def account_setup():
+    """Set one's own password through a one-time link; a complaint reader then enrols a second factor."""
+    form = SetupForm()
+    token = form.token.data if request.method == "POST" else request.args.get("token", "")
+    if approvals.find_setup_token(token) is None:
+        return render_template("accounts/setup_gone.html"), 404
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                user = approvals.use_setup_token(token, form.new_password.data, form.confirm_password.data)
+                service.record_sign_in(user)
+        except PortalError as exc:
+            add_error(form, exc.field, exc.message)
+        else:
+            sign_in(user)
+            flash(_("Your password is set."))
+            return redirect(url_for("accounts.home"))
+    form.token.data = token
+    return render_template("accounts/setup.html", form=form), 400 if form.errors else 200
 
 
 @bp.errorhandler(429)

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from portal.accounts import service
+from portal.accounts import approvals, service
 from portal.accounts import two_factor as totp
 from portal.accounts.forms import add_error
 from portal.accounts.models import User
@@ -13,6 +13,7 @@ from portal.admin.blueprint import bp
 from portal.admin.forms import AccountEditForm, AccountNewForm, ConfirmForm
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.permissions import can_approve_account_request, needs_second_approval
 from portal.extensions import db
 from portal.places.service import list_townships
 
@@ -47,9 +48,22 @@ def account_list():
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
 def account_new():
-    """Create an account with a temporary password shown once."""
+    """Create an account: a temporary password shown once, or, for roles that read complaints, a request."""
     form = AccountNewForm(townships=list_townships())
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and needs_second_approval(form.role.data):
+        try:
+            with write_transaction():
+                approvals.request_create(form.username.data, form.role.data, township_code=form.township.data,
+                                         village_code=form.village.data, display_name=form.display_name.data,
+                                         email=form.email.data, actor=_actor())
+        except PortalError as exc:
+            add_error(form, exc.field, exc.message)
+        else:
+            flash(_("The account waits for a second county administrator to approve it. Then its owner gets a "
+                    "one-time link to set their own password."))
+            return redirect(url_for("admin.approval_list"), code=303)
+    elif submitted:
         temporary = service.make_temporary_password()
         try:
             with write_transaction():
@@ -75,7 +89,19 @@ def account_edit(user_id: int):
     """Change an account's role, place, name and e-mail."""
     user = _user_or_404(user_id)
     form = AccountEditForm(townships=list_townships(), data=_initial(user))
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and approvals.change_needs_approval(user, form.role.data, form.township.data):
+        try:
+            with write_transaction():
+                approvals.request_role_change(_user_or_404(user_id), form.role.data, form.township.data,
+                                              form.village.data, display_name=form.display_name.data,
+                                              email=form.email.data, actor=_actor())
+        except PortalError as exc:
+            add_error(form, exc.field, exc.message)
+        else:
+            flash(_("The new role waits for a second county administrator to approve it."))
+            return redirect(url_for("admin.account_edit", user_id=user_id))
+    elif submitted:
         try:
             with write_transaction():
                 moved = service.change_scope(_user_or_404(user_id), form.role.data, form.township.data,
@@ -119,6 +145,10 @@ def account_reactivate(user_id: int):
 @bp.post("/accounts/<int:user_id>/two-factor-reset")
 def account_two_factor_reset(user_id: int):
     """Turn off an account's second factor (a lost phone)."""
+    if needs_second_approval(_user_or_404(user_id).role):
+        return _act(user_id, lambda u: approvals.request_two_factor_reset(u, actor=_actor()),
+                    _("The reset waits for a second county administrator to approve it."))
+
     def reset(user):
         totp.disable(user, actor=_actor())
         service.end_sessions(user)
@@ -128,8 +158,11 @@ def account_two_factor_reset(user_id: int):
 
 @bp.post("/accounts/<int:user_id>/password-reset")
 def account_password_reset(user_id: int):
-    """Give an account a temporary password, shown once."""
-    _user_or_404(user_id)
+    """Give an account a temporary password, shown once (complaint readers: a link, after a second approval)."""
+    if needs_second_approval(_user_or_404(user_id).role):
+        return _act(user_id, lambda u: approvals.request_password_reset(u, actor=_actor()),
+                    _("The reset waits for a second county administrator to approve it. Then the account's "
+                      "owner gets a one-time link to set a new password."))
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("admin.account_edit", user_id=user_id))
     try:
@@ -140,3 +173,39 @@ def account_password_reset(user_id: int):
         flash(exc.message, "error")
         return redirect(url_for("admin.account_edit", user_id=user_id))
     return render_template("admin/account_password.html", user=user, password=temporary, created=False)
+
+
+@bp.get("/approvals")
+def approval_list():
+    """Account changes waiting for a second county administrator."""
+    requests = approvals.pending()
+    return render_template("admin/approval_list.html", requests=requests, form=ConfirmForm(),
+                           can_decide={r.id: can_approve_account_request(current_user, r) for r in requests})
+
+
+@bp.post("/approvals/<int:request_id>/approve")
+def approval_approve(request_id: int):
+    """Carry out a pending change; show the owner's one-time link once (never a password)."""
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.approval_list"), code=303)
+    try:
+        with write_transaction():
+            request_, user, token = approvals.approve(request_id, _actor())
+    except PortalError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("admin.approval_list"), code=303)
+    link = url_for("accounts.account_setup", token=token, _external=True) if token else None
+    return render_template("admin/approval_done.html", request_=request_, user=user, link=link)
+
+
+@bp.post("/approvals/<int:request_id>/reject")
+def approval_reject(request_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            with write_transaction():
+                approvals.reject(request_id, _actor())
+        except PortalError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("The request has been rejected; nothing was changed."))
+    return redirect(url_for("admin.approval_list"), code=303)

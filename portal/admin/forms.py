@@ -33,6 +33,16 @@ class AccountNewForm(AccountEditForm):
     username = StringField(_l("Username"), description=_l("3 to 64 lower-case letters, digits, '.', '_' or '-'."))
 
 
+class OfficialForm(FlaskForm):
+    township = SelectField(_l("Township"), validate_choice=False)
+    name = StringField(_l("Name"), description=_l("As residents would write it, e.g. 王振华."))
+    post = StringField(_l("Post"), description=_l("For example 党委书记, 镇长, 纪委书记, 分管副镇长."))
+
+    def __init__(self, *args, townships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.township.choices = [("", _l("Choose the township"))] + [(t.code, t.name) for t in townships]
+
+
 class ConfirmForm(FlaskForm):
     """A button that only carries the CSRF token."""
 

@@ -13,7 +13,7 @@ from portal.extensions import csrf
 # Internal field names → the names the API documents.
 API_FIELDS = {"contact_name": "contact.name", "contact_phone": "contact.phone"}
 FORM_FIELDS = ("village", "category", "about", "description", "happened_on", "power_item", "step", "disclosure",
-               "anonymous", "concerns_township_officials")
+               "anonymous", "concerns_township_officials", "about_whom")
 
 
 def _bad(errors: dict, status: int = 400):
@@ -60,7 +60,8 @@ def complaints_create():
         complaint, receipt = submit(raw, files, channel="api")
     except IntakeError as exc:
         return _bad({API_FIELDS.get(k, k): v for k, v in exc.errors.plain().items()})
-    return jsonify({"case_number": complaint.case_number, "receipt": receipt,
+    # For residents ``case_number`` is the complaint's random reference (docs/security.md, section 1).
+    return jsonify({"case_number": complaint.public_reference, "receipt": receipt,
                     "receipt_formatted": format_receipt(receipt), "status": complaint.status}), 201
 
 

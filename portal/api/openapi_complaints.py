@@ -18,8 +18,13 @@ SCHEMAS = {
             "power_item": {"type": "integer", "nullable": True, "description": "Power item of the village"},
             "step": {"type": "integer", "nullable": True, "description": "Step number of the power item"},
             "disclosure": {"type": "integer", "nullable": True, "description": "Published disclosure of the village"},
+            "about_whom": {"type": "string", "enum": ["village", "township", "unknown"], "default": "unknown",
+                           "description": "Who it is about: village cadres (村干部), township officials (乡镇干部, "
+                                          "routes the case to the county) or not sure (不清楚). A case naming a "
+                                          "listed township official or the township's handler goes to the county "
+                                          "whatever is chosen."},
             "concerns_township_officials": {"type": "boolean", "default": False,
-                                            "description": "Routes the case to the county"},
+                                            "description": "Older form of about_whom=township"},
             "anonymous": {"type": "boolean", "default": True},
             "contact": {
                 "type": "object", "nullable": True,
@@ -39,6 +44,7 @@ SCHEMAS = {
             "description": {"type": "string"}, "happened_on": {"type": "string", "format": "date"},
             "power_item": {"type": "integer"}, "step": {"type": "integer"}, "disclosure": {"type": "integer"},
             "concerns_township_officials": {"type": "boolean"}, "anonymous": {"type": "boolean"},
+            "about_whom": {"type": "string", "enum": ["village", "township", "unknown"]},
             "contact.name": {"type": "string"}, "contact.phone": {"type": "string"},
             "files": {"type": "array", "maxItems": 5, "items": {"type": "string", "format": "binary"}},
         },
@@ -47,7 +53,10 @@ SCHEMAS = {
         "type": "object",
         "required": ["case_number", "receipt", "status"],
         "properties": {
-            "case_number": {"type": "string", "pattern": r"^\d{6}-\d{4}-\d{6}$", "example": "339901-2026-000123"},
+            "case_number": {"type": "string", "pattern": r"^\d{4}-\d{4}-\d{4}$", "example": "2026-4821-3907",
+                            "description": "The complainant's reference: the year and eight random digits. It "
+                                           "does not reveal how many complaints the county received (staff "
+                                           "keep a separate sequential case number)."},
             "receipt": {"type": "string", "pattern": r"^\d{20}$",
                         "description": "Shown once; the portal keeps only a hash of it"},
             "receipt_formatted": {"type": "string", "example": "1234 5678 9012 3456 7890"},

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import User
 from portal.complaints.clock import Clock
 from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, Recusal
+from portal.complaints.numbering import REFERENCE
 from portal.complaints.workflow import OPEN_FOR_EXTENSION, allowed_targets
 from portal.core import permissions
 from portal.core.audit import AuditEntry
@@ -24,10 +25,14 @@ CASE_NUMBER = re.compile(r"\d{6}-\d{4}-\d{6}")
 
 def get_readable(case_number: str, user) -> Complaint:
     """Load a case the user may read, or 404 (also when it exists but is not theirs)."""
-    if not CASE_NUMBER.fullmatch(case_number or ""):
+    if CASE_NUMBER.fullmatch(case_number or ""):
+        column = Complaint.case_number
+    elif REFERENCE.fullmatch(case_number or ""):
+        column = Complaint.public_reference  # the number a complainant quotes on the phone
+    else:
         abort(404)
     complaint = db.session.scalar(
-        select(Complaint).where(Complaint.case_number == case_number)
+        select(Complaint).where(column == case_number)
         .options(joinedload(Complaint.village).joinedload(Village.township).joinedload(Township.county)))
     permissions.require(complaint is not None and permissions.can_read_complaint(user, complaint), not_found=True)
     return complaint

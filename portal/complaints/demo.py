@@ -10,7 +10,7 @@ from portal.accounts.models import User
 from portal.complaints import handling, notify, routing, tracking, workflow
 from portal.complaints.events import add_event
 from portal.complaints.models import Complaint, ComplaintEvent
-from portal.complaints.numbering import next_case_number
+from portal.complaints.numbering import new_reference, next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.core.crypto import encrypt_text
 from portal.core.timezone import local_today as today
@@ -143,6 +143,7 @@ def _create(spec: dict, villages: dict, users: dict) -> Complaint:
     concerns = spec.get("concerns", False)
     complaint = Complaint(
         case_number=next_case_number(village.township.county.code, filed.astimezone(CST).year),
+        public_reference=new_reference(filed.astimezone(CST).year),
         # A fresh random receipt, hashed and forgotten: demo receipts are never shown anywhere.
         receipt_hash=hash_receipt(new_receipt()), village_id=village.id, township_id=village.township_id,
         # A case the county assigns (交办) starts at the county; the assignment step moves it down.

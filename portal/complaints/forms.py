@@ -9,6 +9,7 @@ class IntakeForm(FlaskForm):
     village = StringField()
     category = StringField()
     concerns_township_officials = StringField()
+    about_whom = StringField()
     about = StringField()
     description = TextAreaField()
     happened_on = StringField()

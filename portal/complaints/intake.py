@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.complaints import notify
+from portal.complaints.conflicts import ABOUT_WHOM, conflict_reason
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import CATEGORIES, Complaint, ComplaintAttachment
-from portal.complaints.numbering import next_case_number
+from portal.complaints.numbering import new_reference, next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.complaints.routing import route
 from portal.complaints.textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
@@ -103,11 +104,17 @@ def clean(raw: dict, *, today_: date) -> tuple[dict, Errors]:
     category = raw.get("category")
     if not isinstance(category, str) or category not in CATEGORIES:
         errors.add("category", _l("Choose what kind of problem it is."))
+    about_whom = raw.get("about_whom") or None
+    if about_whom is not None and about_whom not in ABOUT_WHOM:
+        errors.add("about_whom", _l("Choose who the problem is about: village cadres, township officials, or "
+                                    "'I am not sure'."))
+    # The API's older yes/no field says the same as choosing 乡镇干部.
+    if parse_bool(raw.get("concerns_township_officials"), "concerns_township_officials", errors, False):
+        about_whom = "township"
     data = {
         "village": village,
         "category": category,
-        "concerns_township_officials": parse_bool(raw.get("concerns_township_officials"),
-                                                  "concerns_township_officials", errors, False),
+        "about_whom": about_whom or "unknown",
         "about": clean_text(raw.get("about"), "about", errors, max_len=ABOUT_MAX, required=True),
         "description": clean_text(raw.get("description"), "description", errors, multiline=True, required=True,
                                   min_len=DESCRIPTION_MIN, max_len=DESCRIPTION_MAX,
@@ -165,7 +172,8 @@ def submit(raw: dict, files=(), *, channel: str = "portal") -> tuple[Complaint, 
     nothing is stored.
     """
     data, errors = clean(raw, today_=today())
-    stored = store_files(files, errors)
+    # The text is checked first: a refused form costs no image decoding or PDF rewriting.
+    stored = [] if errors else store_files(files, errors)
     if errors:
         discard(stored)
         raise IntakeError(errors)
@@ -177,13 +185,17 @@ def submit(raw: dict, files=(), *, channel: str = "portal") -> tuple[Complaint, 
         village_id, link = data["village"].id, data["link"]
         begin_write()
         village = find_village(raw["village"])
-        level, reason = route(village.township_id, data["category"], data["concerns_township_officials"])
+        # Chosen 乡镇干部, or a listed township official or the township's own handler named anywhere.
+        concerns = conflict_reason(village.township_id, data["about_whom"],
+                                   [data["about"], data["description"]]) is not None
+        level, reason = route(village.township_id, data["category"], concerns)
         complaint = Complaint(
             case_number=next_case_number(village.township.county.code, today().year),
+            public_reference=new_reference(today().year),
             receipt_hash=receipt_hash, village_id=village_id, township_id=village.township_id,
             handling_level=level, escalation_reason=reason, category=data["category"], about=data["about"],
             description=data["description"], happened_on=data["happened_on"],
-            concerns_township_officials=data["concerns_township_officials"],
+            concerns_township_officials=concerns,
             power_item_id=link.power_item.id if link.power_item else None,
             power_step_seq=link.step.get("seq") if link.step else None,
             disclosure_id=link.disclosure.id if link.disclosure else None,

@@ -18,12 +18,15 @@ FINDINGS = ("true", "partly_true", "untrue", "unverifiable")
 DISPOSAL_MODES = ("talk_inquiry", "preliminary_check", "shelve", "close", "refer_investigation")
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 LEVELS = ("township", "county")
+COMPLAINANT_TEXT_KINDS = ("info", "answer")  # events whose text the complainant wrote
 
 
 class Complaint(db.Model):
     __tablename__ = "complaint"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_number: Mapped[str] = mapped_column(String(32), unique=True)
+    case_number: Mapped[str] = mapped_column(String(32), unique=True)  # sequential, for staff
+    # What the complainant is told (receipt page, tracking, API ``case_number``): random, reveals no volume.
+    public_reference: Mapped[str | None] = mapped_column(String(16), unique=True, index=True)
     receipt_hash: Mapped[str] = mapped_column(String(128), unique=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id", ondelete="RESTRICT"), index=True)
@@ -72,6 +75,14 @@ class Complaint(db.Model):
     events: Mapped[list["ComplaintEvent"]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"
     )
+
+    def complainant_texts(self) -> list[str]:
+        """Every text of the case that comes from the complainant: whom and what it is about, and additions."""
+        texts = [self.about, self.description]
+        if self.id is not None:
+            texts += list(db.session.scalars(db.select(ComplaintEvent.body).where(
+                ComplaintEvent.complaint_id == self.id, ComplaintEvent.kind.in_(COMPLAINANT_TEXT_KINDS))))
+        return [t for t in texts if t]
 
 
 class ComplaintEvent(db.Model):

@@ -1,5 +1,14 @@
-"""Case numbers `<county code>-<year>-<6-digit sequence>` that never collide."""
-from sqlalchemy import update
+"""Case numbers `<county code>-<year>-<6-digit sequence>` that never collide, and residents' references.
+
+The sequential case number is for staff (filing, printing, statistics). The
+complainant is given a random reference instead (``2026-4821-3907``): two
+references of one resident tell nothing about how many complaints came in
+between. The API's ``case_number`` field carries this reference.
+"""
+import re
+import secrets
+
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.complaints.models import CaseCounter
@@ -41,3 +50,20 @@ def format_case_number(county_code: str, year: int, sequence: int) -> str:
 def next_case_number(county_code: str, year: int) -> str:
     """Draw the next case number of a county and year."""
     return format_case_number(county_code, year, next_sequence(county_code, year))
+
+
+REFERENCE = re.compile(r"\d{4}-\d{4}-\d{4}")
+
+
+def new_reference(year: int) -> str:
+    """Draw a random, unused complainant reference: the year and eight random digits (e.g. 2026-4821-3907).
+
+    Call inside the intake's write transaction; the column is unique as well.
+    """
+    from portal.complaints.models import Complaint
+
+    while True:
+        digits = f"{secrets.randbelow(10**8):08d}"
+        reference = f"{year}-{digits[:4]}-{digits[4:]}"
+        if db.session.scalar(select(Complaint.id).where(Complaint.public_reference == reference)) is None:
+            return reference

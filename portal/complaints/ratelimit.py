@@ -28,8 +28,13 @@ def _attempt_limit() -> str:
 
 
 def _filed(response) -> bool:
-    """Count only complaints actually filed, so a resident fixing typing errors is not locked out."""
-    return response.status_code in (201, 303)
+    """Count complaints filed, and refused posts that carried files (they cost work to check).
+
+    A resident fixing a typing error in a form without files is not locked out.
+    """
+    if response.status_code in (201, 303):
+        return True
+    return any(getattr(f, "filename", None) for f in request.files.values())
 
 
 def _track_limit() -> str:

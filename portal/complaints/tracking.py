@@ -7,10 +7,12 @@ from sqlalchemy import func, select
 
 from portal.complaints import notify
 from portal.complaints.clock import Clock
+from portal.complaints.conflicts import conflict_reason
 from portal.complaints.events import COMPLAINANT, STAFF_MESSAGE_KINDS, add_event, audit_case
 from portal.complaints.intake import attach, discard, store_files
 from portal.complaints.models import RATINGS, Complaint, ComplaintAttachment, ComplaintEvent
 from portal.complaints.receipts import hash_receipt, legacy_hash_receipt, normalize_receipt
+from portal.complaints.routing import move_to_county
 from portal.complaints.textcheck import Errors, clean_text
 from portal.complaints.workflow import FieldErrors, review_refusal, transition
 from portal.core.db import utcnow
@@ -87,7 +89,8 @@ def summary(complaint: Complaint, clk: Clock) -> dict:
     events = public_events(complaint)
     state = clk.state(complaint)
     return {
-        "case_number": complaint.case_number,
+        # The complainant's reference, never the sequential staff number (it would reveal volume).
+        "case_number": complaint.public_reference or complaint.case_number,
         "status": complaint.status,
         "status_label": label("status", complaint.status),
         "days_left": state.days_left,
@@ -158,6 +161,11 @@ def add_info(complaint: Complaint, body, files=()) -> ComplaintEvent:
         event = add_event(complaint, "info", COMPLAINANT, body=text or None)
         attach(complaint, stored, event)
         audit_case("complaint_info_added", complaint, COMPLAINANT)
+        if complaint.handling_level == "township" and text and \
+                conflict_reason(complaint.township_id, None, [text]) is not None:
+            # The new text names a township official or handler: the case leaves the township first.
+            complaint.concerns_township_officials = True
+            move_to_county(complaint, None, "township_officials")
         notify.resident_update(complaint)
     except BaseException:
         discard(stored)

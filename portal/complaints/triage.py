@@ -37,6 +37,13 @@ def inbox_list():
 def render_case(case_number: str, *, reveal: bool = False, errors=None, form=None, status: int = 200):
     """Render the case page; every render is an audited read (and so is revealing the contact)."""
     complaint = casefile.get_readable(case_number, current_user)
+    if permissions.must_recuse(current_user, complaint):
+        # The case names this handler: they see nothing of it and can only step aside.
+        html = render_template("complaints/case_must_recuse.html", case_number=case_number, errors=errors or {},
+                               form=form or ActionForm(formdata=None))
+        with write_transaction():
+            audit_case("complaint_recusal_required", complaint, current_user)
+        return html, status
     contact = casefile.reveal_contact(complaint) if reveal else None
     view = casefile.case_view(complaint, current_user, clock())
     html = render_template("complaints/case_show.html", **view, contact=contact, errors=errors or {},
@@ -64,6 +71,7 @@ def contact_show(case_number: str):
 def attachment_show(case_number: str, attachment_id: int):
     with write_transaction():
         complaint = casefile.get_readable(case_number, current_user)
+        permissions.require(permissions.can_see_case_contents(current_user, complaint), not_found=True)
         attachment = casefile.get_attachment(complaint, attachment_id)
         audit_case("attachment_viewed", complaint, current_user, str(attachment.id))
     try:

@@ -41,6 +41,8 @@ def case_act(case_number: str):
             complaint = casefile.get_readable(case_number, current_user)
             if action is None:
                 raise PortalError(_("Choose an action."))
+            if action != "recuse" and permissions.must_recuse(current_user, complaint):
+                raise PortalError(_("This case names you. You can only recuse from it."))
             ACTIONS[action](complaint, current_user, form)
             still_readable = permissions.can_read_complaint(current_user, complaint)
     except workflow.FieldErrors as exc:

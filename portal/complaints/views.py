@@ -48,7 +48,7 @@ def complaint_new():
     except IntakeError as exc:
         return _intake_page(form, exc.errors.plain(), 400)
     # Shown once: encrypted in the (signed, not secret) session cookie, dropped on first view.
-    session[RECEIPT_KEY] = {"case": complaint.case_number, "token": encrypt_text(receipt)}
+    session[RECEIPT_KEY] = {"case": complaint.public_reference, "token": encrypt_text(receipt)}
     return redirect(url_for("complaints.receipt_show"), code=303)
 
 

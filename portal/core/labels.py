@@ -115,6 +115,8 @@ LABELS = {
         "village_cadre": _l("Village cadre"), "township_handler": _l("Township discipline handler"),
         "county_handler": _l("County discipline handler"), "county_admin": _l("County administrator"),
     },
+    "account_request": {"create": _l("New account"), "password_reset": _l("Password reset"),
+                        "two_factor_reset": _l("Two-step verification reset"), "role_change": _l("New role")},
     "handling_level": {"township": _l("Township handles it"), "county": _l("County handles it")},
     "topic": {
         "finance_monthly": _l("Monthly finance statement"), "finance_annual": _l("Annual finance statement"),

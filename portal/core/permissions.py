@@ -80,9 +80,26 @@ def _recused(user, complaint) -> bool:
     ).scalar()
 
 
+def must_recuse(user, complaint) -> bool:
+    """A township handler whom a case names (their display name, in any text from the complainant) must recuse.
+
+    They may open the case only to recuse: no contents, no other action.
+    """
+    if not _is(user, "township_handler") or not getattr(user, "display_name", None):
+        return False
+    from portal.core.names import names
+
+    return names(complaint.complainant_texts(), user.display_name)
+
+
+def can_see_case_contents(user, complaint) -> bool:
+    """Read the case's texts, files and contact: its readers, unless it names them."""
+    return can_read_complaint(user, complaint) and not must_recuse(user, complaint)
+
+
 def can_change_complaint(user, complaint) -> bool:
-    """Those who may read a complaint may change its status."""
-    return can_read_complaint(user, complaint)
+    """Those who may read a complaint may change its status (not a handler the case names)."""
+    return can_see_case_contents(user, complaint)
 
 
 def can_use_triage(user) -> bool:
@@ -159,6 +176,34 @@ def complaint_scope_filter(user, complaint_model):
     return false()
 
 
+def complaint_statistics_filter(user, complaint_model):
+    """SQL filter of the complaints a user's statistics count.
+
+    A township handler counts exactly their inbox (complaint_scope_filter): a
+    case about township officials, one they recused from or one escalated to
+    the county is never counted, so the accused learns nothing from a number.
+    The county (handlers and the admin, counts only) counts every complaint.
+    """
+    if _is(user, "county_handler", "county_admin"):
+        return true()
+    return complaint_scope_filter(user, complaint_model)
+
+
+STATISTICS_MIN_COUNT = 3
+
+
+def statistics_min_count(user) -> int:
+    """Smallest count shown to the user; smaller ones read "<3" (township staff only; 0: show everything).
+
+    ``STATISTICS_MIN_COUNT`` in the configuration overrides the default of 3.
+    """
+    if not _is(user, "township_handler"):
+        return 0
+    from flask import current_app
+
+    return max(0, int(current_app.config.get("STATISTICS_MIN_COUNT", STATISTICS_MIN_COUNT)))
+
+
 def village_scope_filter(user, village_model):
     """SQL filter of the villages whose drafts a user may read."""
     if _is(user, "village_cadre"):
@@ -182,6 +227,22 @@ WORK_AREAS = {
 REQUIRE_2FA_SETTING = "require_2fa_for_complaint_staff"
 
 
+# Accounts that read complaints, and the admin accounts that could approve them: creating one, resetting its
+# password or second factor, or changing a role towards one waits for a second county account.
+APPROVAL_ROLES = ("township_handler", "county_handler", "county_admin")
+
+
+def needs_second_approval(role: str | None) -> bool:
+    """Tell whether giving an account this role (or resetting one that has it) needs a second approval."""
+    return role in APPROVAL_ROLES
+
+
+def can_approve_account_request(user, request) -> bool:
+    """Another county admin than the one who asked may approve or reject a pending account change."""
+    return (_is(user, "county_admin") and request.outcome is None
+            and request.requested_by_id is not None and request.requested_by_id != user.id)
+
+
 def can_enter_area(user, area: str) -> bool:
     """Tell whether a staff member works in an area (publish, triage, oversight, admin)."""
     return _is(user, *WORK_AREAS.get(area, ()))
@@ -193,17 +254,19 @@ def two_factor_recommended(user) -> bool:
 
 
 def two_factor_required(user) -> bool:
-    """Complaint readers must use a second factor once the county admin enforces it."""
+    """Complaint readers must use a second factor: from their first sign-in, or once the county enforces it."""
     if not _is(user, *COMPLAINT_ROLES):
         return False
+    if getattr(user, "must_enrol_2fa", False):
+        return True
     from portal.core.settings import get_setting
 
     return bool(get_setting(REQUIRE_2FA_SETTING, False))
 
 
 def can_turn_off_two_factor(user) -> bool:
-    """Anyone may turn their second factor off unless the county requires it of them."""
-    return _is(user, *STAFF_ROLES) and not two_factor_required(user)
+    """Staff who do not read complaints may turn their second factor off (with a current code)."""
+    return _is(user, *STAFF_ROLES) and not _is(user, *COMPLAINT_ROLES) and not two_factor_required(user)
 
 
 # ---- guards -------------------------------------------------------------------------

@@ -20,8 +20,14 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
 from portal.core.errors import PortalError
+from portal.core.pdf_clean import PdfRefused
+from portal.core.pdf_clean import rewrite as rewrite_pdf
 
-MAX_PIXELS = 40_000_000  # larger images are refused as likely decompression bombs
+# A pixel budget per picture, checked from the header before any decoding: a 12-megapixel phone
+# photo fits, a few kilobytes that would unpack into gigabytes (or minutes of work) do not.
+MAX_PIXELS = 16_000_000
+# Pillow itself refuses anything far beyond the budget, wherever an image is opened.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 DEFAULT_ALLOWED = ("image/jpeg", "image/png", "application/pdf")
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 _MAGIC = (
@@ -33,10 +39,6 @@ _MAGIC = (
 ALIASES = {"image/jpeg": ("jpg", "jpeg", "jpe", "jfif"), "image/png": ("png",), "application/pdf": ("pdf",)}
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})$")
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|pdf)")
-# PDF features that run code or act on opening; names may hide letters as #xx escapes.
-_PDF_ACTIVE = re.compile(
-    rb"/(?:JavaScript|JS|OpenAction|AA|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData)\b")
-_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 MAX_NAME = 255
 
 
@@ -87,15 +89,29 @@ def _read_limited(file_storage, limit: int) -> bytes:
     return stream.read(limit + 1)
 
 
+def pixel_budget() -> int:
+    """Return the largest picture accepted, in pixels (``UPLOAD_MAX_PIXELS`` overrides)."""
+    return int(current_app.config.get("UPLOAD_MAX_PIXELS", MAX_PIXELS))
+
+
+def _too_large(field: str) -> PortalError:
+    return _refuse(_l("The picture is too large (more than %(mp)s megapixels). Please send a smaller photo "
+                      "or a screenshot.", mp=round(pixel_budget() / 1_000_000)), field)
+
+
 def _clean_image(data: bytes, mime: str, field: str) -> bytes:
-    """Re-encode an image without EXIF/GPS or text chunks, keeping its visible orientation."""
+    """Re-encode an image without EXIF/GPS or text chunks, keeping its visible orientation.
+
+    ``Image.open`` reads the header only; the size is checked against the
+    pixel budget before ``load()`` decodes anything.
+    """
     unreadable = _refuse(_l("The picture could not be read. Please send a JPEG or PNG photo."), field)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_PIXELS:
-                raise _refuse(_l("The picture is too large (more than 40 megapixels)."), field)
+            if image.width * image.height > pixel_budget():
+                raise _too_large(field)
             if image.format != {"image/jpeg": "JPEG", "image/png": "PNG"}[mime]:
                 raise unreadable
             image.load()
@@ -112,24 +128,24 @@ def _clean_image(data: bytes, mime: str, field: str) -> bytes:
                     image = image.convert("RGB")
                 image.save(out, "JPEG", quality=90, optimize=True, icc_profile=icc)
             else:
-                image.save(out, "PNG", optimize=True, icc_profile=icc)
+                image.save(out, "PNG", compress_level=6, icc_profile=icc)
     except PortalError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _refuse(_l("The picture is too large (more than 40 megapixels)."), field) from exc
+        raise _too_large(field) from exc
     except Exception as exc:  # Pillow raises many kinds on malformed files
         raise unreadable from exc
     return out.getvalue()
 
 
-def _check_pdf(data: bytes, field: str) -> None:
-    """Refuse PDFs that carry scripts, automatic actions or embedded files (best effort)."""
-    unescaped = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    if _PDF_ACTIVE.search(unescaped):
-        raise _refuse(_l("This PDF contains scripts or automatic actions and cannot be accepted. "
-                         "Please print it to a new PDF or scan it."), field)
-    if b"%%EOF" not in data[-2048:]:
-        raise _refuse(_l("This PDF is damaged or incomplete."), field)
+def _clean_pdf(data: bytes, field: str) -> bytes:
+    """Rewrite a PDF without scripts, actions, embedded files or metadata; refuse what cannot be rewritten."""
+    try:
+        return rewrite_pdf(data)
+    except PdfRefused as exc:
+        raise _refuse(_l("This PDF could not be checked and cleaned (it may be damaged, protected by a "
+                         "password or carry content that cannot be removed). Please print it to a new PDF "
+                         "or scan it."), field) from exc
 
 
 def upload_dir() -> Path:
@@ -198,7 +214,7 @@ def store_upload(file_storage, *, allowed=DEFAULT_ALLOWED, max_bytes: int | None
     if mime.startswith("image/"):
         data = _clean_image(data, mime, field)
     else:
-        _check_pdf(data, field)
+        data = _clean_pdf(data, field)
     stored_name = _write(data, EXTENSIONS[mime], field)
     return StoredFile(stored_name=stored_name, original_name=normalise_name(file_storage.filename, mime),
                       mime_type=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest())

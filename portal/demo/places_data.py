@@ -11,6 +11,17 @@ TOWNSHIPS = [
      "hotline": "0000-1230201"},
 ]
 
+# Township officials (乡镇干部) the county lists: a complaint naming one goes to the county.
+# (township code, name, post); the discipline secretaries are the demo township handlers.
+OFFICIALS = [
+    ("339901101", "王振华", "党委书记"), ("339901101", "刘思远", "镇长"), ("339901101", "赵敏", "纪委书记"),
+    ("339901101", "许光明", "分管农业副镇长"),
+    ("339901102", "郭立群", "党委书记"), ("339901102", "宋佳明", "镇长"), ("339901102", "黄立新", "纪委书记"),
+    ("339901102", "金海波", "分管城建副镇长"),
+    ("339901201", "欧阳建", "党委书记"), ("339901201", "邱文涛", "乡长"), ("339901201", "曹红", "纪委书记"),
+    ("339901201", "江月明", "分管民政副乡长"),
+]
+
 # (township code, village code, name, secretary, director, supervision chair, bookkeeper)
 VILLAGES = [
     ("339901101", "339901101201", "白石村", "林国栋", "林国栋", "方淑芬", "叶小青"),
@@ -34,4 +45,6 @@ ACCOUNTS = [
     ("handler_dongshan", "township_handler", "339901201", None, "曹红"),
     ("county_handler", "county_handler", None, None, "钱文"),
     ("county_admin", "county_admin", None, None, "县纪委管理员"),
+    # A second administrator: accounts that read complaints need two of them (four eyes).
+    ("county_admin2", "county_admin", None, None, "县纪委副管理员"),
 ]

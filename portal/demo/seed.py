@@ -16,7 +16,7 @@ from portal.disclosures.tables import ParsedTable, prepare_table, to_canonical
 from portal.duty.models import DutyReport, EvaluationRound
 from portal.duty.results import publish_result
 from portal.extensions import db
-from portal.places.models import Cadre, County, Township, Village
+from portal.places.models import Cadre, County, Township, TownshipOfficial, Village
 from portal.places.search import pinyin_of
 from portal.powers import record as power_record
 from portal.powers.models import PowerItem, PowerTemplate
@@ -44,6 +44,8 @@ def seed_demo(reset: bool = False) -> dict:
     db.session.add(county)
     townships = {t["code"]: Township(county=county, **t) for t in places_data.TOWNSHIPS}
     db.session.add_all(townships.values())
+    db.session.add_all(TownshipOfficial(township=townships[tcode], name=name, post=post)
+                       for tcode, name, post in places_data.OFFICIALS)
     villages = {}
     for tcode, vcode, name, secretary, director, chair, bookkeeper in places_data.VILLAGES:
         full, initials = pinyin_of(name)
@@ -118,8 +120,11 @@ def _seed_accounts(townships, villages) -> list[User]:
     for username, role, tcode, vcode, name in places_data.ACCOUNTS:
         village = villages.get(vcode) if vcode else None
         township = townships.get(tcode) if tcode else (village.township if village else None)
+        # Demo staff have worked with the portal before: their first sign-in (which makes a
+        # complaint reader enrol a second factor) lies behind them.
         users.append(User(username=username, display_name=name, password_hash=password, role=role,
-                          township=township, village=village, email=f"{username}@portal.invalid"))
+                          township=township, village=village, email=f"{username}@portal.invalid",
+                          last_login_at=utcnow()))
     db.session.add_all(users)
     return users
 

@@ -17,6 +17,10 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_COLUMNS = 30
 MAX_UNZIPPED = 40 * 1024 * 1024  # zip-bomb guard for XLSX uploads
+# A workbook's shared strings let a few hundred kilobytes expand into tens of megabytes of table:
+# bound the filled cells and the text of one import, counted while reading (reading stops past them).
+MAX_CELLS = 60_000
+MAX_TEXT = 2_000_000  # characters
 
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2: legacy .xls or an encrypted workbook
@@ -132,7 +136,7 @@ def _read_xlsx(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
         raise not_table
     if unzipped > MAX_UNZIPPED:
         raise TableError(_l("The workbook is too large."))
-    rows = []
+    rows, budget = [], _Budget()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions
@@ -144,13 +148,40 @@ def _read_xlsx(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
                 cells = [_cell_text(v) for v in values]
                 if any(cells):
                     rows.append((number, cells))
-                if len(rows) > MAX_ROWS + 10:
+                    budget.spend(cells)
+                if len(rows) > MAX_ROWS + 10 or budget.exceeded:
                     break  # enough to report the limit
         finally:
             book.close()
     except Exception as exc:  # openpyxl raises many types on malformed workbooks
         raise not_table from exc
+    budget.check()
     return rows
+
+
+class _Budget:
+    """Count filled cells and characters of an import; refuse once either limit is passed."""
+
+    def __init__(self):
+        self.cells = self.text = 0
+
+    def spend(self, cells) -> None:
+        for cell in cells:
+            if cell:
+                self.cells += 1
+                self.text += len(cell)
+
+    @property
+    def exceeded(self) -> bool:
+        return self.cells > MAX_CELLS or self.text > MAX_TEXT
+
+    def check(self) -> None:
+        if self.cells > MAX_CELLS:
+            raise TableError(_l("The table has more than %(limit)s filled cells. Split it into smaller tables.",
+                                limit=f"{MAX_CELLS:,}"))
+        if self.text > MAX_TEXT:
+            raise TableError(_l("The table holds more than %(limit)s characters of text. Split it into smaller "
+                                "tables.", limit=f"{MAX_TEXT:,}"))
 
 
 def _cell_text(value) -> str:
@@ -170,6 +201,12 @@ def _tidy(records: list[tuple[int, list[str]]], encoding: str) -> ParsedTable:
     """Strip cells, drop empty rows and title lines, and check the limits."""
     records = [(n, [str(c).strip() for c in cells]) for n, cells in records]
     records = [(n, cells) for n, cells in records if any(cells)]
+    budget = _Budget()
+    for _n, cells in records:
+        budget.spend(cells)
+        if budget.exceeded:
+            break
+    budget.check()
     if not records:
         raise TableError(_l("The file contains no table."))
     filled = lambda cells: sum(1 for c in cells if c)  # noqa: E731

@@ -7,7 +7,7 @@ from sqlalchemy import select, true
 from portal.complaints.clock import load_calendar, load_rules
 from portal.complaints.deadlines import state_for
 from portal.complaints.models import Complaint
-from portal.core.permissions import complaint_scope_filter
+from portal.core.permissions import complaint_scope_filter, complaint_statistics_filter, statistics_min_count
 from portal.core.timezone import local_date
 from portal.extensions import db
 from portal.places.models import Township, Village
@@ -64,11 +64,31 @@ def overdue_cases(user, township_id: int | None, today: date) -> list[OverdueCas
     return sorted(out, key=lambda c: (-c.days_overdue, c.case_number))
 
 
-def overdue_counts(township_id: int | None, today: date) -> dict[int, int]:
-    """Count overdue cases per township id (aggregate only: safe for the county admin)."""
+class Counts(dict):
+    """Counts per township id; a count below the threshold (zero included) reads "<3"."""
+
+    def __init__(self, threshold: int = 0):
+        super().__init__()
+        self.threshold = threshold
+
+    def get(self, key, default=0):
+        value = super().get(key, default)
+        if self.threshold and isinstance(value, int) and value < self.threshold:
+            from portal.oversight.stats import Below
+
+            return Below(self.threshold)
+        return value
+
+
+def overdue_counts(township_id: int | None, today: date, user=None) -> dict[int, int]:
+    """Count overdue cases per township id (aggregate only: safe for the county admin).
+
+    With a user, only the complaints their statistics may count, small counts suppressed.
+    """
     cal, rules = load_calendar(), load_rules()
-    counts: dict[int, int] = {}
-    for row in _rows(true(), township_id, with_case_numbers=False):
+    where = complaint_statistics_filter(user, Complaint) if user is not None else true()
+    counts = Counts(statistics_min_count(user) if user is not None else 0)
+    for row in _rows(where, township_id, with_case_numbers=False):
         if _due_state(row, today, cal, rules).level == "overdue":
-            counts[row.township_id] = counts.get(row.township_id, 0) + 1
+            counts[row.township_id] = dict.get(counts, row.township_id, 0) + 1
     return counts

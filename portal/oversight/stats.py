@@ -7,7 +7,7 @@ dates of each case (never its contents) and deadlines.py judges them.
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, true
 
 from portal.complaints.clock import load_calendar, load_rules
 from portal.complaints.deadlines import (
@@ -19,12 +19,36 @@ from portal.complaints.deadlines import (
 )
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.core.labels import label
+from portal.core.permissions import complaint_statistics_filter, statistics_min_count
 from portal.core.timezone import add_months, local_date, local_midnight_utc
 from portal.extensions import db
 from portal.places.models import Township, Village
 
 OPEN_DECISION = "received"
 RUNNING_CONCLUSION = ("accepted", "in_progress")
+
+
+class Below(int):
+    """A count too small to show (it reads "<3"); worth 0 in any sum or chart."""
+
+    threshold: int
+
+    def __new__(cls, threshold: int):
+        obj = super().__new__(cls, 0)
+        obj.threshold = threshold
+        return obj
+
+    def __str__(self) -> str:
+        return f"<{self.threshold}"
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+def _shown(*values) -> bool:
+    return not any(isinstance(v, Below) for v in values)
 
 
 @dataclass
@@ -48,10 +72,12 @@ class Tally:
     @property
     def satisfaction(self) -> float | None:
         """(满意 + 基本满意) / rated, in percent with one decimal."""
-        return round(100 * self.satisfied / self.rated, 1) if self.rated else None
+        return round(100 * self.satisfied / self.rated, 1) if self.rated and _shown(self.satisfied) else None
 
     @property
     def on_time_rate(self) -> float | None:
+        if not _shown(self.on_time, self.overdue):
+            return None
         judged = self.on_time + self.overdue
         return round(100 * self.on_time / judged, 1) if judged else None
 
@@ -71,6 +97,7 @@ class Filters:
     start: date
     end: date  # inclusive
     township_id: int | None = None
+    where: object = None  # the permission layer's filter of countable complaints (None: all)
 
     def months(self) -> list[date]:
         out, month = [], self.start.replace(day=1)
@@ -92,7 +119,8 @@ class Report:
 
 def _scope(filters: Filters):
     start, end = local_midnight_utc(filters.start), local_midnight_utc(filters.end + timedelta(days=1))
-    clause = and_(Complaint.received_at >= start, Complaint.received_at < end)
+    clause = and_(Complaint.received_at >= start, Complaint.received_at < end,
+                  filters.where if filters.where is not None else true())
     if filters.township_id is not None:
         clause = and_(clause, Complaint.township_id == filters.township_id)
     return clause
@@ -209,6 +237,28 @@ def _roll_up(filters: Filters, cells: dict[tuple, Tally]) -> Report:
     months = [Group(m.strftime("%Y-%m"), m.strftime("%Y-%m"), by["month"].get(m.strftime("%Y-%m"), Tally()))
               for m in filters.months()]
     return Report(filters, total, townships, villages, categories, months)
+
+
+def for_user(filters: Filters, user) -> Filters:
+    """Narrow the filters to the complaints the user's statistics may count (the permission layer decides)."""
+    return Filters(filters.start, filters.end, filters.township_id, complaint_statistics_filter(user, Complaint))
+
+
+def suppress_small(report: Report, threshold: int) -> Report:
+    """Replace every count below the threshold (zero included) by Below, in place; return the report."""
+    if threshold <= 0:
+        return report
+    for tally in [report.total, *(g.tally for section in (report.townships, report.villages, report.categories,
+                                                         report.months) for g in section)]:
+        for name in COLUMNS:
+            if getattr(tally, name) < threshold:
+                setattr(tally, name, Below(threshold))
+    return report
+
+
+def build_for(user, filters: Filters, today: date) -> Report:
+    """The dashboard's figures as the user may see them: their scope, small counts suppressed."""
+    return suppress_small(build(for_user(filters, user), today), statistics_min_count(user))
 
 
 def default_period(today: date) -> tuple[date, date]:

@@ -8,7 +8,13 @@ from sqlalchemy import select
 
 from portal.core.exports import csv_response, wants_csv
 from portal.core.labels import label
-from portal.core.permissions import can_list_cases, can_view_oversight, oversight_township_id, require
+from portal.core.permissions import (
+    can_list_cases,
+    can_view_oversight,
+    oversight_township_id,
+    require,
+    statistics_min_count,
+)
 from portal.core.timezone import local_today, month_end
 from portal.extensions import db, login_manager
 from portal.oversight import charts, obligations, overdue, present, stats
@@ -105,7 +111,7 @@ def _stat_rows(report: stats.Report):
 def dashboard():
     filters, errors, townships = _filters()
     today = local_today()
-    report = stats.build(filters, today)
+    report = stats.build_for(current_user, filters, today)
     if wants_csv(request):
         return csv_response(f"oversight-{filters.start}-{filters.end}.csv", STAT_HEADER, _stat_rows(report))
     freshness = _freshness(filters, townships, today)
@@ -120,11 +126,12 @@ def dashboard():
                                        [(g.name, g.tally.received) for g in report.categories]),
     }
     cases = overdue.overdue_cases(current_user, filters.township_id, today) if can_list_cases(current_user) else None
-    counts = overdue.overdue_counts(filters.township_id, today)
+    counts = overdue.overdue_counts(filters.township_id, today, current_user)
     return render_template("oversight/dashboard.html", report=report, filters=filters, errors=errors,
                            townships=townships, all_townships=oversight_township_id(current_user) is None,
                            figures=figures, month_names=month_names, freshness=freshness, cases=cases,
-                           overdue_counts=counts, today=today, columns=stats.COLUMNS)
+                           overdue_counts=counts, today=today, columns=stats.COLUMNS,
+                           min_count=statistics_min_count(current_user))
 
 
 @bp.get("/disclosures")
@@ -148,7 +155,7 @@ def disclosures():
 def overdue_list():
     filters, errors, townships = _filters()
     today = local_today()
-    counts = overdue.overdue_counts(filters.township_id, today)
+    counts = overdue.overdue_counts(filters.township_id, today, current_user)
     cases = overdue.overdue_cases(current_user, filters.township_id, today) if can_list_cases(current_user) else None
     if wants_csv(request):
         if cases is None:

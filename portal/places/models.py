@@ -95,3 +95,17 @@ SEARCH_INDEX_OBJECTS = ("village_fts", "search_position", "ix_village_name_trgm"
 def outside_models(name, type_, parent_names) -> bool:
     """Alembic include_name hook: False for the search index objects that live only in the database."""
     return not (name and (name in SEARCH_INDEX_OBJECTS or name.startswith("village_fts_")))
+class TownshipOfficial(db.Model):
+    """A township official (乡镇干部) the county admin lists by name and post.
+
+    A complaint that names one of them goes to the county handlers, never to
+    the township they serve in.
+    """
+
+    __tablename__ = "township_official"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    post: Mapped[str] = mapped_column(String(64))
+
+    township: Mapped[Township] = relationship()

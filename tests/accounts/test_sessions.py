@@ -93,6 +93,13 @@ def test_role_change_ends_the_accounts_sessions(app, auth, client):
     response = Forms(admin).post(f"/admin/accounts/{target.id}", {
         "role": "township_handler", "township": "339901201", "village": "", "display_name": "黄立新", "email": ""})
     assert response.status_code == 302
+    assert client.get("/auth/").status_code == 200  # a move to another township waits for a second admin
+    second = app.test_client()
+    Auth(second).login("county_admin2")
+    from portal.accounts.models import AccountRequest
+
+    request = db.session.query(AccountRequest).filter_by(kind="role_change", target_id=target.id).one()
+    Forms(second).post(f"/admin/approvals/{request.id}/approve", {}, form_url="/admin/approvals")
     assert _user("handler_liutang").township.code == "339901201"
     assert client.get("/auth/").status_code == 302
 

@@ -1,4 +1,4 @@
-"""Only failed sign-in attempts count, per username and per address; the answer is a clear 429."""
+"""Sign-in attempts are counted atomically per (username, address) and per address; the answer is a clear 429."""
 from conftest import Auth, csrf_from
 
 from accounts.conftest import error_summary, text
@@ -62,17 +62,64 @@ def test_one_address_is_limited_across_usernames(client):
     assert _attempt(client, "county_handler", PASSWORD, address="10.9.9.10").status_code == 302
 
 
-def test_the_hourly_username_limit_holds_across_minutes(app, client, monkeypatch):
-    import time as real_time
-    from types import SimpleNamespace
+def test_a_stranger_cannot_lock_the_real_user_out(client):
+    for _ in range(8):
+        _attempt(client, "handler_baishi", address="198.51.100.7")
+    assert _attempt(client, "handler_baishi", address="198.51.100.7").status_code == 429
+    # The real user, from their own office, signs in at once.
+    assert _attempt(client, "handler_baishi", PASSWORD, address="10.20.30.40").status_code == 302
 
-    import limits.storage.memory
 
-    clock = [real_time.time()]
-    # Move only the rate limiter's clock forward, a minute at a time.
-    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=lambda: clock[0]))
-    for _minute in range(4):
-        for _ in range(5):
-            assert _attempt(client, "county_admin").status_code == 200
-        clock[0] += 61
+def test_the_delay_grows_and_then_lets_the_user_try_again(app, client, monkeypatch):
+    from datetime import timedelta
+
+    from portal.accounts import throttle
+    from portal.core.db import utcnow
+
+    clock = [utcnow()]
+    monkeypatch.setattr(throttle, "now", lambda: clock[0])
+    for _ in range(5):
+        assert _attempt(client, "county_admin").status_code == 200
     assert _attempt(client, "county_admin", PASSWORD).status_code == 429
+    clock[0] += timedelta(seconds=31)
+    assert _attempt(client, "county_admin").status_code == 200  # checked again after the first delay
+    clock[0] += timedelta(seconds=31)
+    assert _attempt(client, "county_admin", PASSWORD).status_code == 429  # now a minute
+    clock[0] += timedelta(seconds=30)
+    assert _attempt(client, "county_admin", PASSWORD).status_code == 302
+
+
+def test_thirty_concurrent_wrong_passwords_get_at_most_five_checked(app, monkeypatch):
+    import threading
+
+    from portal.accounts import service
+
+    checked, lock = [], threading.Lock()
+    real = service.authenticate
+
+    def counting(username, password):
+        with lock:
+            checked.append(username)
+        return real(username, password)
+
+    monkeypatch.setattr(service, "authenticate", counting)
+    clients = [app.test_client() for _ in range(30)]
+    tokens = [csrf_from(text(c.get("/auth/login"))) for c in clients]
+    barrier, codes = threading.Barrier(30), []
+
+    def guess(c, token):
+        barrier.wait()
+        with app.app_context():
+            response = c.post("/auth/login", data={"csrf_token": token, "username": "handler_baishi",
+                                                   "password": "wrong-password-0"})
+        with lock:
+            codes.append(response.status_code)
+
+    threads = [threading.Thread(target=guess, args=pair) for pair in zip(clients, tokens, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(codes) == 30 and 500 not in codes
+    assert len(checked) <= 5, f"{len(checked)} passwords were checked against a limit of 5"
+    assert codes.count(429) >= 25

@@ -145,15 +145,59 @@ def test_new_recovery_codes_replace_the_old_ones(auth, client, two_factor):
     assert two_factor.answer(new_codes[1]).status_code == 302
 
 
-def test_turning_off_needs_the_password(auth, client, two_factor):
+def test_turning_off_needs_the_password_and_a_current_code(auth, client, two_factor):
     auth.login("cadre_shangtang")
-    two_factor.enrol()
+    secret, _codes = two_factor.enrol()
     page = text(client.get("/auth/2fa"))
-    wrong = client.post("/auth/2fa/off", data={"csrf_token": csrf_from(page), "password": "not-it-at-all"})
+    wrong = client.post("/auth/2fa/off", data={"csrf_token": csrf_from(page), "password": "not-it-at-all",
+                                               "code": code_for(secret, 1)})
     assert 'id="password-error"' in text(wrong) and _user("cadre_shangtang").totp_enabled
-    client.post("/auth/2fa/off", data={"csrf_token": csrf_from(page), "password": PASSWORD})
+    # The password alone (a stolen password with a stolen session) is not enough.
+    no_code = client.post("/auth/2fa/off", data={"csrf_token": csrf_from(page), "password": PASSWORD})
+    assert 'id="code-error"' in text(no_code) and _user("cadre_shangtang").totp_enabled
+    bad_code = client.post("/auth/2fa/off", data={"csrf_token": csrf_from(page), "password": PASSWORD,
+                                                  "code": "000000" if code_for(secret, 1) != "000000" else "111111"})
+    assert 'id="code-error"' in text(bad_code) and _user("cadre_shangtang").totp_enabled
+    client.post("/auth/2fa/off", data={"csrf_token": csrf_from(page), "password": PASSWORD,
+                                       "code": code_for(secret, 1)})
     user = _user("cadre_shangtang")
     assert not user.totp_enabled and user.totp_secret is None and user.recovery_codes is None
+
+
+def test_enabling_the_second_factor_ends_the_accounts_other_sessions(app, auth, client, two_factor):
+    from conftest import Auth
+
+    elsewhere = app.test_client()  # e.g. a cookie someone copied earlier
+    Auth(elsewhere).login("cadre_shangtang")
+    assert elsewhere.get("/auth/").status_code == 200
+    auth.login("cadre_shangtang")
+    two_factor.enrol()
+    assert client.get("/auth/").status_code == 200  # the session that enrolled goes on
+    assert elsewhere.get("/auth/").status_code == 302  # the other one is signed out
+
+
+def test_a_complaint_reader_must_enrol_at_first_sign_in(app, auth, client, two_factor):
+    user = _user("handler_liutang")
+    user.last_login_at = None  # an account that has never signed in
+    db.session.commit()
+    assert get_setting("require_2fa_for_complaint_staff", False) is False  # not enforced by the county
+    auth.login("handler_liutang")
+    for url in ("/auth/", "/triage/", "/oversight/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.headers["Location"] == "/auth/2fa", url
+    two_factor.enrol()
+    assert client.get("/triage/").status_code == 200
+    assert _user("handler_liutang").must_enrol_2fa is False
+    page = text(client.get("/auth/2fa"))
+    assert "/auth/2fa/off" not in page
+
+
+def test_a_cadres_first_sign_in_asks_for_nothing_more(app, auth, client):
+    user = _user("cadre_shangtang")
+    user.last_login_at = None
+    db.session.commit()
+    auth.login("cadre_shangtang")
+    assert client.get("/auth/").status_code == 200
 
 
 def _enforce(app, forms, auth):
@@ -193,6 +237,14 @@ def test_admin_can_reset_a_lost_second_factor(app, auth, client, two_factor):
     Auth(admin).login("county_admin")
     user = _user("handler_dongshan")
     Forms(admin).post(f"/admin/accounts/{user.id}/two-factor-reset", {}, form_url=f"/admin/accounts/{user.id}")
+    assert _user("handler_dongshan").totp_enabled is True  # a complaint reader: waits for a second admin
+    second = app.test_client()
+    Auth(second).login("county_admin2")
+    from portal.accounts.models import AccountRequest
+
+    request = db.session.query(AccountRequest).filter_by(kind="two_factor_reset", target_id=user.id).one()
+    Forms(second).post(f"/admin/approvals/{request.id}/approve", {}, form_url="/admin/approvals")
     assert _user("handler_dongshan").totp_enabled is False
     assert client.get("/auth/").status_code == 302  # signed out too
     assert auth.login("handler_dongshan").headers["Location"] == "/auth/"
+    assert client.get("/auth/").headers["Location"] == "/auth/2fa"  # and must set it up again

@@ -71,11 +71,12 @@ def test_bad_new_account_input_is_shown_beside_the_field_and_creates_nothing(adm
 def test_role_and_place_change(admin, forms):
     user = _user("cadre_xikou")
     version = user.session_version
-    response = forms.post(f"/admin/accounts/{user.id}", {"role": "township_handler", "township": TOWNSHIP,
-                                                          "village": "", "display_name": "吴志强", "email": ""})
+    response = forms.post(f"/admin/accounts/{user.id}", {"role": "village_cadre", "township": "",
+                                                          "village": "339901101202", "display_name": "吴志强",
+                                                          "email": ""})
     assert response.status_code == 302
     changed = _user("cadre_xikou")
-    assert changed.role == "township_handler" and changed.village is None and changed.township.code == TOWNSHIP
+    assert changed.role == "village_cadre" and changed.village.code == "339901101202"
     assert changed.session_version == version + 1
     assert "account_change" in audit_actions()
 
@@ -112,13 +113,13 @@ def test_admin_cannot_lock_themselves_out(admin, client, forms):
 
 def test_password_reset_shows_a_new_temporary_password_and_ends_sessions(app, admin, forms):
     victim = app.test_client()
-    Auth(victim).login("handler_baishi")
-    user = _user("handler_baishi")
+    Auth(victim).login("cadre_xikou")
+    user = _user("cadre_xikou")
     response = forms.post(f"/admin/accounts/{user.id}/password-reset", {}, form_url=f"/admin/accounts/{user.id}")
     temporary = TEMP_RE.search(text(response)).group(1)
     assert victim.get("/auth/").status_code == 302
-    assert Auth(victim).login("handler_baishi").status_code == 200  # old password gone
-    assert Auth(victim).login("handler_baishi", temporary).status_code == 302
+    assert Auth(victim).login("cadre_xikou").status_code == 200  # old password gone
+    assert Auth(victim).login("cadre_xikou", temporary).status_code == 302
     assert victim.get("/auth/").headers["Location"] == "/auth/password"
     assert "password_reset" in audit_actions()
     assert temporary not in " ".join(e or "" for e in _details())

@@ -3,7 +3,8 @@ import pytest
 from conftest import Auth, csrf_from
 from demo_ids import TOWNSHIP, VILLAGE
 
-SAMPLE_ARGS = {"user_id": 1, "code": TOWNSHIP, "template_id": 1, "override_id": 1, "scope": "all", "message_id": 1}
+SAMPLE_ARGS = {"user_id": 1, "code": TOWNSHIP, "template_id": 1, "override_id": 1, "scope": "all", "request_id": 1,
+               "official_id": 1, "message_id": 1}
 STAFF = ["cadre_shangtang", "handler_baishi", "county_handler"]
 
 

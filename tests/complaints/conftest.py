@@ -52,7 +52,14 @@ def jpeg_bytes(gps: bool = False) -> bytes:
 
 
 def pdf_bytes() -> bytes:
-    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    """A one-page PDF, as a scanner or a phone's "print to PDF" makes it."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
 
 
 def complaint_count() -> int:

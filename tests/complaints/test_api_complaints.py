@@ -19,7 +19,7 @@ def test_filing_by_json_answers_201_with_case_number_and_receipt(client):
     assert response.status_code == 201
     body = response.get_json()
     assert body["status"] == "received" and len(body["receipt"]) == 20 and body["receipt"].isdigit()
-    complaint = db.session.query(Complaint).filter_by(case_number=body["case_number"]).one()
+    complaint = db.session.query(Complaint).filter_by(public_reference=body["case_number"]).one()
     assert complaint.anonymous and complaint.channel == "api" and str(complaint.happened_on) == "2025-03-01"
     assert complaint_count() == before + 1
 
@@ -29,7 +29,7 @@ def test_real_name_by_json_encrypts_the_contact(client):
                                       "description": DESCRIPTION, "anonymous": False,
                                       "contact": {"name": "张三", "phone": "+86 139 0000 1111"}})
     assert response.status_code == 201
-    complaint = db.session.query(Complaint).filter_by(case_number=response.get_json()["case_number"]).one()
+    complaint = db.session.query(Complaint).filter_by(public_reference=response.get_json()["case_number"]).one()
     assert decrypt_text(complaint.contact_encrypted) == '{"name": "张三", "phone": "13900001111"}'
 
 
@@ -38,7 +38,7 @@ def test_filing_by_multipart_with_files(client):
             "files": [(io.BytesIO(jpeg_bytes()), "证据.jpg")]}
     response = client.post(API, data=data, content_type="multipart/form-data")
     assert response.status_code == 201, response.get_json()
-    complaint = db.session.query(Complaint).filter_by(case_number=response.get_json()["case_number"]).one()
+    complaint = db.session.query(Complaint).filter_by(public_reference=response.get_json()["case_number"]).one()
     assert not complaint.anonymous
     assert db.session.query(ComplaintAttachment).filter_by(complaint_id=complaint.id).one().original_name == "证据.jpg"
 
@@ -78,7 +78,7 @@ def test_tracking_answers_status_days_left_events_and_messages(client, file_case
     response = client.post(f"{API}/track", json={"receipt": receipt})
     assert response.status_code == 200
     body = response.get_json()
-    assert body["case_number"] == complaint.case_number and body["status"] == "received"
+    assert body["case_number"] == complaint.public_reference and body["status"] == "received"
     assert isinstance(body["days_left"], int) and body["days_left"] > 0
     assert [e["status"] for e in body["events"]] == ["received"]
     assert [m["text"] for m in body["messages"]] == ["已收到，正在核实。"]

@@ -55,11 +55,44 @@ def test_forty_simultaneous_submissions_get_distinct_numbers_and_are_all_stored(
         t.join(timeout=120)
     assert errors == []
     assert [code for code, _ in results] == [201] * THREADS, results
-    numbers = [body["case_number"] for _, body in results]
+    references = [body["case_number"] for _, body in results]
+    assert len(set(references)) == THREADS
+    assert complaint_count() == before + THREADS
+    cases = db.session.query(Complaint).filter(Complaint.public_reference.in_(references)).all()
+    assert len(cases) == THREADS
+    numbers = [c.case_number for c in cases]
     assert len(set(numbers)) == THREADS
     assert all(re.fullmatch(r"339901-\d{4}-\d{6}", n) for n in numbers)
-    assert complaint_count() == before + THREADS
-    stored = {c.case_number for c in db.session.query(Complaint).filter(Complaint.case_number.in_(numbers))}
-    assert stored == set(numbers)
     seqs = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
     assert seqs == list(range(seqs[0], seqs[0] + THREADS))
+
+
+def test_a_residents_two_references_do_not_reveal_how_many_came_in_between(client):
+    """The API's case_number is a random reference; the staff's sequential number never reaches the resident."""
+    first = client.post("/api/v1/complaints", json=case_data()).get_json()
+    for i in range(3):
+        client.post("/api/v1/complaints", json=case_data(), environ_base={"REMOTE_ADDR": f"198.51.100.{i}"})
+    second = client.post("/api/v1/complaints", json=case_data()).get_json()
+    cases = [db.session.query(Complaint).filter_by(public_reference=r["case_number"]).one() for r in (first, second)]
+    seqs = [int(c.case_number.rsplit("-", 1)[1]) for c in cases]
+    assert seqs[1] - seqs[0] == 4  # staff numbers count every complaint …
+    for answer, case in zip((first, second), cases, strict=True):
+        assert re.fullmatch(r"\d{4}-\d{4}-\d{4}", answer["case_number"])  # … the resident's reference does not
+        assert case.case_number.rsplit("-", 1)[1] not in answer["case_number"].replace("-", "")
+        tracked = client.post("/api/v1/complaints/track", json={"receipt": answer["receipt"]}).get_json()
+        assert tracked["case_number"] == answer["case_number"]
+
+
+def test_references_are_random_and_unique(app):
+    from portal.complaints.numbering import new_reference
+
+    drawn = {new_reference(2026) for _ in range(200)}
+    assert len(drawn) == 200
+    assert all(re.fullmatch(r"2026-\d{4}-\d{4}", r) for r in drawn)
+
+
+def test_a_handler_can_open_a_case_by_the_reference_the_resident_quotes(client, auth, file_case):
+    complaint, _ = file_case()
+    auth.login("handler_baishi")
+    page = client.get(f"/triage/{complaint.public_reference}")
+    assert page.status_code == 200 and complaint.case_number in page.get_data(as_text=True)

@@ -60,7 +60,7 @@ def test_anonymous_complaint_is_stored_and_the_receipt_shown_once(client, forms)
     assert complaint.description == DESCRIPTION and complaint.channel == "portal"
     assert re.fullmatch(r"339901-\d{4}-\d{6}", complaint.case_number)
     page = client.get("/complaints/receipt").get_data(as_text=True)
-    assert complaint.case_number in page
+    assert complaint.public_reference in page and complaint.case_number not in page
     shown = re.search(r'class="receipt-code">([\d ]+)<', page).group(1)
     assert re.fullmatch(r"\d{4}( \d{4}){4}", shown)
     again = client.get("/complaints/receipt").get_data(as_text=True)

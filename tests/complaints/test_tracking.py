@@ -31,7 +31,7 @@ def test_a_good_receipt_opens_the_case_in_plain_words(client, forms, file_case):
     response = _track(forms, " ".join(receipt[i:i + 4] for i in range(0, 20, 4)))
     assert response.status_code == 303 and response.headers["Location"].endswith(TRACK)
     page = client.get(TRACK).get_data(as_text=True)
-    assert complaint.case_number in page
+    assert complaint.public_reference in page and complaint.case_number not in page
     assert "Received, waiting for a decision" in page or "待" in page
     assert "days left" in page or "天" in page
 
