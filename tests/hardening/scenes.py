@@ -167,7 +167,8 @@ def evaluation_round(env):
     response = env.submit(page, {"title": "测评", "reports": reports, "closes_at": closes, "voter_count": "40"})
     codes = [c.replace(" ", "") for c in _codes(response.get_data(as_text=True))]
     assert codes, response.get_data(as_text=True)[:3000]
-    return {"round_id": db.session.scalar(select(EvaluationRound.id)), "codes": codes}
+    newest = db.session.scalar(select(EvaluationRound.id).order_by(EvaluationRound.id.desc()))
+    return {"round_id": newest, "codes": codes}
 
 
 def _codes(html: str) -> list[str]:

@@ -39,7 +39,7 @@ def test_a_35_step_county_template_is_adopted_and_saved_again_by_the_cadre(app, 
                                                      PowerItem.template_id == template.id))
     data = {"title": item.title, "category": item.category, "responsible_body": item.responsible_body or "",
             "responsible_person": "王小明", "legal_basis": "县文件", "steps": editing.format_steps(item.steps),
-            "risks": "5 | 高 | 围标串标 | 公开招标"}
+            "risks": "5 | 高 | 围标串标 | 公开招标", "reason": "按县里模板修订"}
     response = forms.post(f"/publish/powers/{item.id}/edit", data)
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()

@@ -48,13 +48,20 @@ def test_table_notes_decision_matters_duty_reports_and_proposals_are_masked(app)
     assert _no_raw(json.dumps(decision, ensure_ascii=False))
     assert _no_raw(json.dumps(drafting.attachment_content(RAW, []), ensure_ascii=False))
     assert _no_raw(json.dumps(duty_drafting.report_content({"duties": RAW}), ensure_ascii=False))
-    from portal.oversight.models import GrievancePoll
-    from portal.oversight.polls_service import phase, propose
+    import datetime
 
-    poll = db.session.scalar(select(GrievancePoll))
-    if poll is not None and phase(poll, poll.proposals_from) == "proposals":
-        option = propose(poll, f"路灯坏了 {MOBILE}", RAW, poll.proposals_from)
-        assert _no_raw(option.title + (option.detail or ""))
+    from portal.places.models import Township
+    from portal.polls.service import create, phase, propose
+
+    handler = db.session.scalar(select(User).where(User.username == "handler_baishi"))
+    today = datetime.date.today()
+    poll = create(handler, db.session.get(Township, handler.township_id), year=today.year, title="最不满意的10件事",
+                  proposals_from=today, proposals_until=today + datetime.timedelta(days=5),
+                  voting_from=today + datetime.timedelta(days=6), voting_until=today + datetime.timedelta(days=9))
+    db.session.flush()
+    assert phase(poll, today) == "proposals"
+    option = propose(poll, f"路灯坏了 {MOBILE}", RAW, today)
+    assert _no_raw(option.title + (option.detail or "")) and "138****5678" in option.title
 
 
 def test_a_duty_report_preview_says_what_was_masked(client, login_as):
