@@ -18,6 +18,8 @@ LABELS = {
         "supervision_chair": _l("Supervision committee chair"), "bookkeeper": _l("Bookkeeper"),
         "member": _l("Committee member"), "liaison_cadre": _l("Township liaison cadre"),
     },
+    "figure": {"opening": _l("Opening balance"), "income": _l("Income"), "expense": _l("Expenditure"),
+               "closing": _l("Closing balance")},
     "domain": {"party": _l("Party affairs"), "village": _l("Village affairs"), "finance": _l("Finance")},
     "kind": {"text": _l("Notice"), "table": _l("Table"), "decision": _l("Decision record"),
              "attachment": _l("Documents")},

@@ -3,11 +3,16 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from portal.core.http import cached_page, not_modified, page_etag
 from portal.disclosures import service
+from portal.disclosures import table_view as tables
 from portal.places.service import get_village
 from portal.records.diff_page import diff_response
 from portal.records.redaction import redactions_of
 
 bp = Blueprint("disclosures", __name__)
+# Tables read as cards on a phone, here and in the cadre's preview.
+bp.add_app_template_global(tables.build, "table_view")
+bp.add_app_template_global(tables.changes_in_words, "table_changes")
+bp.add_app_template_filter(tables.group_amount, "amount")
 
 
 @bp.get("/villages/<code>/disclosures/<int:disclosure_id>")

@@ -136,7 +136,7 @@ def test_disclosure_page_of_each_kind(app, client, kind):
     assert disclosure.title in body
     assert disclosure.period_label in body
     if kind == "table":
-        assert "<table>" in body
+        assert "<table class=\"cards\">" in body and "data-label=" in body
     if kind == "decision":
         assert "村民代表会议" in body or "Villager" in body
 
