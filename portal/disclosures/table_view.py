@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from markupsafe import Markup
+
 from portal.core.sanitize import plain_text
 from portal.disclosures.tables import MONEY_KEYS, recognise_column
 
@@ -37,6 +39,11 @@ def group_amount(text) -> str:
     """Write an amount with thousands separators and two decimals ("48,000.00"); other text unchanged."""
     value = to_decimal(text)
     return f"{value:,.2f}" if value is not None else str(text or "")
+
+
+def nowrap(text) -> Markup:
+    """Keep a date or a name on one line."""
+    return Markup('<span class="nowrap">%s</span>') % (text or "")
 
 
 @dataclass

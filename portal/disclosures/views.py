@@ -13,6 +13,7 @@ bp = Blueprint("disclosures", __name__)
 bp.add_app_template_global(tables.build, "table_view")
 bp.add_app_template_global(tables.changes_in_words, "table_changes")
 bp.add_app_template_filter(tables.group_amount, "amount")
+bp.add_app_template_filter(tables.nowrap, "nowrap")
 
 
 @bp.get("/villages/<code>/disclosures/<int:disclosure_id>")
