@@ -1,5 +1,5 @@
 """Public complaint pages: file a complaint, see the receipt once, follow the case."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.complaints import tracking
@@ -8,16 +8,13 @@ from portal.complaints.forms import IntakeForm, RateForm, TextForm, TrackForm
 from portal.complaints.intake import IntakeError, find_village, resolve_link, submit, villages_by_township
 from portal.complaints.models import CATEGORIES, RATINGS
 from portal.complaints.ratelimit import intake_limit, track_limit
-from portal.complaints.receipts import format_receipt
 from portal.complaints.workflow import FieldErrors
-from portal.core.crypto import decrypt_text, encrypt_text
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.core.labels import LABELS
 from portal.core.timezone import local_today as today
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
-RECEIPT_KEY = "complaint_receipt"
 
 
 @bp.errorhandler(429)
@@ -47,22 +44,10 @@ def complaint_new():
         complaint, receipt = submit(form.raw(), request.files.getlist("files"), channel="portal")
     except IntakeError as exc:
         return _intake_page(form, exc.errors.plain(), 400)
-    # Shown once: encrypted in the (signed, not secret) session cookie, dropped on first view.
-    session[RECEIPT_KEY] = {"case": complaint.public_reference, "token": encrypt_text(receipt)}
+    from portal.complaints.receipt_views import keep_receipt
+
+    keep_receipt(complaint, receipt)
     return redirect(url_for("complaints.receipt_show"), code=303)
-
-
-@bp.get("/receipt")
-def receipt_show():
-    shown = session.pop(RECEIPT_KEY, None)
-    if not shown:
-        return render_template("complaints/receipt_gone.html")
-    try:
-        receipt = decrypt_text(shown["token"])
-    except (ValueError, KeyError, TypeError):
-        return render_template("complaints/receipt_gone.html")
-    return render_template("complaints/receipt_show.html", case_number=shown.get("case"),
-                           receipt=format_receipt(receipt))
 
 
 @bp.route("/track", methods=["GET", "POST"])
@@ -140,3 +125,6 @@ def track_leave():
     tracking.end_access()
     flash(_("You have left the case. Keep your receipt to look again."), "success")
     return redirect(url_for("complaints.track_show"), code=303)
+
+
+from portal.complaints import receipt_views  # noqa: E402,F401  (the receipt's routes live beside the form's)
