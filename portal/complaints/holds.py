@@ -1,8 +1,9 @@
 """Short-lived things a resident's visit needs kept on the server: a receipt until it is saved, a form half done.
 
 The browser's session holds only a random key; the value lives, encrypted with
-the portal's key, in a file named by the key's hash under the shared upload
-storage (so every node finds it). Nothing here goes into a URL or a log.
+the portal's key, in a file named by the key's hash in HOLD_DIR (by default
+beside the upload folder, on the same shared storage, so every node finds it).
+Nothing here goes into a URL or a log.
 Expired holds are swept whenever a new one is written.
 """
 import hashlib
@@ -21,7 +22,8 @@ DRAFT_SECONDS = 2 * 3600
 
 
 def _folder() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "holds"
+    uploads = Path(current_app.config["UPLOAD_DIR"])
+    path = Path(current_app.config.get("HOLD_DIR") or uploads.with_name(uploads.name + "-holds"))
     path.mkdir(parents=True, exist_ok=True, mode=0o750)
     return path
 

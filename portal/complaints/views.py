@@ -35,10 +35,15 @@ def _intake_page(form: IntakeForm, errors: dict | None = None, status: int = 200
 @bp.route("/new", methods=["GET", "POST"])
 @intake_limit
 def complaint_new():
-    if request.method == "GET":
+    if request.method == "GET" and request.args.get("all") == "1":  # every question on one page, for who prefers it
         form = IntakeForm(formdata=None, data={k: request.args.get(k) for k in ("village", "power_item", "step",
                                                                               "disclosure")})
         return _intake_page(form)
+    if request.method == "GET":  # one question per page from here on
+        from .step_views import begin
+
+        return begin()
+    # A whole submission in one POST (scripts, the fuzz tests, older pages) follows the same rules.
     form = IntakeForm()
     try:
         complaint, receipt = submit(form.raw(), request.files.getlist("files"), channel="portal")
@@ -127,4 +132,4 @@ def track_leave():
     return redirect(url_for("complaints.track_show"), code=303)
 
 
-from portal.complaints import receipt_views  # noqa: E402,F401  (the receipt's routes live beside the form's)
+from portal.complaints import receipt_views, step_views  # noqa: E402,F401  (the receipt's and steps' routes live beside the form's)

@@ -44,6 +44,7 @@ LABELS = {
         "work_discipline": _l("Work discipline"), "election": _l("Elections and vote buying"),
         "retaliation": _l("Reprisal against a complainant"), "other_discipline": _l("Other discipline matters"),
         "grievance": _l("A request for help (not an accusation)"),
+        "unclassified": _l("Not sure: staff will choose the kind"),
     },
     "complaint_category_hint": {
         "mass_discipline": _l("Cadres favour relatives or friends, ask for favours, or ignore residents."),
@@ -58,6 +59,7 @@ LABELS = {
         "retaliation": _l("Someone was punished or threatened for reporting. Handled first."),
         "other_discipline": _l("Other breaches of discipline or the law by cadres."),
         "grievance": _l("You need help with a dispute or a problem; it is not an accusation."),
+        "unclassified": _l("Choose this if none fits or you are unsure. The handler will choose the kind."),
     },
     "escalation_reason": {
         "township_officials": _l("concerns township officials"), "routing_rule": _l("county routing rule"),
