@@ -4,10 +4,10 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from portal.complaints import holds
+from portal.complaints.blueprint import bp
 from portal.complaints.clock import clock
 from portal.complaints.receipt_card import find_cjk_font, render
 from portal.complaints.receipts import format_receipt
-from portal.complaints.views import bp
 
 SLOT = "receipt_hold"
 

@@ -3,10 +3,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.complaints import steps
+from portal.complaints.blueprint import bp
 from portal.complaints.intake import IntakeError, find_village, resolve_link, villages_by_township
 from portal.complaints.ratelimit import intake_limit, step_limit
 from portal.complaints.receipt_views import keep_receipt
-from portal.complaints.views import bp
 from portal.core.labels import LABELS
 from portal.core.timezone import local_today as today
 

@@ -1,20 +1,21 @@
 """Public complaint pages: file a complaint, see the receipt once, follow the case."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.complaints import tracking
+from portal.complaints.blueprint import bp
 from portal.complaints.clock import clock
 from portal.complaints.forms import IntakeForm, RateForm, TextForm, TrackForm
 from portal.complaints.intake import IntakeError, find_village, resolve_link, submit, villages_by_township
 from portal.complaints.models import CATEGORIES, RATINGS
 from portal.complaints.ratelimit import intake_limit, track_limit
+from portal.complaints.receipt_views import keep_receipt
+from portal.complaints.step_views import begin
 from portal.complaints.workflow import FieldErrors
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.core.labels import LABELS
 from portal.core.timezone import local_today as today
-
-bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 
 
 @bp.errorhandler(429)
@@ -40,8 +41,6 @@ def complaint_new():
                                                                               "disclosure")})
         return _intake_page(form)
     if request.method == "GET":  # one question per page from here on
-        from .step_views import begin
-
         return begin()
     # A whole submission in one POST (scripts, the fuzz tests, older pages) follows the same rules.
     form = IntakeForm()
@@ -49,8 +48,6 @@ def complaint_new():
         complaint, receipt = submit(form.raw(), request.files.getlist("files"), channel="portal")
     except IntakeError as exc:
         return _intake_page(form, exc.errors.plain(), 400)
-    from portal.complaints.receipt_views import keep_receipt
-
     keep_receipt(complaint, receipt)
     return redirect(url_for("complaints.receipt_show"), code=303)
 
@@ -101,8 +98,17 @@ def _act(name: str, action):
         return _case_page(complaint, errors, {name: form}, 400)
     except PortalError as exc:
         return _case_page(complaint, {f"{name}-{exc.field or 'form'}": [str(exc.message)]}, {name: form}, 400)
-    flash(_("Thank you. The handler has been told."), "success")
+    flash(_CONFIRMATIONS[name](), "success")
     return redirect(url_for("complaints.track_show"), code=303)
+
+
+# Each action says what happened to it, in words the resident can check.
+_CONFIRMATIONS = {
+    "answer": lambda: _("Your answer was sent to the handler. It is shown below under What has happened."),
+    "info": lambda: _("Your information was added to the case and the handler was told."),
+    "rate": lambda: _("Thank you: your rating was recorded."),
+    "review": lambda: _("You asked for a review. The county discipline commission will look at the case again."),
+}
 
 
 @bp.post("/track/answer")
@@ -131,5 +137,3 @@ def track_leave():
     flash(_("You have left the case. Keep your receipt to look again."), "success")
     return redirect(url_for("complaints.track_show"), code=303)
 
-
-from portal.complaints import receipt_views, step_views  # noqa: E402,F401  (the receipt's and steps' routes live beside the form's)

@@ -146,16 +146,15 @@ def changes_in_words(table_diff) -> list[RowChange]:
     show = lambda c, v: group_amount(v) if c in money and v else (v or "")  # noqa: E731
     found = []
     for row in table_diff.rows:
-        after = {c: cell.text for c, cell in zip(columns, row.cells)}
+        after = {c: cell.text for c, cell in zip(columns, row.cells, strict=False)}
         before = {c: (cell.old if cell.changed and cell.old is not None else cell.text)
-                  for c, cell in zip(columns, row.cells)}
-        label = row_label(columns, before if row.status == "removed" else after)
+                  for c, cell in zip(columns, row.cells, strict=False)}
+        label = row_label(columns, after if row.status == "added" else before)  # a changed row by its old name
         if row.status == "changed":
-            cells = [(c, show(c, cell.old), show(c, cell.text)) for c, cell in zip(columns, row.cells) if cell.changed]
-            if label != row_label(columns, before):
-                label = row_label(columns, before)
+            cells = [(c, show(c, cell.old), show(c, cell.text))
+                     for c, cell in zip(columns, row.cells, strict=False) if cell.changed]
         else:
-            cells = [(c, "", show(c, cell.text)) for c, cell in zip(columns, row.cells)
+            cells = [(c, "", show(c, cell.text)) for c, cell in zip(columns, row.cells, strict=False)
                      if cell.text and recognise_column(c) != "seq"]
         found.append(RowChange(row.status, label, cells))
     return found

@@ -1,13 +1,13 @@
 """Every public page at 360 x 740, normal and large text: no sideways scrolling, no squeezed table cells."""
 import pytest
 
-from .support import ARTIFACTS, ok, require_browser
+from browser.support import ARTIFACTS, ok, require_browser
 
 require_browser()
 
 from demo_ids import VILLAGE
 
-from .pages import correct_widest_table, public_pages
+from browser.pages import correct_widest_table, public_pages
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import struct
 
 import pytest
 
-from portal.media_audio import clean_audio, sniff_audio
+from portal.core.media_audio import clean_audio, sniff_audio
 
 FRAME = b"\xff\xfb\x90\x64" + bytes(413)  # one MPEG-1 Layer III frame header and its body
 
