@@ -30,6 +30,8 @@ def public_pages(database_url: str) -> dict[str, str]:
         "search without match": "/?q=zzzz",
         "township": f"/townships/{TOWNSHIP}",
         "village": f"/villages/{VILLAGE}",
+        "power list": f"/villages/{VILLAGE}/powers",
+        "disclosure archive": f"/villages/{VILLAGE}/disclosures",
         "power item": f"/villages/{VILLAGE}/powers/{item}",
         "duty report": f"/villages/{report[0]}/reports/{report[1]}",
         "not found": "/villages/000000000000",
