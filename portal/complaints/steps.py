@@ -22,7 +22,7 @@ STEPS = ("village", "what", "who", "kind", "name", "contact", "check")
 FIELDS = {
     "village": ("village",),
     "what": ("description", "happened_on", "files", "voice"),
-    "who": ("about", "concerns_township_officials"),
+    "who": ("about_whom", "about"),
     "kind": ("category",),
     "name": ("anonymous",),
     "contact": ("contact_name", "contact_phone"),
@@ -133,8 +133,6 @@ def answer(draft: dict, step: str, form: dict, files=(), voice=None, remove=()) 
         if key in ("files", "voice"):
             continue
         value = form.get(key)
-        if key == "concerns_township_officials":
-            value = "1" if value in ("1", "on", "true") else "0"
         if isinstance(value, str):
             answers[key] = value
         elif key in answers and key not in ("village",):

@@ -20,9 +20,9 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
 from portal.core.errors import PortalError
+from portal.core.media_audio import AUDIO_ALIASES, AUDIO_EXTENSIONS, clean_audio, sniff_audio
 from portal.core.pdf_clean import PdfRefused
 from portal.core.pdf_clean import rewrite as rewrite_pdf
-from portal.core.media_audio import AUDIO_ALIASES, AUDIO_EXTENSIONS, clean_audio, sniff_audio
 
 # A pixel budget per picture, checked from the header before any decoding: a 12-megapixel phone
 # photo fits, a few kilobytes that would unpack into gigabytes (or minutes of work) do not.

@@ -23,7 +23,7 @@ def _start(client, village=VILLAGE):
 def _walk(client, forms, **answers):
     """Answer every question as a resident would; return the check page."""
     assert _start(client).endswith("/complaints/new/what")  # the poster's village: no village question
-    steps = [("what", {"description": DESCRIPTION}), ("who", {"about": "村主任"}),
+    steps = [("what", {"description": DESCRIPTION}), ("who", {"about_whom": "village", "about": "村主任"}),
              ("kind", {"category": answers.get("category", "integrity")}),
              ("name", {"anonymous": answers.get("anonymous", "1")})]
     if answers.get("anonymous") == "0":
@@ -128,3 +128,13 @@ def test_a_disguised_voice_note_is_refused_beside_its_field(client, forms):
 def test_an_unknown_step_is_404_and_a_lost_draft_starts_again(client, forms):
     assert client.get(STEP + "nonsense").status_code == 404
     assert client.get(STEP + "who").status_code == 303
+
+
+def test_a_report_about_township_officials_goes_to_the_county(client, forms):
+    _start(client)
+    _post(client, forms, "what", {"description": DESCRIPTION}, content_type="multipart/form-data")
+    _post(client, forms, "who", {"about_whom": "township", "about": "镇干部"})
+    _post(client, forms, "kind", {"category": "integrity"})
+    _post(client, forms, "name", {"anonymous": "1"})
+    forms.post(STEP + "check", {}, form_url=STEP + "check")
+    assert db.session.query(Complaint).order_by(Complaint.id.desc()).first().handling_level == "county"
