@@ -198,7 +198,7 @@ class Forms:
         self.client = client
 
     def post(self, url: str, data: dict, form_url: str | None = None, **kwargs):
-        page = self.client.get(form_url or url)
+        page = self.client.get(form_url or url, follow_redirects=True)  # /complaints/new opens its first step
         payload = {"csrf_token": csrf_from(page.get_data(as_text=True)), **data}
         return self.client.post(url, data=payload, **kwargs)
 

@@ -1,10 +1,11 @@
-"""The staff triage blueprint (/triage) and its guard; the inbox and the case actions attach to it."""
+"""The complaint blueprints: public (/complaints: the form, the receipt, tracking) and staff triage (/triage)."""
 from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from portal.core import permissions
 from portal.extensions import login_manager
 
+bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 triage_bp = Blueprint("triage", __name__, url_prefix="/triage")
 
 

@@ -165,17 +165,19 @@ def attach(complaint: Complaint, stored, event=None) -> None:
                                            size=s.size, sha256=s.sha256))
 
 
-def submit(raw: dict, files=(), *, channel: str = "portal") -> tuple[Complaint, str]:
+def submit(raw: dict, files=(), *, channel: str = "portal", kept=()) -> tuple[Complaint, str]:
     """File and commit a complaint; return it and its receipt (shown once, stored only as a hash).
 
-    Raise IntakeError with messages per field when anything is wrong; then
-    nothing is stored.
+    ``kept`` are files already checked and stored while the resident filled in
+    the stepwise form. Raise IntakeError with messages per field when anything
+    is wrong; then nothing new is stored (kept files stay for another try).
     """
     data, errors = clean(raw, today_=today())
     # The text is checked first: a refused form costs no image decoding or PDF rewriting.
-    stored = [] if errors else store_files(files, errors)
+    fresh = [] if errors else store_files(files, errors, max_files=MAX_FILES - len(kept))
+    stored = list(kept) + fresh
     if errors:
-        discard(stored)
+        discard(fresh)
         raise IntakeError(errors)
     try:
         # The slow hash and the encryption run before the write lock is taken.
@@ -212,7 +214,7 @@ def submit(raw: dict, files=(), *, channel: str = "portal") -> tuple[Complaint, 
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        discard(stored)
+        discard(fresh)
         raise
     return complaint, receipt
 

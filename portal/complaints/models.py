@@ -13,6 +13,7 @@ CATEGORIES = (
     "mass_discipline", "integrity", "collective_assets", "subsidy_fraud", "project_tender",
     "disclosure_failure", "work_style", "work_discipline", "election", "retaliation",
     "other_discipline", "grievance",
+    "unclassified",  # the resident was not sure: the handler classifies it
 )
 FINDINGS = ("true", "partly_true", "untrue", "unverifiable")
 DISPOSAL_MODES = ("talk_inquiry", "preliminary_check", "shelve", "close", "refer_investigation")

@@ -54,3 +54,8 @@ track_limit = limiter.shared_limit(_track_limit, scope="complaint-track", key_fu
 def intake_limit(view):
     """Limit filings per address (10/hour) and attempts per address (60/hour)."""
     return _attempts_limit(_filed_limit(view))
+
+
+def step_limit(view):
+    """The pages of the stepwise form count as attempts only; the last page counts as a filing too."""
+    return _attempts_limit(view)

@@ -103,9 +103,21 @@ def summary(complaint: Complaint, clk: Clock) -> dict:
         "can_review": complaint.status == "concluded" and review_refusal(complaint, clk) is None,
         "can_add": complaint.status not in CLOSED,
         "question": open_question(events),
+        # The outcome leads the page once the case is concluded (or reviewed after a conclusion).
+        "result": {"finding": complaint.finding, "reply": complaint.reply, "on": complaint.replied_at}
+        if complaint.reply and complaint.status in ("concluded", "under_review") else None,
+        "submitted_files": [a.original_name for a in db.session.scalars(
+            select(ComplaintAttachment).where(ComplaintAttachment.complaint_id == complaint.id,
+                                              ComplaintAttachment.event_id == _first_event_id(events))
+            .order_by(ComplaintAttachment.id))],
         "events": [e for e in events if e.kind not in STAFF_MESSAGE_KINDS],
         "messages": [e for e in events if e.kind in STAFF_MESSAGE_KINDS],
     }
+
+
+def _first_event_id(events: list[ComplaintEvent]) -> int | None:
+    """The filing's event: the files sent with the report hang on it."""
+    return events[0].id if events else None
 
 
 def as_json(info: dict) -> dict:

@@ -1,23 +1,21 @@
 """Public complaint pages: file a complaint, see the receipt once, follow the case."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.complaints import tracking
+from portal.complaints.blueprint import bp
 from portal.complaints.clock import clock
 from portal.complaints.forms import IntakeForm, RateForm, TextForm, TrackForm
 from portal.complaints.intake import IntakeError, find_village, resolve_link, submit, villages_by_township
 from portal.complaints.models import CATEGORIES, RATINGS
 from portal.complaints.ratelimit import intake_limit, track_limit
-from portal.complaints.receipts import format_receipt
+from portal.complaints.receipt_views import keep_receipt
+from portal.complaints.step_views import begin
 from portal.complaints.workflow import FieldErrors
-from portal.core.crypto import decrypt_text, encrypt_text
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.core.labels import LABELS
 from portal.core.timezone import local_today as today
-
-bp = Blueprint("complaints", __name__, url_prefix="/complaints")
-RECEIPT_KEY = "complaint_receipt"
 
 
 @bp.errorhandler(429)
@@ -38,31 +36,20 @@ def _intake_page(form: IntakeForm, errors: dict | None = None, status: int = 200
 @bp.route("/new", methods=["GET", "POST"])
 @intake_limit
 def complaint_new():
-    if request.method == "GET":
+    if request.method == "GET" and request.args.get("all") == "1":  # every question on one page, for who prefers it
         form = IntakeForm(formdata=None, data={k: request.args.get(k) for k in ("village", "power_item", "step",
                                                                               "disclosure")})
         return _intake_page(form)
+    if request.method == "GET":  # one question per page from here on
+        return begin()
+    # A whole submission in one POST (scripts, the fuzz tests, older pages) follows the same rules.
     form = IntakeForm()
     try:
         complaint, receipt = submit(form.raw(), request.files.getlist("files"), channel="portal")
     except IntakeError as exc:
         return _intake_page(form, exc.errors.plain(), 400)
-    # Shown once: encrypted in the (signed, not secret) session cookie, dropped on first view.
-    session[RECEIPT_KEY] = {"case": complaint.public_reference, "token": encrypt_text(receipt)}
+    keep_receipt(complaint, receipt)
     return redirect(url_for("complaints.receipt_show"), code=303)
-
-
-@bp.get("/receipt")
-def receipt_show():
-    shown = session.pop(RECEIPT_KEY, None)
-    if not shown:
-        return render_template("complaints/receipt_gone.html")
-    try:
-        receipt = decrypt_text(shown["token"])
-    except (ValueError, KeyError, TypeError):
-        return render_template("complaints/receipt_gone.html")
-    return render_template("complaints/receipt_show.html", case_number=shown.get("case"),
-                           receipt=format_receipt(receipt))
 
 
 @bp.route("/track", methods=["GET", "POST"])
@@ -111,8 +98,17 @@ def _act(name: str, action):
         return _case_page(complaint, errors, {name: form}, 400)
     except PortalError as exc:
         return _case_page(complaint, {f"{name}-{exc.field or 'form'}": [str(exc.message)]}, {name: form}, 400)
-    flash(_("Thank you. The handler has been told."), "success")
+    flash(_CONFIRMATIONS[name](), "success")
     return redirect(url_for("complaints.track_show"), code=303)
+
+
+# Each action says what happened to it, in words the resident can check.
+_CONFIRMATIONS = {
+    "answer": lambda: _("Your answer was sent to the handler. It is shown below under What has happened."),
+    "info": lambda: _("Your information was added to the case and the handler was told."),
+    "rate": lambda: _("Thank you: your rating was recorded."),
+    "review": lambda: _("You asked for a review. The county discipline commission will look at the case again."),
+}
 
 
 @bp.post("/track/answer")
@@ -140,3 +136,4 @@ def track_leave():
     tracking.end_access()
     flash(_("You have left the case. Keep your receipt to look again."), "success")
     return redirect(url_for("complaints.track_show"), code=303)
+

@@ -18,6 +18,8 @@ LABELS = {
         "supervision_chair": _l("Supervision committee chair"), "bookkeeper": _l("Bookkeeper"),
         "member": _l("Committee member"), "liaison_cadre": _l("Township liaison cadre"),
     },
+    "figure": {"opening": _l("Opening balance"), "income": _l("Income"), "expense": _l("Expenditure"),
+               "closing": _l("Closing balance")},
     "domain": {"party": _l("Party affairs"), "village": _l("Village affairs"), "finance": _l("Finance")},
     "kind": {"text": _l("Notice"), "table": _l("Table"), "decision": _l("Decision record"),
              "attachment": _l("Documents")},
@@ -42,6 +44,7 @@ LABELS = {
         "work_discipline": _l("Work discipline"), "election": _l("Elections and vote buying"),
         "retaliation": _l("Reprisal against a complainant"), "other_discipline": _l("Other discipline matters"),
         "grievance": _l("A request for help (not an accusation)"),
+        "unclassified": _l("Not sure: staff will choose the kind"),
     },
     "complaint_category_hint": {
         "mass_discipline": _l("Cadres favour relatives or friends, ask for favours, or ignore residents."),
@@ -56,6 +59,7 @@ LABELS = {
         "retaliation": _l("Someone was punished or threatened for reporting. Handled first."),
         "other_discipline": _l("Other breaches of discipline or the law by cadres."),
         "grievance": _l("You need help with a dispute or a problem; it is not an accusation."),
+        "unclassified": _l("Choose this if none fits or you are unsure. The handler will choose the kind."),
     },
     "escalation_reason": {
         "township_officials": _l("concerns township officials"), "routing_rule": _l("county routing rule"),

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
 from portal.core.errors import PortalError
+from portal.core.media_audio import AUDIO_ALIASES, AUDIO_EXTENSIONS, clean_audio, sniff_audio
 from portal.core.pdf_clean import PdfRefused
 from portal.core.pdf_clean import rewrite as rewrite_pdf
 
@@ -29,16 +30,17 @@ MAX_PIXELS = 16_000_000
 # Pillow itself refuses anything far beyond the budget, wherever an image is opened.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 DEFAULT_ALLOWED = ("image/jpeg", "image/png", "application/pdf")
-EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf", **AUDIO_EXTENSIONS}
 _MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"%PDF-", "application/pdf"),
 )
 # Extensions a name may carry for each type; a name claiming another type is refused as disguised.
-ALIASES = {"image/jpeg": ("jpg", "jpeg", "jpe", "jfif"), "image/png": ("png",), "application/pdf": ("pdf",)}
+ALIASES = {"image/jpeg": ("jpg", "jpeg", "jpe", "jfif"), "image/png": ("png",), "application/pdf": ("pdf",),
+           **AUDIO_ALIASES}
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})$")
-_STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|pdf)")
+_STORED_NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|pdf|amr|m4a|mp3)")
 MAX_NAME = 255
 
 
@@ -56,7 +58,7 @@ def sniff(data: bytes) -> str | None:
     for magic, mime in _MAGIC:
         if data.startswith(magic):
             return mime
-    return None
+    return sniff_audio(data)
 
 
 def normalise_name(name: str | None, mime_type: str | None = None) -> str:
@@ -213,6 +215,12 @@ def store_upload(file_storage, *, allowed=DEFAULT_ALLOWED, max_bytes: int | None
                          ext=claimed.group(1).lower(), kind=EXTENSIONS[mime].lstrip(".").upper()), field)
     if mime.startswith("image/"):
         data = _clean_image(data, mime, field)
+    elif mime.startswith("audio/"):
+        try:
+            data = clean_audio(data, mime)
+        except ValueError:
+            raise _refuse(_l("%(name)s is damaged or is not the kind of recording it claims to be.",
+                             name=normalise_name(file_storage.filename)), field) from None
     else:
         data = _clean_pdf(data, field)
     stored_name = _write(data, EXTENSIONS[mime], field)

@@ -1,13 +1,40 @@
 """Public disclosure pages."""
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from portal.core.http import cached_page, not_modified, page_etag
 from portal.disclosures import service
+from portal.disclosures import table_view as tables
+from portal.disclosures.archive import DOMAINS, archive
 from portal.places.service import get_village
 from portal.records.diff_page import diff_response
 from portal.records.redaction import redactions_of
 
 bp = Blueprint("disclosures", __name__)
+# Tables read as cards on a phone, here and in the cadre's preview.
+bp.add_app_template_global(tables.build, "table_view")
+bp.add_app_template_global(tables.changes_in_words, "table_changes")
+bp.add_app_template_filter(tables.group_amount, "amount")
+bp.add_app_template_filter(tables.nowrap, "nowrap")
+
+
+@bp.get("/villages/<code>/disclosures")
+def archive_show(code: str):
+    village = get_village(code)
+    domain = request.args.get("domain") or None
+    year = request.args.get("year", type=int)
+    page = request.args.get("page", 1, type=int)
+    if (domain and domain not in DOMAINS) or (year is not None and not 1990 <= year <= 2200) or page is None:
+        abort(404)
+    etag = page_etag("archive", village.id, village.content_version, domain, year, page)
+    cached = not_modified(etag, village.updated_at)
+    if cached is not None:
+        return cached
+    found = archive(village, domain, year, page, current_app.config.get("PAGE_SIZE", 20))
+    if found is None:
+        abort(404)
+    body = render_template("disclosures/archive_show.html", village=village, found=found, domain=domain,
+                           year=year, domains=DOMAINS)
+    return cached_page(body, etag, village.updated_at)
 
 
 @bp.get("/villages/<code>/disclosures/<int:disclosure_id>")

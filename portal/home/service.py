@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 
 from portal.core.timezone import local_today
 from portal.disclosures.models import Disclosure
+from portal.disclosures.table_view import build as build_table_view
 from portal.duty.models import DutyReport
 from portal.extensions import db
 from portal.home.fragments import power_lines
@@ -19,7 +20,9 @@ from portal.places.models import Cadre, Village
 from portal.places.service import VillageRef
 from portal.powers.models import CATEGORIES, PowerItem
 
-LATEST_DISCLOSURES = 8
+LATEST_DISCLOSURES = 30  # enough for the latest few of each kind; the archive holds the rest
+PER_DOMAIN = 3
+DOMAINS = ("finance", "village", "party")
 
 
 @dataclass
@@ -42,6 +45,9 @@ class VillagePage:
     power_url: str = ""
     disclosure_url: str = ""
     report_url: str = ""
+    disclosures_by_domain: list = field(default_factory=list)  # (domain, its latest few)
+    statement: object = None  # the latest finance statement with income and expense
+    figures: list = field(default_factory=list)  # its 期初 / 收入 / 支出 / 期末
 
 
 _STATEMENTS: dict | None = None
@@ -73,6 +79,21 @@ def _link_prefix(endpoint: str, **values) -> str:
     return url_for(endpoint, **values).removesuffix("0")
 
 
+def _latest_statement(village_id: int) -> tuple[Disclosure | None, list]:
+    """The newest finance table that reads as a statement of income and expense, with its key figures."""
+    candidates = db.session.scalars(
+        select(Disclosure).where(Disclosure.village_id == village_id, Disclosure.status == "published",
+                                 Disclosure.domain == "finance", Disclosure.kind == "table")
+        .order_by(Disclosure.last_published_at.desc(), Disclosure.id.desc()).limit(3)
+        .options(db.joinedload(Disclosure.current_revision))
+    ).unique().all()
+    for disclosure in candidates:
+        figures = build_table_view(disclosure.current_revision.content or {}).figures
+        if figures:
+            return disclosure, figures
+    return None, []
+
+
 def village_page(village: Village | VillageRef) -> VillagePage:
     """Gather what the village page shows: five queries whatever the village's size."""
     statements, conn, params = _statements(), db.session.connection(), {"village_id": village.id}
@@ -88,10 +109,24 @@ def village_page(village: Village | VillageRef) -> VillagePage:
     disclosures = conn.execute(statements["disclosures"], params).all()
     reports = conn.execute(statements["reports"], params).all()
     owed = obligations.for_village(village.id, local_today())  # one bounded query
+    statement, figures = _latest_statement(village.id)
+    by_domain = [(domain, [d for d in disclosures if d.domain == domain][:PER_DOMAIN]) for domain in DOMAINS]
     return VillagePage(
         village, power_groups, disclosures, reports, len(items), cadres, owed,
         missing=missing_lines(village, owed), late_count=sum(o.state == "late" for o in owed),
         power_url=power_url,
         disclosure_url=_link_prefix("disclosures.disclosure_show", code=village.code, disclosure_id=0),
         report_url=_link_prefix("duty.report_show", code=village.code, report_id=0),
+        disclosures_by_domain=by_domain, statement=statement, figures=figures,
     )
+
+
+def recent_changes(limit: int = 5) -> list[Disclosure]:
+    """What the county's villages published or corrected most recently (one query)."""
+    return list(db.session.scalars(
+        select(Disclosure).where(Disclosure.status == "published")
+        .order_by(Disclosure.last_published_at.desc(), Disclosure.id.desc()).limit(limit)
+        .options(db.joinedload(Disclosure.village), db.load_only(
+            Disclosure.id, Disclosure.title, Disclosure.village_id, Disclosure.last_published_at,
+            Disclosure.revision_count))
+    ))

@@ -5,7 +5,7 @@ from portal.core.http import cached_page, not_modified, page_etag, rendered_page
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
 from portal.core.timezone import local_midnight_utc, local_today
 from portal.core.urls import safe_next_url
-from portal.home.service import village_page
+from portal.home.service import recent_changes, village_page
 from portal.places import service
 from portal.places.search import search_villages
 
@@ -18,7 +18,8 @@ def home():
     query = request.args.get("q", "").strip()
     results = search_villages(query) if query else None
     townships = service.list_townships() if not query else []
-    return render_template("home/home.html", query=query, results=results, townships=townships)
+    return render_template("home/home.html", query=query, results=results, townships=townships,
+                           recent=recent_changes() if not query else [])
 
 
 @bp.get("/townships/<code>")

@@ -24,3 +24,21 @@ def risks_by_step(item) -> dict[int, list[dict]]:
     for risk in risks or []:
         grouped.setdefault(int(risk.get("step_seq") or 0), []).append(risk)
     return grouped
+
+
+def grouped_items(village: Village) -> list[tuple[str, list[PowerItem]]]:
+    """The village's current items grouped by category, in the county's category order (one query)."""
+    from portal.powers.models import CATEGORIES
+
+    items = db.session.scalars(
+        select(PowerItem)
+        .where(PowerItem.village_id == village.id, PowerItem.retired_at.is_(None))
+        .order_by(PowerItem.sort_order, PowerItem.id)
+        .options(db.load_only(PowerItem.id, PowerItem.code, PowerItem.title, PowerItem.category,
+                              PowerItem.top_class, PowerItem.sort_order))
+    ).all()
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    grouped: dict[str, list[PowerItem]] = {}
+    for item in items:
+        grouped.setdefault(item.category, []).append(item)
+    return sorted(grouped.items(), key=lambda kv: order.get(kv[0], len(order)))

@@ -10,6 +10,19 @@ from portal.records.redaction import redactions_of
 bp = Blueprint("powers", __name__)
 
 
+@bp.get("/villages/<code>/powers")
+def list_show(code: str):
+    village = get_village(code)
+    etag = page_etag("powers", village.id, village.content_version)
+    cached = not_modified(etag, village.updated_at)
+    if cached is not None:
+        return cached
+    groups = service.grouped_items(village)
+    body = render_template("powers/list_show.html", village=village, power_groups=groups,
+                           power_count=sum(len(items) for _, items in groups))
+    return cached_page(body, etag, village.updated_at)
+
+
 @bp.get("/villages/<code>/powers/<int:item_id>")
 def item_show(code: str, item_id: int):
     village = get_village(code)

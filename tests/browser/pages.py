@@ -30,6 +30,8 @@ def public_pages(database_url: str) -> dict[str, str]:
         "search without match": "/?q=zzzz",
         "township": f"/townships/{TOWNSHIP}",
         "village": f"/villages/{VILLAGE}",
+        "power list": f"/villages/{VILLAGE}/powers",
+        "disclosure archive": f"/villages/{VILLAGE}/disclosures",
         "power item": f"/villages/{VILLAGE}/powers/{item}",
         "duty report": f"/villages/{report[0]}/reports/{report[1]}",
         "not found": "/villages/000000000000",
@@ -83,3 +85,42 @@ def crawl(page, start: str, prefix: str, visit, limit: int = 12) -> tuple[list[s
         visited.append(path)
         queue.extend(staff_links(page, prefix))
     return visited, broken
+
+
+def correct_widest_table(database_url: str) -> tuple[str, int]:
+    """Publish a correction of the demo's widest table (the subsidy list); return (village code, disclosure id).
+
+    Done in-process through the publishing services, as a cadre would through the workspace,
+    so the narrow-screen test can read the "what changed" page of a real correction.
+    """
+    from portal import create_app
+    from portal.accounts.models import User
+    from portal.core.db import write_transaction
+    from portal.disclosures import drafting
+    from portal.disclosures.models import Disclosure
+    from portal.extensions import db
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        disclosure = max(db.session.scalars(sa.select(Disclosure).where(Disclosure.status == "published",
+                                                                        Disclosure.kind == "table")),
+                         key=lambda d: len(d.current_revision.content.get("columns") or []))
+        code = disclosure.village.code
+        if disclosure.revision_count < 2:
+            content = dict(disclosure.current_revision.content)
+            rows = [list(r) for r in content["rows"]]
+            columns = content["columns"]
+            area = next((i for i, c in enumerate(columns) if "面积" in c), 1)
+            amount = next((i for i, c in enumerate(columns) if "金额" in c), -1)
+            rows[1][area], rows[1][amount] = "4.31亩", "467.64"
+            content["rows"] = rows
+            user = db.session.scalar(sa.select(User).where(User.village_id == disclosure.village_id,
+                                                          User.role == "village_cadre"))
+            with write_transaction():
+                drafting.save_draft(disclosure, user, drafting.meta_of(disclosure), content,
+                                    reason="丈量面积有误，按复核结果更正")
+                drafting.publish_draft(disclosure, user)
+        disclosure_id = disclosure.id
+        db.session.remove()
+        db.engine.dispose()
+    return code, disclosure_id

@@ -217,6 +217,6 @@ def test_larger_text_persists_across_pages(new_context, live_database_url):
         page.goto(pages[name])
         size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('main p:not(.small):not(.muted), main li')).fontSize)")
         body = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
-        assert body >= 20 and size >= 20, f"{name}: body {body}px, text {size}px"
+        assert body >= 22 and size >= 22, f"{name}: body {body}px, text {size}px"
     page.goto("/display/normal?next=/")
-    assert page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)") == 16
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)") == 18

@@ -66,14 +66,28 @@ def _resident_files_complaint(context, shots, tmp_path) -> dict:
     shots(page, "power-item")
 
     _go(page, page.locator("main .report a.btn[href*='/complaints/new']"))
-    assert "/complaints/new" in page.url
+    assert "/complaints/new/what" in page.url, "the poster's or page's village needs no question"
     assert title in page.inner_text("main"), "the form says which power item the report is about"
-    page.check("input[name=category][value=collective_assets]")
-    page.fill("#about", "村委会 集体鱼塘承包")
     description = f"鱼塘承包没有公开招标，价格明显偏低，村民都不知道。编号{uuid.uuid4().hex[:6]}"
-    page.fill("#description", description)
+    page.fill("#description", "太短")
     page.set_input_files("#files", str(_photo(tmp_path)))
-    shots(page, "complaint-form")
+    submit(page)  # refused: too short, yet the photo is kept on the server
+    assert "pothole.jpg" in page.inner_text("main") and page.locator("#error-description").count()
+    shots(page, "complaint-what-error")
+    page.fill("#description", description)
+    submit(page)
+    page.fill("#about", "村委会 集体鱼塘承包")
+    shots(page, "complaint-who")
+    submit(page)
+    page.check("input[name=category][value=collective_assets]")
+    shots(page, "complaint-kind")
+    submit(page)
+    submit(page)  # anonymous, as preselected
+    assert "/complaints/new/check" in page.url and "pothole.jpg" in page.inner_text("main")
+    _go(page, page.locator("main a[href='/complaints/new/who?change=1']"))
+    assert page.locator("#about").input_value() == "村委会 集体鱼塘承包", "going back keeps the answer"
+    submit(page)  # straight back to the check page
+    shots(page, "complaint-check")
     submit(page)
 
     receipt = page.locator(".receipt-code").inner_text().strip()
@@ -81,8 +95,11 @@ def _resident_files_complaint(context, shots, tmp_path) -> dict:
     assert len(re.sub(r"\D", "", receipt)) >= 16, receipt
     assert re.fullmatch(r"\d{6}-\d{4}-\d{6}", case), case
     shots(page, "receipt")
-    # The receipt is shown once: reloading must not show it again.
+    # The receipt stays for the visit, until the resident says it is saved.
     page.reload()
+    assert receipt in page.inner_text("main")
+    submit(page, "main form[action$='/receipt/saved']")
+    page.goto("/complaints/receipt")
     assert receipt not in page.inner_text("main")
 
     ok(page.goto("/complaints/track"))

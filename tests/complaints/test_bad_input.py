@@ -105,7 +105,7 @@ def test_an_empty_api_body_names_every_missing_field(client):
 
 def test_text_in_a_wrong_encoding_is_refused_with_a_message(client, forms):
     before = complaint_count()
-    token = forms.client.get(NEW).get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    token = forms.client.get(NEW, follow_redirects=True).get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
     gbk = "这段文字是用GBK编码发送的内容".encode("gbk")
     body = (f"csrf_token={token}&village={VILLAGE}&category=integrity&about=%E6%9D%91&anonymous=1&description="
             + quote_from_bytes(gbk))

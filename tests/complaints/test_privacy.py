@@ -35,7 +35,7 @@ def _full_flow(app, caplog) -> tuple[str, Complaint]:
     data = case_data(anonymous="0", contact_name=NAME, contact_phone=PHONE)
     assert forms.post("/complaints/new", data, form_url=f"/complaints/new?village={VILLAGE}").status_code == 303
     page = client.get("/complaints/receipt").get_data(as_text=True)
-    receipt = re.search(r'class="receipt-code">([\d ]+)<', page).group(1).replace(" ", "")
+    receipt = re.search(r'class="receipt-code"[^>]*>([\d ]+)<', page).group(1).replace(" ", "")
     complaint = db.session.query(Complaint).order_by(Complaint.id.desc()).first()
     handling.send_message(complaint, user("handler_baishi"), "请问具体时间？", question=True)
     db.session.commit()

@@ -80,9 +80,10 @@ def test_table_correction_highlights_the_changed_cell(client, forms, cadre):
     publish(forms, disclosure_id)
     diff = _text(client.get(f"/villages/{VILLAGE}/disclosures/{disclosure_id}/diff?from=1&to=2"))
     assert 'class="row-changed"' in diff
-    assert '<td class="cell-changed"><del>1235.60</del> <ins>1325.60</ins></td>' in diff
+    # In words, with the row named by its summary: no table to scroll sideways.
+    assert '<strong class="nowrap">电费</strong>: <span class="change">支出 <del>1,235.60</del> → <ins>1,325.60</ins>' in diff
     assert "1 rows did not change" in diff
-    assert "<del>1915.60</del> → <ins>2005.60</ins>" in diff
+    assert "<del>1,915.60</del> → <ins>2,005.60</ins>" in diff
 
 
 def test_decision_correction_lists_the_changed_fields(client, forms, cadre):

@@ -40,8 +40,8 @@ def test_gbk_csv_saved_by_excel_is_read_totalled_and_published(client, forms, ca
     disclosure_id = disclosure_id_of(new_disclosure(forms, "table", {
         "upload": upload(data, "三月收支.csv"), "notes": "期初余额 373,734.60 元。"}))
     preview = _text(client.get(f"/publish/disclosures/{disclosure_id}"))
-    assert "土地租金" in preview and "48000.00" in preview and "2025-03-20" in preview
-    assert "8035.60" in preview  # the expense total, computed
+    assert "土地租金" in preview and "48,000.00" in preview and "2025-03-20" in preview
+    assert "8,035.60" in preview  # the expense total, computed, written with thousands separators
     before = chain_length()
     publish(forms, disclosure_id)
     assert chain_length() == before + 1
@@ -50,7 +50,7 @@ def test_gbk_csv_saved_by_excel_is_read_totalled_and_published(client, forms, ca
     assert content["totals"] == {"收入": "48000.00", "支出": "8035.60"}
     assert content["notes"] == "期初余额 373,734.60 元。" and "373,734.60" in content["notes_html"]
     public = _text(client.get(f"/villages/{VILLAGE}/disclosures/{disclosure_id}"))
-    assert "村道养护" in public and "8035.60" in public
+    assert "村道养护" in public and "8,035.60" in public
 
 
 def test_xlsx_workbook_is_accepted(client, forms, cadre):

@@ -241,3 +241,41 @@ def raw_revision(env):
                                title="说明", reason=None, user_id=cadre.id)
     db.session.commit()
     return {"revision_id": revision.id}
+
+
+def one_page_form(env, state):
+    """The whole complaint form on one page (it posts to /complaints/new like scripts do)."""
+    url = f"/complaints/new?all=1&village={VILLAGE}"
+    return url, env.client.get(url).get_data(as_text=True)
+
+
+def complaint_begun(step: str):
+    """Open the stepwise form from the poster's link; the page of one question."""
+    def _setup(env):
+        env.client.get(f"/complaints/new?village={VILLAGE}")
+        return {"step": step}
+    return _setup
+
+
+def complaint_ready(env):
+    complaint_answered(env, {})
+    return {}
+
+
+def complaint_answered(env, state):
+    """Answer every question, so only sending is left."""
+    env.client.get(f"/complaints/new?village={VILLAGE}")
+    for step, data in (("what", {"description": DESCRIPTION}), ("who", {"about": "村主任"}),
+                       ("kind", {"category": "integrity"}), ("name", {"anonymous": "1"})):
+        env.submit(f"/complaints/new/{step}", data)
+
+
+def receipt_kept(env, state):
+    """File a complaint through the form so this browser keeps its receipt."""
+    complaint_answered(env, state)
+    env.submit("/complaints/new/check", {})
+
+
+def page_at(path: str):
+    """The form's page is another route of the same URL (GET shows it, POST answers it)."""
+    return lambda env, state: (path, env.client.get(path).get_data(as_text=True))

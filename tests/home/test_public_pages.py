@@ -49,7 +49,8 @@ def test_township_page_lists_its_villages(client):
 def test_village_page_shows_powers_disclosures_reports_cadres_hotline_and_report_link(client):
     body = _text(client.get(f"/villages/{VILLAGE}"))
     assert "上塘村" in body
-    assert "村级重大事项决策" in body  # power list
+    assert f"/villages/{VILLAGE}/powers" in body  # the power list, one link to its own page
+    assert "村级重大事项决策" in _text(client.get(f"/villages/{VILLAGE}/powers"))
     assert "上塘村2025年1月财务收支明细" in body  # disclosure
     assert "陈建国2024年度述责述廉报告" in body  # duty report
     assert "李德明" in body and "周晓燕" in body  # cadres
@@ -57,11 +58,11 @@ def test_village_page_shows_powers_disclosures_reports_cadres_hotline_and_report
     assert f"/complaints/new?village={VILLAGE}" in body
 
 
-def test_village_page_groups_every_adopted_item(app, client):
+def test_power_list_page_groups_every_adopted_item(app, client):
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     items = db.session.query(PowerItem).filter_by(village_id=village.id).all()
     assert len(items) >= 20
-    body = _text(client.get(f"/villages/{VILLAGE}"))
+    body = _text(client.get(f"/villages/{VILLAGE}/powers"))
     for item in items:
         assert f"/villages/{VILLAGE}/powers/{item.id}" in body
 
@@ -79,7 +80,8 @@ def test_village_page_query_count_is_bounded_whatever_the_size(app, client, coun
     db.session.commit()
     with count_queries() as after:
         body = _text(client.get(f"/villages/{VILLAGE}"))
-    assert "附加事项199" in body
+    assert "232 items" in body or "232 项" in body  # counted, listed on the power list page
+    assert "附加事项199" in _text(client.get(f"/villages/{VILLAGE}/powers"))
     assert after() == small
     assert small <= 7
     with count_queries() as repeat:
@@ -136,7 +138,7 @@ def test_disclosure_page_of_each_kind(app, client, kind):
     assert disclosure.title in body
     assert disclosure.period_label in body
     if kind == "table":
-        assert "<table>" in body
+        assert "<table class=\"cards\">" in body and "data-label=" in body
     if kind == "decision":
         assert "村民代表会议" in body or "Villager" in body
 

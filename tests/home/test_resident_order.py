@@ -1,0 +1,72 @@
+"""Pages ordered by what residents ask: the village page, the disclosure archive, the power list, the home page."""
+import re
+
+from portal.disclosures.models import Disclosure
+from portal.extensions import db
+from portal.places.models import Village
+from tests.demo_ids import TOWNSHIP, VILLAGE
+
+
+def _text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_village_page_follows_what_residents_ask(client):
+    client.set_cookie("lang", "en")
+    body = _text(client.get(f"/villages/{VILLAGE}"))
+    order = [body.index(f"/complaints/new?village={VILLAGE}"), body.index('id="money"'),
+             body.index('id="disclosures"'), body.index(f'href="/villages/{VILLAGE}/powers"'),
+             body.index('id="reports"'), body.index('href="/ballot"'), body.index(f"/townships/{TOWNSHIP}/top-ten")]
+    assert order == sorted(order)
+    money = body[body.index('id="money"'):body.index('id="disclosures"')]
+    assert "312,450.20" in money and "373,734.60" in money  # opening and closing of the latest statement
+    assert body.count('href="/villages/339901101202/powers/') == 0  # no item cards before the money
+
+
+def test_village_page_shows_a_short_fingerprint_and_feeds_in_the_footer(client):
+    village = db.session.query(Village).filter_by(code=VILLAGE).one()
+    body = _text(client.get(f"/villages/{VILLAGE}"))
+    assert village.chain_head not in body and village.chain_head[:8] in body
+    footer = body[body.index('<footer'):]
+    assert "feed.atom" in footer and "/poster" in footer and "feed.atom" not in body[body.index("<main"):body.index("</main>")]
+
+
+def test_the_archive_filters_by_domain_and_year_and_answers_revalidation(client):
+    body = _text(client.get(f"/villages/{VILLAGE}/disclosures?domain=finance"))
+    assert "上塘村2025年1月财务收支明细" in body and "村道硬化工程" not in body
+    everything = _text(client.get(f"/villages/{VILLAGE}/disclosures"))
+    assert "村道硬化工程" in everything
+    year = db.session.query(Disclosure).filter_by(status="published").first().first_published_at.year
+    assert "上塘村2025年1月" in _text(client.get(f"/villages/{VILLAGE}/disclosures?year={year}"))
+    assert "上塘村2025年1月" not in _text(client.get(f"/villages/{VILLAGE}/disclosures?year={year - 5}"))
+    first = client.get(f"/villages/{VILLAGE}/disclosures?domain=finance")
+    again = client.get(f"/villages/{VILLAGE}/disclosures?domain=finance", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_the_archive_pages_and_refuses_nonsense(app, client):
+    app.config["PAGE_SIZE"] = 1
+    body = _text(client.get(f"/villages/{VILLAGE}/disclosures"))
+    assert re.search(r"page=2", body)
+    assert client.get(f"/villages/{VILLAGE}/disclosures?page=99").status_code == 404
+    assert client.get(f"/villages/{VILLAGE}/disclosures?domain=nonsense").status_code == 404
+    assert client.get(f"/villages/{VILLAGE}/disclosures?year=abc").status_code == 200  # ignored, as no filter
+
+
+def test_the_power_list_page_answers_revalidation(client):
+    first = client.get(f"/villages/{VILLAGE}/powers")
+    assert first.status_code == 200 and first.headers.get("ETag")
+    assert client.get(f"/villages/{VILLAGE}/powers", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_home_page_has_task_tiles_recent_changes_favicon_and_share_card(client):
+    client.set_cookie("lang", "zh_Hans_CN")
+    body = _text(client.get("/"))
+    tiles = body[body.index('class="tiles"'):body.index("</nav>", body.index('class="tiles"'))]
+    for word, href in (("找我的村", "#q"), ("我要举报", "/complaints/new"), ("查询进展", "/complaints/track"),
+                       ("参加测评", "/ballot")):
+        assert word in tiles and f'href="{href}"' in tiles
+    assert "全县最近公开" in body
+    assert 'rel="icon"' in body and 'property="og:title"' in body and 'property="og:image" content="http' in body
+    assert client.get("/static/img/favicon.svg").status_code == 200
