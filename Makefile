@@ -47,10 +47,12 @@ node_modules/.installed: package.json package-lock.json
 # The whole suite on SQLite (browser journeys and the production stack included), then again on
 # PostgreSQL when TEST_DATABASE_URL is set. Two workers: the machines have two cores. The stack
 # tests (tests/stack/: nginx + TLS, two gunicorn nodes, PostgreSQL, Redis) need TEST_DATABASE_URL
-# and TEST_REDIS_URL and skip with the reason otherwise (under CI=true they fail instead);
-# --dist loadgroup keeps them on one worker, so the stack starts once.
+# and TEST_REDIS_URL and skip with the reason otherwise (under CI=true they fail instead).
+# They run in a process of their own so the stack starts once (pytest-xdist's loadgroup does not
+# group tests under pytest 9.2: xdist 3.8 renames `_nodeid`, which pytest no longer reads).
 test: lint node_modules/.installed
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2 --ignore=tests/stack
+	$(BIN)/python -m pytest -q tests/stack
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
 		PORTAL_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -n 2 -m "not browser and not stack" \

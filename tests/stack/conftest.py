@@ -93,8 +93,6 @@ def pytest_terminal_summary(terminalreporter):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "stack: runs against nginx + two gunicorn nodes + PostgreSQL + Redis")
-    # pytest-xdist registers it when loaded; without -n the mark must still be known.
-    config.addinivalue_line("markers", "xdist_group(name): run the tests of one group on one worker")
 
 
 def _free_port() -> int:

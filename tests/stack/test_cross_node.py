@@ -16,7 +16,7 @@ from stack.journeys import NodeWatch, correct_notice, node_of, publish_notice, s
 
 require_stack()
 
-pytestmark = [pytest.mark.stack, pytest.mark.xdist_group("stack")]
+pytestmark = pytest.mark.stack
 
 
 def _from_other_node(stack, fetch, written_on: str, tries: int = 8):

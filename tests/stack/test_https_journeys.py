@@ -19,7 +19,7 @@ from stack.journeys import correct_notice, publish_notice, sign_in_with_second_f
 
 require_stack()
 
-pytestmark = [pytest.mark.stack, pytest.mark.xdist_group("stack")]
+pytestmark = pytest.mark.stack
 FILED: dict[bool, dict] = {}
 
 
