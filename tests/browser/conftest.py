@@ -56,12 +56,14 @@ def live_database_url(template_db, tmp_path_factory):
         name = f"portal_browser_{uuid.uuid4().hex[:8]}"
         with _pg_admin().connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
+        os.environ["PORTAL_BROWSER_DB"] = _pg_url(name)
         yield _pg_url(name)
         with _pg_admin().connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
         path = tmp_path_factory.mktemp("browser-db") / "portal.sqlite3"
         shutil.copyfile(template_db, path)
+        os.environ["PORTAL_BROWSER_DB"] = f"sqlite:///{path}"  # journeys look up what staff see
         yield f"sqlite:///{path}"
 
 

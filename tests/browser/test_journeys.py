@@ -58,6 +58,7 @@ def _resident_files_complaint(context, shots, tmp_path) -> dict:
     assert page.locator("h1").inner_text() == "上塘村"
     shots(page, "village")
 
+    _go(page, page.locator(f"main a[href='/villages/{VILLAGE}/powers']"))  # the power list has its own page
     item_link = page.locator("main details[open] ul.links a").first
     title = item_link.locator("span").first.inner_text()
     _go(page, item_link)
@@ -93,7 +94,7 @@ def _resident_files_complaint(context, shots, tmp_path) -> dict:
     receipt = page.locator(".receipt-code").inner_text().strip()
     case = page.locator(".case-number").inner_text().strip()
     assert len(re.sub(r"\D", "", receipt)) >= 16, receipt
-    assert re.fullmatch(r"\d{6}-\d{4}-\d{6}", case), case
+    assert re.fullmatch(r"\d{4}-\d{4}-\d{4}", case), case  # the resident's reference, not the staff case number
     shots(page, "receipt")
     # The receipt stays for the visit, until the resident says it is saved.
     page.reload()
@@ -108,7 +109,21 @@ def _resident_files_complaint(context, shots, tmp_path) -> dict:
     text = page.inner_text("main")
     assert case in text and "/complaints/track" in page.url
     shots(page, "tracking")
-    return {"case": case, "receipt": receipt, "description": description, "page": page}
+    return {"case": _case_number(case), "receipt": receipt, "description": description, "page": page}
+
+
+def _case_number(reference: str) -> str:
+    """The staff case number behind the reference the resident was shown (handlers work with case numbers)."""
+    import os
+
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(os.environ["PORTAL_BROWSER_DB"], poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        number = conn.execute(sa.text("SELECT case_number FROM complaint WHERE public_reference = :r"),
+                              {"r": reference}).scalar_one()
+    engine.dispose()
+    return number
 
 
 def test_resident_finds_village_reads_power_item_and_reports_with_photo(js, new_context, tmp_path):
@@ -235,7 +250,8 @@ def test_handler_asks_resident_answers_handler_replies_resident_rates(js, new_co
     shots(resident, "resident-sees-reply")
     resident.check("input[name=rating][value=satisfied]")
     submit(resident, button="main form[action$='/complaints/track/rate'] button")
-    assert resident.locator("main dl.facts").filter(has_text="满意").count() == 1
+    # The rating sits right under the result.
+    assert resident.locator("main section.result").filter(has_text="满意").count() == 1
     shots(resident, "resident-rated")
 
     handler.reload()
