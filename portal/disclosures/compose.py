@@ -7,6 +7,7 @@ from portal.core.errors import PortalError
 from portal.core.storage import StoredFile, remove_upload, store_upload
 from portal.disclosures import drafting
 from portal.disclosures.forms import DecisionForm
+from portal.disclosures.periods import as_month
 from portal.disclosures.tables import MAX_BYTES, PreparedTable, TableError, prepare_table, read_table
 
 
@@ -81,6 +82,7 @@ def submission(kind: str, form, previous: dict, request_form) -> Submission:
 def form_data(kind: str, draft: dict) -> dict:
     """Prefill a kind's form from a draft."""
     data = dict(draft.get("_meta") or {})
+    data["period_month"] = as_month(data.get("period_start", ""), data.get("period_end", ""))
     if kind == "text":
         data["markdown"] = draft.get("markdown", "")
     elif kind == "table":

@@ -18,6 +18,7 @@ from portal.core.sanitize import plain_text, render_markdown
 from portal.core.storage import StoredFile, remove_upload
 from portal.disclosures.decisions import check_decision
 from portal.disclosures.models import DOMAINS, KINDS, TOPICS, Attachment, Disclosure
+from portal.disclosures.periods import derive_label
 from portal.disclosures.tables import PreparedTable, to_canonical
 from portal.extensions import db
 from portal.places.models import Village
@@ -139,7 +140,10 @@ def _check_meta(meta: dict) -> dict:
             raise PortalError(_l("Write a date such as 2025-01-31."), field=name) from None
     if start and end and start > end:
         raise PortalError(_l("The period ends before it starts."), field="period_end")
-    return {k: (meta.get(k) or "").strip() if isinstance(meta.get(k), str) else meta.get(k) for k in META_FIELDS}
+    meta = {k: (meta.get(k) or "").strip() if isinstance(meta.get(k), str) else meta.get(k) for k in META_FIELDS}
+    if not meta["period_label"] and start and end:  # entered once: the label follows from the dates
+        meta["period_label"] = derive_label(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end))
+    return meta
 
 
 def _apply_meta(disclosure: Disclosure, meta: dict) -> None:

@@ -13,6 +13,7 @@ from portal.disclosures.compose import form_data, submission
 from portal.disclosures.decisions import check_decision
 from portal.disclosures.forms import FORMS
 from portal.disclosures.models import KINDS, Attachment, Disclosure
+from portal.disclosures.periods import as_month
 from portal.disclosures.table_templates import TEMPLATES
 from portal.extensions import db
 from portal.places.scope import load_owned, own_village
@@ -37,6 +38,17 @@ def table_template_download(topic: str, fmt: str):
 @bp.get("/disclosures/new")
 def disclosure_choose():
     return render_template("disclosures/disclosure_choose.html", village=own_village(), kinds=KINDS)
+
+
+PREFILL = ("domain", "topic", "title", "period_month", "period_start", "period_end", "period_label")
+
+
+def _prefill(args) -> dict:
+    """Start a form from a link (the dashboard's "publish now"): only the descriptive fields, as text."""
+    data = {k: args.get(k, "")[:255] for k in PREFILL if args.get(k)}
+    data["period_month"] = data.get("period_month") or as_month(data.get("period_start", ""),
+                                                                data.get("period_end", ""))
+    return data
 
 
 def _form(kind: str, data: dict | None = None):
@@ -91,7 +103,7 @@ def disclosure_new(kind: str):
     if kind not in KINDS:
         abort(404)
     village = own_village()
-    form = _form(kind, {"domain": "village", "topic": "other"})
+    form = _form(kind, {"domain": "village", "topic": "other", **_prefill(request.args)})
     if request.method == "POST":
         saved, table = _save(kind, form, None, {})
         if saved:

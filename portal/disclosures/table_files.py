@@ -14,7 +14,7 @@ import openpyxl
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils.cell import get_column_letter
 
-from .formulas import Unsupported, evaluate
+from portal.disclosures.formulas import Unsupported, evaluate
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

@@ -7,7 +7,7 @@ from decimal import Decimal
 import openpyxl
 from openpyxl.styles import Font
 
-from .formulas import evaluate
+from portal.disclosures.formulas import evaluate
 
 # Column titles the importer recognises (see tables.HEADER_SYNONYMS), with one example row
 # and the footer rows it checks against the computed totals.
