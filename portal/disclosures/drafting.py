@@ -7,8 +7,10 @@ preview). A published disclosure is never edited in place: a correction is a
 draft prefilled from the current revision, published as the next revision.
 """
 import datetime
+import re
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import delete, select
 
 from portal.core import audit
@@ -32,10 +34,22 @@ RECORDED_META = ("domain", "topic", "period_label", "period_start", "period_end"
 
 # ---- content of each kind -----------------------------------------------------------
 
-def text_content(markdown: str) -> dict:
-    """Build the canonical content of a text notice (ID, card and mobile numbers masked)."""
+TEXT_FORMATS = ("plain", "markdown")
+
+
+def text_content(markdown: str, text_format: str = "markdown") -> dict:
+    """Build the canonical content of a text notice (ID, card and mobile numbers masked): plain paragraphs,
+    or Markdown when asked for."""
     markdown = mask_text(markdown)
+    if text_format == "plain":
+        return {"kind": "text", "markdown": markdown, "format": "plain", "html": render_plain(markdown)}
     return {"kind": "text", "markdown": markdown, "html": render_markdown(markdown)}
+
+
+def render_plain(text: str) -> str:
+    """Render typed text as it was typed: a blank line between paragraphs, each line break kept."""
+    paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")) if p.strip()]
+    return "".join(Markup("<p>{}</p>").format(Markup("<br>").join(p.split("\n"))) for p in paragraphs)
 
 
 def table_content(prepared: PreparedTable, notes: str) -> dict:

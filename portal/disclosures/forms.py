@@ -3,7 +3,7 @@ import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Form, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from portal.core.forms import PortalForm, ScrubbingMeta, choices, iso_date, max_length, required, whole_number
@@ -57,6 +57,9 @@ class MetaForm(PortalForm):
 
 class TextForm(MetaForm):
     markdown = TextAreaField(_l("Text"), [required(_l("Write the text of the notice.")), max_length(100_000)])
+    text_format = RadioField(_l("How the text is laid out"), default="plain",
+                             choices=[("plain", _l("As typed: a blank line starts a new paragraph")),
+                                      ("markdown", _l("With Markdown marks (## heading, - list, **bold**)"))])
 
 
 class TableForm(MetaForm):

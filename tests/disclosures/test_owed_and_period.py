@@ -69,3 +69,16 @@ def test_publishing_the_owed_statement_takes_it_off_the_list(client, forms, cadr
                                     "period_start": start, "period_end": end})
     publish(forms, disclosure_id_of(response))
     assert finance not in _owed_links(client.get("/publish/").get_data(as_text=True))
+
+
+def test_text_notice_as_typed_keeps_paragraphs_and_marks(client, forms, cadre):
+    text = "各位村民：\n本月召开村民代表会议。\n\n1. 村道修缮\n* 不是列表 **也不加粗** <b>x</b>"
+    disclosure_id = disclosure_id_of(new_disclosure(forms, "text", {"markdown": text, "text_format": "plain"}))
+    content = db.session.get(Disclosure, disclosure_id).draft_content
+    assert content["format"] == "plain"
+    assert content["html"] == ("<p>各位村民：<br>本月召开村民代表会议。</p>"
+                               "<p>1. 村道修缮<br>* 不是列表 **也不加粗** &lt;b&gt;x&lt;/b&gt;</p>")
+    preview = client.get(f"/publish/disclosures/{disclosure_id}").get_data(as_text=True)
+    assert "<p>各位村民：<br>本月召开村民代表会议。</p>" in preview
+    edit = client.get(f"/publish/disclosures/{disclosure_id}/edit").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="plain"|<input[^>]*value="plain"[^>]*checked', edit)
