@@ -111,4 +111,3 @@ def audit_list():
     with write_transaction():
         audit.record("audit_log_viewed", "audit", None, f"page={page}")
     return html
-
