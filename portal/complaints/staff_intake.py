@@ -6,9 +6,12 @@ from flask_babel import lazy_gettext as _l
 from portal.complaints.intake import find_village, submit
 from portal.complaints.textcheck import Errors, clean_text
 from portal.core import permissions
+from portal.core.labels import label
 
 CHANNELS = ("phone", "letter", "visit", "proxy")
 CONSENT_WAYS = ("signed", "in_person", "phone")
+CONSENT_LABELS = {"signed": _l("Signed the letter or a consent note (scanned below)"),
+                  "in_person": _l("In person, in front of me"), "phone": _l("By phone")}
 
 
 def enter(user, raw: dict, files=()):
@@ -20,7 +23,7 @@ def enter(user, raw: dict, files=()):
     village = find_village(raw.get("village"))
     if village is not None and not permissions.can_enter_complaint(user, village):
         errors.add("village", _l("Choose a village you serve."))
-    lines = [f"channel={channel}"]
+    lines = [str(_l("Received by: %(channel)s", channel=label("channel", channel)))] if channel in CHANNELS else []
     if channel == "proxy":
         proxy = clean_text(raw.get("proxy_name"), "proxy_name", errors, max_len=50, required=True)
         if raw.get("consent") not in ("1", "y", "on", True):
@@ -28,7 +31,8 @@ def enter(user, raw: dict, files=()):
         how = raw.get("consent_how")
         if how not in CONSENT_WAYS:
             errors.add("consent_how", _l("Say how the resident gave their consent."))
-        lines += [f"proxy={proxy}", f"consent={how}"]
+        lines += [str(_l("Filed on the resident's behalf by: %(name)s", name=proxy or "")),
+                  str(_l("The resident's consent: %(how)s", how=CONSENT_LABELS.get(how, "")))]
     note = clean_text(raw.get("intake_note"), "intake_note", errors, multiline=True, max_len=1000)
     if note:
         lines.append(note)

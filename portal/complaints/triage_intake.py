@@ -21,7 +21,8 @@ def _page(values: dict, errors: dict | None = None, status: int = 200):
     return render_template("complaints/complaint_enter.html", values=values, errors=errors or {},
                            villages=scope_villages(current_user), categories=CATEGORIES,
                            category_labels=LABELS["complaint_category"], channels=staff_intake.CHANNELS,
-                           consent_ways=staff_intake.CONSENT_WAYS, today=today()), status
+                           consent_ways=staff_intake.CONSENT_WAYS, consent_labels=staff_intake.CONSENT_LABELS,
+                           today=today()), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

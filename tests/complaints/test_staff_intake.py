@@ -45,7 +45,7 @@ def test_a_letter_is_filed_with_its_scan_and_the_slip_shows_the_receipt_once(cli
         ComplaintAttachment.complaint_id == complaint.id)) == "来信扫描.jpg"
     intake = db.session.scalar(select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id,
                                                             ComplaintEvent.kind == "intake"))
-    assert intake.public is False and intake.actor_id is not None and "channel=letter" in intake.body
+    assert intake.public is False and intake.actor_id is not None and "Letter by post" in intake.body
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "complaint_received",
                                                        AuditEntry.object_id == str(complaint.id)))
     assert entry.username == "handler_baishi"
@@ -69,7 +69,7 @@ def test_proxy_filing_needs_the_residents_consent_and_says_how_it_was_given(clie
     assert complaint.channel == "proxy"
     body = db.session.scalar(select(ComplaintEvent.body).where(ComplaintEvent.complaint_id == complaint.id,
                                                                ComplaintEvent.kind == "intake"))
-    assert "proxy=李德明" in body and "consent=in_person" in body
+    assert "李德明" in body and "In person, in front of me" in body
 
 
 def test_the_same_intake_rules_apply(client, login_as, forms):
