@@ -19,7 +19,7 @@ from portal.core.db import begin_write
 from portal.core.errors import PortalError
 from portal.disclosures.table_files import TableError, read_table
 from portal.extensions import db
-from portal.places.models import CADRE_ROLES, Cadre, Township, Village
+from portal.places.models import CADRE_ROLES, Cadre, Village
 from portal.places.service import touch_village
 
 HEADERS = {
@@ -90,7 +90,7 @@ def import_places(data: bytes, filename: str, *, apply: bool, actor=None) -> Imp
         return report
     begin_write()
     try:
-        for number, cells in zip(parsed.row_numbers, parsed.rows):
+        for number, cells in zip(parsed.row_numbers, parsed.rows, strict=True):
             row = {key: _norm(cells[i]) for i, key in keys.items() if key}
             kind = _KIND_WORDS.get(row.get("kind", "").lower(), "")
             try:

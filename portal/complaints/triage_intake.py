@@ -4,13 +4,14 @@ from flask_login import current_user
 
 from portal.complaints import staff_intake
 from portal.complaints.blueprint import triage_bp as bp
-from portal.complaints.clock import clock, today
+from portal.complaints.clock import clock
 from portal.complaints.inbox import scope_villages
 from portal.complaints.intake import IntakeError
 from portal.complaints.models import CATEGORIES
 from portal.complaints.receipts import format_receipt
 from portal.core.crypto import decrypt_text, encrypt_text
 from portal.core.labels import LABELS
+from portal.core.timezone import local_today as today
 
 SLIP_KEY = "staff_receipt_slip"
 FIELDS = ("village", "category", "channel", "about", "description", "happened_on", "anonymous", "contact_name",

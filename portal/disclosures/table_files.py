@@ -338,9 +338,9 @@ def _flatten_header(header: list[str], below: list[str]) -> list[str]:
     span = max(_width(header), _width(below))
     top = (header + [""] * span)[:span]
     under = (below + [""] * span)[:span]
-    names = [lower or upper for upper, lower in zip(top, under)]
+    names = [lower or upper for upper, lower in zip(top, under, strict=True)]
     result, group = [], ""
-    for upper, lower, name in zip(top, under, names):
+    for upper, lower, name in zip(top, under, names, strict=True):
         group = upper or group
         # 收入/支出 under 本月 and again under 累计: keep the group so the names stay apart
         result.append(f"{group}{lower}" if lower and names.count(name) > 1 and group not in ("", lower) else name)

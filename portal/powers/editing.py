@@ -13,10 +13,9 @@ from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Village
 from portal.places.service import touch_village
-from portal.powers import record
+from portal.powers import record, step_rows
 from portal.powers.models import CATEGORIES, PowerItem, PowerTemplate
 from portal.powers.steps import format_steps, parse_steps  # noqa: F401  (format_steps: the edit form)
-from portal.powers import step_rows
 
 LEVELS = {"high": "high", "medium": "medium", "low": "low", "高": "high", "中": "medium", "低": "low",
           "h": "high", "m": "medium", "l": "low"}

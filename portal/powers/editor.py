@@ -12,7 +12,8 @@ from portal.powers import step_rows
 
 # Fields of the item as the preview lists them when they change.
 _SHOWN = (("title", _l("Title")), ("category", _l("Category")), ("responsible_body", _l("Responsible body")),
-          ("responsible_person", _l("Responsible person")), ("responsible_phone", _l("Phone of the responsible person")),
+          ("responsible_person", _l("Responsible person")),
+          ("responsible_phone", _l("Phone of the responsible person")),
           ("supervisor", _l("Supervised by")), ("hotline", _l("Supervision hotline")),
           ("total_time_limit", _l("Overall time limit")), ("legal_basis", _l("Legal basis")),
           ("steps", _l("Steps")), ("risks", _l("Risk points")), ("note", _l("Note")))

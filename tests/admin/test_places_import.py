@@ -4,6 +4,7 @@ import codecs
 import io
 
 import openpyxl
+from demo_ids import COUNTY
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
@@ -11,8 +12,6 @@ from portal.accounts.service import authenticate
 from portal.admin.places_import import import_places
 from portal.extensions import db
 from portal.places.models import Cadre, Township, Village
-
-from demo_ids import COUNTY
 
 NEW_TOWNSHIP = COUNTY + "301"
 ROWS = [

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from .support import Shots, no_server_error, ok, require_browser, sign_in, submit
+from browser.support import Shots, no_server_error, ok, require_browser, sign_in, submit
 
 require_browser()
 

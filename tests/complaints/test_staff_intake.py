@@ -5,13 +5,12 @@ import re
 
 from sqlalchemy import select
 
-from portal.audit import AuditEntry
 from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
 from portal.complaints.tracking import find_by_receipt
+from portal.core.audit import AuditEntry
 from portal.extensions import db
 from tests.complaints.conftest import complaint_count, jpeg_bytes
 from tests.demo_ids import VILLAGE
-
 
 
 def _base(**changes) -> dict:

@@ -3,11 +3,10 @@ import datetime
 import re
 from html import unescape
 
+from disclosures.support import disclosure_id_of, new_disclosure, publish
 from portal.disclosures.models import Disclosure
 from portal.disclosures.periods import as_month, derive_label, month_range
 from portal.extensions import db
-
-from disclosures.support import disclosure_id_of, new_disclosure, publish
 
 
 def test_period_labels_follow_from_the_dates():

@@ -4,14 +4,12 @@ import io
 import zipfile
 
 import openpyxl
+from demo_ids import VILLAGE
 
-
+from disclosures.support import disclosure_id_of, new_disclosure, publish, upload
 from portal.disclosures.models import Disclosure
 from portal.disclosures.tables import prepare_table, read_table
 from portal.extensions import db
-
-from demo_ids import VILLAGE
-from disclosures.support import disclosure_id_of, new_disclosure, publish, upload
 
 
 def _xlsx(build) -> bytes:

@@ -3,12 +3,12 @@ months fold away; decision-procedure breaches are counted per township and villa
 import re
 from datetime import date
 
-from portal.oversight import procedure
-
 from demo_ids import VILLAGE
+from disclosures.support import disclosure_id_of, new_disclosure, publish
+from disclosures.test_disclosure_decision import META, record
+
 from oversight.test_dashboard import PERIOD, cases  # noqa: F401  (the hand-computed cases)
-from publish.support import disclosure_id_of, new_disclosure, publish
-from publish.test_disclosure_decision import META, record
+from portal.oversight import procedure
 
 
 def _figure(page: str, ident: str) -> int:

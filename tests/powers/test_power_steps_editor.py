@@ -2,12 +2,12 @@
 import re
 from html import unescape
 
+from demo_ids import VILLAGE
+
 from portal.extensions import db
-from portal.powers.models import PowerItem
 from portal.powers import editing as power_list
 from portal.powers import step_rows
-
-from demo_ids import VILLAGE
+from portal.powers.models import PowerItem
 
 
 def _text(response) -> str:
