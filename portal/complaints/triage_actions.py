@@ -53,6 +53,9 @@ def case_act(case_number: str):
     form = ActionForm()
     action = form.action.data if form.action.data in ACTIONS else None
     try:
+        if action == "conclude" and form.confirm.data == "back":
+            # Back from the review: the case page with what was typed still in the conclude form.
+            return render_case(case_number, form=form)
         if action == "conclude" and form.confirm.data != "1":
             # 办结 cannot be undone and publishes the reply: show it as the complainant will read it first.
             complaint = casefile.get_readable(case_number, current_user)
@@ -84,9 +87,3 @@ def case_act(case_number: str):
 def _alias(action: str | None, field: str) -> str:
     return FIELD_ALIASES.get(field, {}).get(action or "", field)
 
-
-@bp.post("/<case_number>/back")
-def case_back(case_number: str):
-    """Return from the review to the case page with what was typed still in the conclude form."""
-    form = ActionForm()
-    return render_case(case_number, form=form)

@@ -18,6 +18,7 @@ _SHOWN = (("title", _l("Title")), ("category", _l("Category")), ("responsible_bo
           ("total_time_limit", _l("Overall time limit")), ("legal_basis", _l("Legal basis")),
           ("steps", _l("Steps")), ("risks", _l("Risk points")), ("note", _l("Note")))
 _NOT_CARRIED = {"csrf_token", "action", "row_action"}
+ACTIONS = ("publish", "preview", "edit")
 
 
 @dataclass
@@ -37,10 +38,10 @@ def rows_for(item) -> tuple[list[dict], str]:
     return rows, power_list.format_risks(rest)
 
 
-def edit_page(village, item, form, rows, focus=None):
+def edit_page(village, item, form, rows, focus=None, outcome=None):
     status = 400 if form.errors or form.form_errors else 200
     return render_template("powers/power_edit.html", village=village, item=item, form=form, rows=rows,
-                           levels=step_rows.LEVELS, focus=focus), status
+                           levels=step_rows.LEVELS, focus=focus, outcome=outcome), status
 
 
 def _rows_from_text(text: str) -> list[dict]:
@@ -57,8 +58,14 @@ def handle(village, item, form) -> Outcome:
     row_action = request.form.get("row_action")
     action = request.form.get("action", "publish")  # older clients post straight to publish
     if row_action:
+        if not step_rows.is_action(row_action):
+            form.form_errors.append(str(_l("Choose add, move or remove for a step.")))
+            return Outcome(page=edit_page(village, item, form, rows))
         rows, focus = step_rows.apply_action(rows, row_action)
-        return Outcome(page=edit_page(village, item, form, rows, focus))
+        return Outcome(page=edit_page(village, item, form, rows, focus, outcome="rows"))
+    if action not in ACTIONS:
+        form.form_errors.append(str(_l("Choose to preview or to publish the changes.")))
+        return Outcome(page=edit_page(village, item, form, rows))
     if action == "edit":
         return Outcome(page=edit_page(village, item, form, rows))
     if not form.validate_on_submit():

@@ -53,6 +53,11 @@ def from_item(steps: list[dict], risks: list[dict]) -> tuple[list[dict], list[di
     return rows or [blank()], rest
 
 
+def is_action(action: str) -> bool:
+    """Tell whether a row button's value is one the editor knows."""
+    return _ACTION.fullmatch(action or "") is not None
+
+
 def apply_action(rows: list[dict], action: str) -> tuple[list[dict], int]:
     """Add, remove or move a row; return the rows and the index of the row to show."""
     m = _ACTION.fullmatch(action or "")

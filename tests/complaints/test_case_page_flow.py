@@ -65,7 +65,7 @@ def test_conclude_shows_the_reply_as_the_resident_will_read_it_before_anything_c
     assert review.status_code == 200 and "Check before concluding" in text
     assert reply in text.split('class="review"', 1)[1].split("</section>", 1)[0]
     assert reload(complaint).status == "in_progress"  # nothing is published by the review
-    back = forms.post(f"{url}/back", data, form_url=url)
+    back = forms.post(f"{url}/act", {**data, "confirm": "back"}, form_url=url)
     assert reply in _text(back) and reload(complaint).status == "in_progress"
     done = forms.post(f"{url}/act", {**data, "confirm": "1"}, form_url=url)
     assert done.status_code == 303 and reload(complaint).status == "concluded"

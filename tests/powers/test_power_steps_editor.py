@@ -138,3 +138,14 @@ def test_rows_round_trip_through_stored_steps():
     assert step_rows.apply_action(again, "down-1")[0] == again  # the last row cannot go lower
     assert step_rows.apply_action(again, "remove-99")[0] == again
     assert len(step_rows.apply_action([step_rows.blank()] * step_rows.MAX_ROWS, "add")[0]) == step_rows.MAX_ROWS
+
+
+def test_unknown_buttons_are_refused_with_a_message(client, forms, cadre, village):
+    item = _item(village)
+    url = f"/publish/powers/{item.id}/edit"
+    data = _fields(_text(client.get(url)))
+    for extra in ({"action": "explode"}, {"row_action": "explode-1"}):
+        response = forms.post(url, {**data, **extra})
+        assert response.status_code == 400 and "error-summary" in _text(response)
+    db.session.expire_all()
+    assert db.session.get(PowerItem, item.id).steps == item.steps
