@@ -98,9 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api import openapi
     from portal.api import public as api_public
     from portal.complaints import blueprint as triage
-    from portal.complaints import receipt_views, step_views, triage_actions
+    from portal.complaints import receipt_views, step_views, triage_actions, triage_intake
     from portal.complaints import triage as triage_views
-    from portal.complaints import triage_intake
     from portal.complaints import views as complaints
     from portal.core import health
     from portal.disclosures import files

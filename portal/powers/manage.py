@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.forms import show_error
 from portal.core.permissions import can_use_publishing, guard_area
 from portal.extensions import db
 from portal.places.scope import load_owned, own_village
