@@ -72,7 +72,7 @@ def test_preview_shows_the_change_and_publishes_only_on_confirmation(client, for
     item = _item(village)
     url = f"/publish/powers/{item.id}/edit"
     data = _fields(_text(client.get(url)))
-    data.update({"step-0-action": "拟定方案并征求意见", "step-0-risk": "1", "step-0-control": "村监委全程监督",
+    data.update({"reason": "按县里新要求修订", "step-0-action": "拟定方案并征求意见", "step-0-risk": "1", "step-0-control": "村监委全程监督",
                  "step-0-level": "high"})
     etag = client.get(f"/villages/{VILLAGE}").headers["ETag"]
     preview = forms.post(url, {**data, "action": "preview"})
@@ -99,7 +99,7 @@ def test_a_risk_point_without_its_control_is_refused_at_the_top_and_beside_the_s
     item = _item(village)
     url = f"/publish/powers/{item.id}/edit"
     data = _fields(_text(client.get(url)))
-    data.update({"step-1-risk": "1", "step-1-control": ""})
+    data.update({"reason": "补充风险点", "step-1-risk": "1", "step-1-control": ""})
     response = forms.post(url, {**data, "action": "preview"})
     text = _text(response)
     assert response.status_code == 400 and "error-summary" in text and 'href="#steps"' in text
@@ -115,7 +115,7 @@ def test_enter_in_a_text_box_previews_rather_than_pressing_a_row_button(client, 
 
 def test_new_item_from_rows(client, forms, cadre, village):
     data = _fields(_text(client.get("/publish/powers/new")))
-    data.update({"title": "村集体鱼塘承包", "category": "assets", "step-0-actor": "村委会", "step-0-action": "拟定方案",
+    data.update({"reason": "村民代表会议决定新增", "title": "村集体鱼塘承包", "category": "assets", "step-0-actor": "村委会", "step-0-action": "拟定方案",
                  "step-0-limit": "5日", "step-0-record": "方案"})
     assert "Check before publishing" in _text(forms.post("/publish/powers/new", {**data, "action": "preview"}))
     response = forms.post("/publish/powers/new", {**data, "action": "publish"})
