@@ -91,14 +91,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts_views
     from portal.admin import accounts_views as admin_accounts
     from portal.admin import blueprint as admin
-    from portal.admin import mail_views, officials_views, places_views, settings_views, templates_views
+    from portal.admin import import_views, mail_views, officials_views, places_views, settings_views, templates_views
     from portal.admin import views as admin_views
     from portal.api import blueprint as api
     from portal.api import complaints as api_complaints
     from portal.api import openapi
     from portal.api import public as api_public
     from portal.complaints import blueprint as triage
-    from portal.complaints import receipt_views, step_views, triage_actions
+    from portal.complaints import receipt_views, step_views, triage_actions, triage_intake
     from portal.complaints import triage as triage_views
     from portal.complaints import views as complaints
     from portal.core import health
@@ -119,8 +119,8 @@ def _register_blueprints(app: Flask) -> None:
 
     # Modules that only add routes to a blueprint defined elsewhere in their package.
     del two_factor_views, accounts_views, admin_accounts, places_views, settings_views, templates_views, admin_views
-    del mail_views, officials_views
-    del api_complaints, openapi, api_public, triage_views, triage_actions, receipt_views, step_views
+    del mail_views, officials_views, import_views
+    del api_complaints, openapi, api_public, triage_views, triage_actions, receipt_views, step_views, triage_intake
     for blueprint in (
         health.bp, home.bp, powers.bp, disclosures.bp, duty.bp, records.bp, files.bp, feeds.bp, poster.bp,
         accounts.bp, admin.bp, home_manage.bp, powers_manage.bp, disclosures_manage.bp, duty_manage.bp,

@@ -79,9 +79,10 @@ def register_cli(app: Flask) -> None:
 
     from portal import jobs
     from portal.accounts import cli as accounts_cli
+    from portal.admin import import_cli
 
     # Each capability adds its own command groups (users); the job runner its `jobs` group.
-    for module in (accounts_cli, jobs):
+    for module in (accounts_cli, jobs, import_cli):
         module.register(app)
     _register_backup(app)
 

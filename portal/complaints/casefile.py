@@ -49,10 +49,18 @@ def reveal_contact(complaint: Complaint) -> dict | None:
     return contact if isinstance(contact, dict) else {"unreadable": True}
 
 
+# The next step of the procedure for each status: the one action the case page puts first.
+NEXT_STEP = {"received": "accept", "accepted": "start", "in_progress": "conclude", "under_review": "conclude"}
+_STEP_TARGET = {"accept": "accepted", "start": "in_progress", "conclude": "concluded"}
+
+
 def actions_for(complaint: Complaint, user) -> dict:
-    """Which action forms the case page offers the user now."""
+    """Which action forms the case page offers the user now, and which one is the next step."""
+    targets = allowed_targets(complaint)
+    step = NEXT_STEP.get(complaint.status)
     return {
-        "transitions": allowed_targets(complaint),
+        "primary": step if step and _STEP_TARGET[step] in targets else None,
+        "transitions": targets,
         "extend": complaint.status in OPEN_FOR_EXTENSION and not complaint.extended_days,
         "escalate": permissions.can_escalate_complaint(user, complaint),
         "recuse": permissions.can_recuse_complaint(user, complaint),

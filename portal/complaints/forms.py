@@ -45,6 +45,7 @@ class ActionForm(FlaskForm):
     """One form for every handler action; the service checks what each action needs."""
 
     action = HiddenField()
+    confirm = HiddenField()  # "1" once the handler has seen the conclusion as the complainant will
     reply = TextAreaField()
     transferred_to = StringField()
     finding = RadioField(choices=[(f, f) for f in FINDINGS], validate_choice=False)

@@ -13,6 +13,8 @@ from portal.extensions import db
 from portal.places.models import Village
 
 SORTS = ("newest", "urgent")
+OPEN = "open"  # every status that still needs a handler
+OPEN_STATUSES = ("received", "accepted", "in_progress", "under_review")
 _DEADLINE_COLUMNS = (Complaint.id, Complaint.status, Complaint.category, Complaint.received_at, Complaint.accepted_at,
                      Complaint.concluded_at, Complaint.review_requested_at, Complaint.extended_days)
 
@@ -23,17 +25,24 @@ class Filters:
     village: str | None = None
     category: str | None = None
     overdue: bool = False
-    sort: str = "newest"
+    sort: str = "urgent"
     page: int = 1
+
+    @property
+    def narrowed(self) -> int:
+        """How many filters differ from the default view (open cases, most urgent first)."""
+        return sum((self.status != OPEN, bool(self.village), bool(self.category), self.overdue))
 
     @classmethod
     def from_args(cls, args) -> "Filters":
         """Read filters from a query string, dropping unknown values."""
-        status = args.get("status") if args.get("status") in STATUSES else None
+        # Opened without a choice, the inbox shows what still needs work, the most urgent first.
+        status = args.get("status", OPEN)
+        status = status if status in STATUSES or status == OPEN else None
         category = args.get("category") if args.get("category") in CATEGORIES else None
         village = args.get("village", "")
         village = village if village.isascii() and village.isdigit() and len(village) == 12 else None
-        sort = args.get("sort") if args.get("sort") in SORTS else "newest"
+        sort = args.get("sort") if args.get("sort") in SORTS else "urgent"
         page = args.get("page", "1")
         page = int(page) if page.isascii() and page.isdigit() and 0 < len(page) < 7 else 1
         return cls(status, village, category, args.get("overdue") == "1", sort, max(page, 1))
@@ -60,7 +69,9 @@ def scope_villages(user) -> list[Village]:
 def inbox(user, filters: Filters, clk: Clock, per_page: int = 20) -> Page:
     """Return one page of the cases the user may read."""
     stmt = select(Complaint).where(permissions.complaint_scope_filter(user, Complaint))
-    if filters.status:
+    if filters.status == OPEN:
+        stmt = stmt.where(Complaint.status.in_(OPEN_STATUSES))
+    elif filters.status:
         stmt = stmt.where(Complaint.status == filters.status)
     if filters.category:
         stmt = stmt.where(Complaint.category == filters.category)

@@ -165,14 +165,20 @@ def attach(complaint: Complaint, stored, event=None) -> None:
                                            size=s.size, sha256=s.sha256))
 
 
-def submit(raw: dict, files=(), *, channel: str = "portal", kept=()) -> tuple[Complaint, str]:
+def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=None,
+           intake_note: str | None = None, extra_errors: Errors | None = None) -> tuple[Complaint, str]:
     """File and commit a complaint; return it and its receipt (shown once, stored only as a hash).
 
     ``kept`` are files already checked and stored while the resident filled in
-    the stepwise form. Raise IntakeError with messages per field when anything
-    is wrong; then nothing new is stored (kept files stay for another try).
+    the stepwise form. Staff who enter a complaint received by phone, letter or visit
+    pass themselves as ``entered_by`` and say how it came in ``intake_note`` (an internal
+    event); their own checks arrive in ``extra_errors``. Raise IntakeError with messages
+    per field when anything is wrong; then nothing new is stored (kept files stay for another try).
     """
     data, errors = clean(raw, today_=today())
+    for field_name, messages in (extra_errors.items() if extra_errors else ()):
+        for message in messages:
+            errors.add(field_name, message)
     # The text is checked first: a refused form costs no image decoding or PDF rewriting.
     fresh = [] if errors else store_files(files, errors, max_files=MAX_FILES - len(kept))
     stored = list(kept) + fresh
@@ -207,9 +213,11 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=()) -> tuple[Co
         )
         db.session.add(complaint)
         event = add_event(complaint, "status", None, to_status="received")
+        if intake_note:
+            event = add_event(complaint, "intake", entered_by, body=intake_note, public=False)
         attach(complaint, stored, event)
         db.session.flush()
-        audit_case("complaint_received", complaint)
+        audit_case("complaint_received", complaint, entered_by, f"channel {channel}" if entered_by else None)
         notify.new_case(complaint)
         db.session.commit()
     except BaseException:

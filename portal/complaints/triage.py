@@ -57,6 +57,15 @@ def render_case(case_number: str, *, reveal: bool = False, errors=None, form=Non
     return html, status
 
 
+def render_review(complaint, values: dict, form):
+    """Show the conclusion exactly as the complainant will read it, before it is published."""
+    html = render_template("complaints/case_review.html", complaint=complaint, values=values, form=form,
+                           state=clock().state(complaint))
+    with write_transaction():
+        audit_case("complaint_viewed", complaint, current_user, "review before concluding")
+    return html
+
+
 @bp.get("/<case_number>")
 def case_show(case_number: str):
     return render_case(case_number)
@@ -102,4 +111,3 @@ def audit_list():
     with write_transaction():
         audit.record("audit_log_viewed", "audit", None, f"page={page}")
     return html
-

@@ -1,12 +1,13 @@
 """Handler actions on a case: one POST endpoint, one service call per action."""
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.complaints import casefile, handling, routing, workflow
 from portal.complaints.blueprint import triage_bp as bp
 from portal.complaints.forms import ActionForm
-from portal.complaints.triage import render_case
+from portal.complaints.triage import render_case, render_review
 from portal.core import permissions
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
@@ -30,6 +31,21 @@ ACTIONS = {
 }
 # Fields each action's texts are reported under (services name them; the page prefixes the action).
 FIELD_ALIASES = {"body": {"note": "note"}}
+# What each action did, said plainly: who can now see what.
+DONE = {
+    "accept": _l("The case is accepted. The complainant sees “accepted” with the receipt code."),
+    "decline": _l("The case is not accepted. The complainant reads your reason with the receipt code."),
+    "transfer": _l("The case is transferred. The complainant reads where it went and your reply."),
+    "start": _l("Handling has started. The complainant sees “being handled”."),
+    "conclude": _l("The case is concluded and the reply is published to the complainant, who can now rate it."),
+    "extend": _l("The deadline is extended. The complainant sees the new deadline."),
+    "note": _l("The internal note is saved. The complainant never sees it."),
+    "message": _l("The message is sent. The complainant sees it with the receipt code."),
+    "question": _l("The question is sent. The complainant sees it with the receipt code and can answer there."),
+    "escalate": _l("The case is sent to the county and has left your inbox."),
+    "recuse": _l("You have recused yourself. The case went to the county and has left your inbox."),
+    "assign": _l("The case is assigned to the township."),
+}
 
 
 @bp.post("/<case_number>/act")
@@ -37,6 +53,16 @@ def case_act(case_number: str):
     form = ActionForm()
     action = form.action.data if form.action.data in ACTIONS else None
     try:
+        if action == "conclude" and form.confirm.data == "back":
+            # Back from the review: the case page with what was typed still in the conclude form.
+            return render_case(case_number, form=form)
+        if action == "conclude" and form.confirm.data != "1":
+            # 办结 cannot be undone and publishes the reply: show it as the complainant will read it first.
+            complaint = casefile.get_readable(case_number, current_user)
+            values = workflow.check(complaint, "concluded", current_user, finding=form.finding.data,
+                                    disposal_mode=form.disposal_mode.data, reply=form.reply.data,
+                                    clarification=form.clarification.data)
+            return render_review(complaint, values, form)
         with write_transaction():
             complaint = casefile.get_readable(case_number, current_user)
             if action is None:
@@ -51,7 +77,7 @@ def case_act(case_number: str):
     except PortalError as exc:
         field = _alias(action, exc.field) if exc.field else "form"
         return render_case(case_number, errors={f"{action}-{field}": [str(exc.message)]}, form=form, status=400)
-    flash(_("Saved."), "success")
+    flash(str(DONE[action]), "success")
     if not still_readable:
         # Recused or sent up: the case has left this handler's inbox.
         return redirect(url_for("triage.inbox_list"), code=303)
@@ -60,3 +86,4 @@ def case_act(case_number: str):
 
 def _alias(action: str | None, field: str) -> str:
     return FIELD_ALIASES.get(field, {}).get(action or "", field)
+

@@ -95,6 +95,12 @@ def _details(to_status: str, details: dict, errors: Errors) -> dict:
 
 def transition(complaint: Complaint, to_status: str, actor, **details) -> ComplaintEvent:
     """Move a case to another status, or raise PortalError and change nothing (the caller commits)."""
+    values = check(complaint, to_status, actor, **details)
+    return _apply(complaint, to_status, actor, values)
+
+
+def check(complaint: Complaint, to_status: str, actor, **details) -> dict:
+    """Tell whether the move is allowed and complete; return the cleaned values, changing nothing."""
     from_status = complaint.status
     if to_status not in STATUSES or to_status not in ALLOWED.get(from_status, ()):
         raise PortalError(_l("A case that is “%(from)s” cannot become “%(to)s”.",
@@ -111,6 +117,11 @@ def transition(complaint: Complaint, to_status: str, actor, **details) -> Compla
     values = _details(to_status, details, errors)
     if errors:
         raise FieldErrors(errors)
+    return values
+
+
+def _apply(complaint: Complaint, to_status: str, actor, values: dict) -> ComplaintEvent:
+    from_status = complaint.status
     now = utcnow()
     complaint.status = to_status
     body = values.get("reply")

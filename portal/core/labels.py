@@ -78,9 +78,11 @@ LABELS = {
         "info": _l("Information from the complainant"), "escalation": _l("Sent to the county"),
         "recusal": _l("Recusal"), "rating": _l("Rating"), "extension": _l("Deadline extended"),
         "assignment": _l("Assigned to the township"), "overdue": _l("Overdue notice"),
+        "intake": _l("Entered by staff"),
     },
     "channel": {"portal": _l("Online portal"), "api": _l("Portal (API)"), "visit": _l("Visit in person"), "phone": _l("Phone call"),
-                "letter": _l("Letter by post"), "county": _l("Assigned by the county")},
+                "letter": _l("Letter by post"), "county": _l("Assigned by the county"),
+                "proxy": _l("Filed for a resident by a supervision committee member")},
     "decision_step": {
         "proposal": _l("Party branch proposal"), "committees": _l("Joint meeting of both committees"),
         "party_meeting": _l("Party members' meeting"), "representatives": _l("Villager representatives' meeting"),

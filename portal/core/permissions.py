@@ -97,6 +97,13 @@ def can_see_case_contents(user, complaint) -> bool:
     return can_read_complaint(user, complaint) and not must_recuse(user, complaint)
 
 
+def can_enter_complaint(user, village) -> bool:
+    """Handlers enter complaints received by phone, letter or visit for villages they serve."""
+    if _is(user, "county_handler"):
+        return True
+    return _is(user, "township_handler") and village is not None and village.township_id == user.township_id
+
+
 def can_change_complaint(user, complaint) -> bool:
     """Those who may read a complaint may change its status (not a handler the case names)."""
     return can_see_case_contents(user, complaint)

@@ -7,6 +7,7 @@ from portal.core.errors import PortalError
 from portal.core.storage import StoredFile, remove_upload, store_upload
 from portal.disclosures import drafting
 from portal.disclosures.forms import DecisionForm
+from portal.disclosures.periods import as_month
 from portal.disclosures.tables import MAX_BYTES, PreparedTable, TableError, prepare_table, read_table
 
 
@@ -68,7 +69,11 @@ def _attachments(form, previous: dict, request_form) -> Submission:
 def submission(kind: str, form, previous: dict, request_form) -> Submission:
     """Build the draft content of a kind from its validated form."""
     if kind == "text":
-        return Submission(drafting.text_content(form.markdown.data or ""), drafting.masked_note(form.markdown.data))
+        # the page always sends a choice; a client that predates it meant Markdown
+        chosen = form.text_format.data if form.text_format.raw_data else "markdown"
+        text_format = chosen if chosen in drafting.TEXT_FORMATS else "plain"
+        return Submission(drafting.text_content(form.markdown.data or "", text_format),
+                          drafting.masked_note(form.markdown.data))
     if kind == "table":
         return _table(form, previous)
     if kind == "decision":
@@ -81,8 +86,10 @@ def submission(kind: str, form, previous: dict, request_form) -> Submission:
 def form_data(kind: str, draft: dict) -> dict:
     """Prefill a kind's form from a draft."""
     data = dict(draft.get("_meta") or {})
+    data["period_month"] = as_month(data.get("period_start", ""), data.get("period_end", ""))
     if kind == "text":
         data["markdown"] = draft.get("markdown", "")
+        data["text_format"] = draft.get("format", "markdown" if draft.get("markdown") else "plain")
     elif kind == "table":
         data["notes"] = draft.get("notes", "")
     elif kind == "decision":

@@ -7,8 +7,10 @@ preview). A published disclosure is never edited in place: a correction is a
 draft prefilled from the current revision, published as the next revision.
 """
 import datetime
+import re
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import delete, select
 
 from portal.core import audit
@@ -18,6 +20,7 @@ from portal.core.sanitize import plain_text, render_markdown
 from portal.core.storage import StoredFile, remove_upload
 from portal.disclosures.decisions import check_decision
 from portal.disclosures.models import DOMAINS, KINDS, TOPICS, Attachment, Disclosure
+from portal.disclosures.periods import derive_label
 from portal.disclosures.tables import PreparedTable, to_canonical
 from portal.extensions import db
 from portal.places.models import Village
@@ -31,10 +34,22 @@ RECORDED_META = ("domain", "topic", "period_label", "period_start", "period_end"
 
 # ---- content of each kind -----------------------------------------------------------
 
-def text_content(markdown: str) -> dict:
-    """Build the canonical content of a text notice (ID, card and mobile numbers masked)."""
+TEXT_FORMATS = ("plain", "markdown")
+
+
+def text_content(markdown: str, text_format: str = "markdown") -> dict:
+    """Build the canonical content of a text notice (ID, card and mobile numbers masked): plain paragraphs,
+    or Markdown when asked for."""
     markdown = mask_text(markdown)
+    if text_format == "plain":
+        return {"kind": "text", "markdown": markdown, "format": "plain", "html": render_plain(markdown)}
     return {"kind": "text", "markdown": markdown, "html": render_markdown(markdown)}
+
+
+def render_plain(text: str) -> str:
+    """Render typed text as it was typed: a blank line between paragraphs, each line break kept."""
+    paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n")) if p.strip()]
+    return "".join(Markup("<p>{}</p>").format(Markup("<br>").join(p.split("\n"))) for p in paragraphs)
 
 
 def table_content(prepared: PreparedTable, notes: str) -> dict:
@@ -139,7 +154,10 @@ def _check_meta(meta: dict) -> dict:
             raise PortalError(_l("Write a date such as 2025-01-31."), field=name) from None
     if start and end and start > end:
         raise PortalError(_l("The period ends before it starts."), field="period_end")
-    return {k: (meta.get(k) or "").strip() if isinstance(meta.get(k), str) else meta.get(k) for k in META_FIELDS}
+    meta = {k: (meta.get(k) or "").strip() if isinstance(meta.get(k), str) else meta.get(k) for k in META_FIELDS}
+    if not meta["period_label"] and start and end:  # entered once: the label follows from the dates
+        meta["period_label"] = derive_label(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end))
+    return meta
 
 
 def _apply_meta(disclosure: Disclosure, meta: dict) -> None:

@@ -1,18 +1,40 @@
 """Forms of the cadre's disclosures: one per kind of content."""
+import datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import ValidationError
 
 from portal.core.forms import PortalForm, ScrubbingMeta, choices, iso_date, max_length, required, whole_number
 from portal.disclosures.decisions import STEPS
 from portal.disclosures.models import DOMAINS, TOPICS
+from portal.disclosures.periods import derive_label, month_range
+
+
+def month_value(form, field):
+    """Accept an empty value or a month such as 2025-03."""
+    if field.data and field.data.strip():
+        try:
+            month_range(field.data)
+        except ValueError:
+            raise ValidationError(_l("Write a month such as 2025-03.")) from None
+
+
+def _dates(start, end):
+    try:
+        return datetime.date.fromisoformat((start or "").strip()), datetime.date.fromisoformat((end or "").strip())
+    except ValueError:
+        return None, None
 
 
 class MetaForm(PortalForm):
     domain = SelectField(_l("Category"))
     topic = SelectField(_l("Topic"))
     title = StringField(_l("Title"), [required(_l("Give the disclosure a title.")), max_length(255)])
-    period_label = StringField(_l("Period, as it should read (e.g. January 2025)"), [max_length(64)])
+    period_month = StringField(_l("Month covered"), [month_value])
+    period_label = StringField(_l("Period, as it should read (leave empty to name it from the dates)"),
+                               [max_length(64)])
     period_start = StringField(_l("Period starts"), [iso_date])
     period_end = StringField(_l("Period ends"), [iso_date])
     reason = TextAreaField(_l("Reason for the correction"), [max_length(1000)])
@@ -23,12 +45,21 @@ class MetaForm(PortalForm):
         self.topic.choices = choices("topic", TOPICS)
 
     def disclosure_meta(self) -> dict:
-        return {name: (getattr(self, name).data or "").strip()
+        meta = {name: (getattr(self, name).data or "").strip()
                 for name in ("domain", "topic", "title", "period_label", "period_start", "period_end")}
+        if (self.period_month.data or "").strip():  # the month, entered once, sets both dates
+            start, end = month_range(self.period_month.data)
+            meta.update(period_start=start.isoformat(), period_end=end.isoformat())
+            if meta["period_label"] == derive_label(*_dates(self.period_start.data, self.period_end.data)):
+                meta["period_label"] = ""  # a label derived from earlier dates follows the new month
+        return meta
 
 
 class TextForm(MetaForm):
     markdown = TextAreaField(_l("Text"), [required(_l("Write the text of the notice.")), max_length(100_000)])
+    text_format = RadioField(_l("How the text is laid out"), default="plain",
+                             choices=[("plain", _l("As typed: a blank line starts a new paragraph")),
+                                      ("markdown", _l("With Markdown marks (## heading, - list, **bold**)"))])
 
 
 class TableForm(MetaForm):

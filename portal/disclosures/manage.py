@@ -1,5 +1,5 @@
 """Cadre pages for disclosures: write a draft, preview it, publish it, correct it."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,11 +8,13 @@ from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.core.forms import show_error
 from portal.core.permissions import can_use_publishing, guard_area
-from portal.disclosures import drafting
+from portal.disclosures import drafting, table_templates
 from portal.disclosures.compose import form_data, submission
 from portal.disclosures.decisions import check_decision
 from portal.disclosures.forms import FORMS
 from portal.disclosures.models import KINDS, Attachment, Disclosure
+from portal.disclosures.periods import as_month
+from portal.disclosures.table_templates import TEMPLATES
 from portal.extensions import db
 from portal.places.scope import load_owned, own_village
 from portal.records.diff import diff_revisions
@@ -22,9 +24,31 @@ bp = Blueprint("disclosures_manage", __name__, url_prefix="/publish")
 bp.before_request(guard_area(can_use_publishing))
 
 
+@bp.get("/disclosures/template/<topic>.<fmt>")
+def table_template_download(topic: str, fmt: str):
+    if topic not in TEMPLATES or fmt not in ("csv", "xlsx"):
+        abort(404)
+    data = table_templates.template_csv(topic) if fmt == "csv" else table_templates.template_xlsx(topic)
+    mime = "text/csv; charset=utf-8" if fmt == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, mimetype=mime, headers={
+        "Content-Disposition": f"attachment; filename=template-{topic}.{fmt}"})
+
+
 @bp.get("/disclosures/new")
 def disclosure_choose():
     return render_template("disclosures/disclosure_choose.html", village=own_village(), kinds=KINDS)
+
+
+PREFILL = ("domain", "topic", "title", "period_month", "period_start", "period_end", "period_label")
+
+
+def _prefill(args) -> dict:
+    """Start a form from a link (the dashboard's "publish now"): only the descriptive fields, as text."""
+    data = {k: args.get(k, "")[:255] for k in PREFILL if args.get(k)}
+    data["period_month"] = data.get("period_month") or as_month(data.get("period_start", ""),
+                                                                data.get("period_end", ""))
+    return data
 
 
 def _form(kind: str, data: dict | None = None):
@@ -69,6 +93,7 @@ def _render_form(village, kind, form, disclosure=None, draft=None, table=None):
     files = _attachments((draft or {}).get("files", []))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("disclosures/disclosure_edit.html", village=village, kind=kind, form=form,
+                           table_topics=[t for t in TEMPLATES if t in drafting.TOPICS],
                            disclosure=disclosure, draft=draft or {}, refused_table=table, files=files,
                            correction=bool(disclosure and drafting.is_correction(disclosure))), status
 
@@ -78,7 +103,7 @@ def disclosure_new(kind: str):
     if kind not in KINDS:
         abort(404)
     village = own_village()
-    form = _form(kind, {"domain": "village", "topic": "other"})
+    form = _form(kind, {"domain": "village", "topic": "other", **_prefill(request.args)})
     if request.method == "POST":
         saved, table = _save(kind, form, None, {})
         if saved:

@@ -81,6 +81,7 @@ class PreparedTable:
     errors: list[CellError] = field(default_factory=list)
     warnings: list[TableWarning] = field(default_factory=list)
     keys: dict[str, str | None] = field(default_factory=dict)  # column → semantic key
+    checks: list[dict] = field(default_factory=list)  # stated figures that disagree with the rows, published
 
 
 _CELL_MESSAGES = {
@@ -184,9 +185,12 @@ def prepare_table(parsed: ParsedTable) -> PreparedTable:
             elif kind in ("income", "expense") and value is not None:  # 本期收入 / 本期支出
                 stated_totals.update((c, value) for c in sums if keys[c] == kind)
         out = []
+        label_cells = {i for i, cell in enumerate(cells) if labels and _SUMMARY.fullmatch(re.sub(r"\s+", "", cell))}
         for i in kept:
             column = parsed.columns[i]
-            text, code, was_masked = _prepare_cell(cells[i], keys[column])
+            # a footer label (本月合计, 期初余额) may sit in any column, the date column included
+            text, code, was_masked = ((cells[i], None, False) if i in label_cells
+                                      else _prepare_cell(cells[i], keys[column]))
             out.append(text)
             masked[column] += was_masked
             if code:
@@ -199,7 +203,9 @@ def prepare_table(parsed: ParsedTable) -> PreparedTable:
         masked={c: n for c, n in masked.items() if n},
         dropped_columns=[c for c in parsed.columns if keys[c] in DROP_KEYS],
         errors=errors, keys={c: keys[c] for c in columns})
-    prepared.warnings = _check_totals(prepared, sums, figures, stated_totals)
+    prepared.warnings = [TableWarning(code, message) for code, message in parsed.notes]
+    prepared.checks = _public_checks(sums, figures, stated_totals, prepared.keys)
+    prepared.warnings += _check_totals(sums, prepared.checks)
     return prepared
 
 
@@ -214,25 +220,34 @@ def _amounts(cells: list[str], columns: list[str], wanted) -> dict[str, Decimal]
     return found
 
 
-def _check_totals(prepared: PreparedTable, sums: dict, figures: dict, stated: dict) -> list[TableWarning]:
-    """Compare footer figures with the computed totals and check the balance equation."""
+def _check_totals(sums: dict, checks: list[dict]) -> list[TableWarning]:
+    """Word the disagreements between footer figures and computed totals for the cadre's preview."""
     if not sums:
         return [TableWarning("no_numeric", _l("The table has no amount column, so nothing was totalled."))]
-    found = [TableWarning("stated_total", _l(
-        "The stated total %(stated)s of %(column)s differs from the sum of the rows, %(computed)s.",
-        stated=f"{value:.2f}", column=column, computed=f"{sums[column]:.2f}"))
-        for column, value in stated.items() if value != sums[column]]
-    flow = {key: sum((s for c, s in sums.items() if prepared.keys[c] == key), Decimal(0))
-            for key in ("income", "expense")}
-    if "opening" in figures and "closing" in figures and {"income", "expense"} & set(prepared.keys.values()):
+    return [TableWarning(check["code"], check_message(check)) for check in checks]
+
+
+def check_message(check: dict):
+    """Return the translatable sentence for one published check."""
+    if check["code"] == "stated_total":
+        return _l("The stated total %(stated)s of %(column)s differs from the sum of the rows, %(computed)s.",
+                  stated=check["stated"], column=check["column"], computed=check["computed"])
+    return _l("Opening %(opening)s + income %(income)s − expense %(expense)s = %(expected)s, "
+              "but the closing balance is %(closing)s.", **{k: v for k, v in check.items() if k != "code"})
+
+
+def _public_checks(sums: dict, figures: dict, stated: dict, keys: dict) -> list[dict]:
+    """Return the disagreements between stated and computed figures, as data the public page shows."""
+    checks = [{"code": "stated_total", "column": column, "stated": f"{value:.2f}", "computed": f"{sums[column]:.2f}"}
+              for column, value in stated.items() if column in sums and value != sums[column]]
+    flow = {key: sum((s for c, s in sums.items() if keys.get(c) == key), Decimal(0)) for key in ("income", "expense")}
+    if "opening" in figures and "closing" in figures and {"income", "expense"} & set(keys.values()):
         expected = figures["opening"] + flow["income"] - flow["expense"]
         if expected != figures["closing"]:
-            found.append(TableWarning("balance", _l(
-                "Opening %(opening)s + income %(income)s − expense %(expense)s = %(expected)s, "
-                "but the closing balance is %(closing)s.",
-                opening=f"{figures['opening']:.2f}", income=f"{flow['income']:.2f}",
-                expense=f"{flow['expense']:.2f}", expected=f"{expected:.2f}", closing=f"{figures['closing']:.2f}")))
-    return found
+            checks.append({"code": "balance", "opening": f"{figures['opening']:.2f}", "income": f"{flow['income']:.2f}",
+                           "expense": f"{flow['expense']:.2f}", "expected": f"{expected:.2f}",
+                           "closing": f"{figures['closing']:.2f}"})
+    return checks
 
 
 def to_canonical(prepared: PreparedTable) -> dict:
@@ -243,4 +258,5 @@ def to_canonical(prepared: PreparedTable) -> dict:
         "totals": dict(prepared.totals),
         "masked": dict(prepared.masked),
         "dropped_columns": list(prepared.dropped_columns),
+        **({"checks": [dict(c) for c in prepared.checks]} if prepared.checks else {}),
     }

@@ -31,7 +31,7 @@ def _render(village, form, report=None):
 @bp.route("/reports/new", methods=["GET", "POST"])
 def report_new():
     village = own_village()
-    form = NewReportForm()
+    form = NewReportForm(period=request.args.get("period", "")[:16])
     form.cadre.choices = [(c.id, f"{c.name} · {label('cadre_role', c.role)}") for c in village.cadres]
     if form.validate_on_submit():
         try:

@@ -6,6 +6,7 @@ from portal.core.permissions import can_use_publishing, guard_area
 from portal.disclosures.models import KINDS, Disclosure
 from portal.duty.models import DutyReport
 from portal.extensions import db
+from portal.home.owed import SHOWN, owed
 from portal.places.scope import own_village
 
 bp = Blueprint("home_manage", __name__, url_prefix="/publish")
@@ -35,5 +36,5 @@ def dashboard_show():
     return render_template("home/dashboard_show.html", village=village, kinds=KINDS,
                            draft_disclosures=_pending(Disclosure, village.id),
                            draft_reports=_pending(DutyReport, village.id),
-                           published=published, reports=published_reports)
+                           published=published, reports=published_reports, owed=owed(village), shown=SHOWN)
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, true
+from sqlalchemy import func, select, true
 
 from portal.complaints.clock import load_calendar, load_rules
 from portal.complaints.deadlines import state_for
@@ -92,3 +92,12 @@ def overdue_counts(township_id: int | None, today: date, user=None) -> dict[int,
         if _due_state(row, today, cal, rules).level == "overdue":
             counts[row.township_id] = dict.get(counts, row.township_id, 0) + 1
     return counts
+
+
+
+def open_count(township_id: int | None) -> int:
+    """Count the cases open today, whenever they were received."""
+    stmt = select(func.count()).select_from(Complaint).where(Complaint.status.in_(OPEN_STATUSES))
+    if township_id is not None:
+        stmt = stmt.where(Complaint.township_id == township_id)
+    return db.session.scalar(stmt) or 0

@@ -17,7 +17,7 @@ from portal.core.permissions import (
 )
 from portal.core.timezone import local_today, month_end
 from portal.extensions import db, login_manager
-from portal.oversight import charts, obligations, overdue, present, stats
+from portal.oversight import charts, obligations, overdue, present, procedure, stats
 from portal.places.models import Township, Village
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
@@ -127,7 +127,10 @@ def dashboard():
     }
     cases = overdue.overdue_cases(current_user, filters.township_id, today) if can_list_cases(current_user) else None
     counts = overdue.overdue_counts(filters.township_id, today, current_user)
+    breach_townships, breach_villages = procedure.breaches(filters.start, filters.end, filters.township_id)
     return render_template("oversight/dashboard.html", report=report, filters=filters, errors=errors,
+                           now={"open": overdue.open_count(filters.township_id), "overdue": sum(counts.values())},
+                           breach_townships=breach_townships, breach_villages=breach_villages,
                            townships=townships, all_townships=oversight_township_id(current_user) is None,
                            figures=figures, month_names=month_names, freshness=freshness, cases=cases,
                            overdue_counts=counts, today=today, columns=stats.COLUMNS,

@@ -13,7 +13,7 @@ from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Village
 from portal.places.service import touch_village
-from portal.powers import record
+from portal.powers import record, step_rows
 from portal.powers.models import CATEGORIES, PowerItem, PowerTemplate
 from portal.powers.steps import format_steps, parse_steps  # noqa: F401  (format_steps: the edit form)
 
@@ -126,18 +126,30 @@ def adopt(village: Village, user, templates: list[PowerTemplate], contacts: dict
     return items
 
 
-def _apply(item: PowerItem, values: dict) -> None:
+def parsed(values: dict) -> dict:
+    """Check an item's submitted values and return the attributes they set, without writing anything.
+
+    Steps come as rows (``step_rows``, from the step editor) or as one-line text (``steps``).
+    """
     if not (values.get("title") or "").strip():
         raise PortalError(_l("Give the item a title."), field="title")
     if values.get("category") not in CATEGORIES:
         raise PortalError(_l("Choose a category from the list."), field="category")
-    steps = parse_steps(values.get("steps", ""))
-    item.risks = parse_risks(values.get("risks", ""), len(steps))
-    item.steps = steps
-    item.legal_basis = parse_lines(values.get("legal_basis", ""))
+    if values.get("step_rows") is not None:
+        steps, step_risks = step_rows.to_steps(values["step_rows"])
+    else:
+        steps, step_risks = parse_steps(values.get("steps", "")), []
+    attrs = {"steps": steps, "risks": step_risks + parse_risks(values.get("risks", ""), len(steps)),
+             "legal_basis": parse_lines(values.get("legal_basis", ""))}
     for name in EDIT_FIELDS:
         value = (values.get(name) or "").strip()
-        setattr(item, name, value if name in ("title", "category", "responsible_body") else (value or None))
+        attrs[name] = value if name in ("title", "category", "responsible_body") else (value or None)
+    return attrs
+
+
+def _apply(item: PowerItem, values: dict) -> None:
+    for name, value in parsed(values).items():
+        setattr(item, name, value)
 
 
 def update(item: PowerItem, user, values: dict) -> None:

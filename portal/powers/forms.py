@@ -21,8 +21,8 @@ class ItemForm(ContactsForm):
     responsible_body = StringField(_l("Responsible body"), [max_length(255)])
     total_time_limit = StringField(_l("Overall time limit"), [max_length(64)])
     legal_basis = TextAreaField(_l("Legal basis (one per line)"), [max_length(5000)])
-    steps = TextAreaField(_l("Steps (one per line)"), [required(_l("Write at least one step.")), max_length(20000)])
-    risks = TextAreaField(_l("Risk points (one per line)"), [max_length(20000)])
+    steps = TextAreaField(_l("Steps (one per line)"), [max_length(20000)])  # older clients; the page sends step rows
+    risks = TextAreaField(_l("Risks of the whole item (one per line)"), [max_length(20000)])
     note = TextAreaField(_l("Note"), [max_length(5000)])
     reason = TextAreaField(_l("Reason for this change (published with it)"),
                            [required(_l("Say why you are making this change; the reason is published with it.")),

@@ -10,6 +10,7 @@ from portal.core.permissions import can_use_publishing, guard_area
 from portal.extensions import db
 from portal.places.scope import load_owned, own_village
 from portal.powers import editing as power_list
+from portal.powers import editor as power_editor
 from portal.powers.forms import ContactsForm, ItemForm, RetireForm
 from portal.powers.models import PowerItem, PowerTemplate
 
@@ -90,33 +91,39 @@ def powers_adopt_all():
 def power_edit(item_id: int):
     village = own_village()
     item = _item(item_id)
-    form = ItemForm(data=_item_data(item))
-    if form.validate_on_submit():
-        try:
-            with write_transaction():
-                power_list.update(_item(item_id), current_user, form.data)
-        except PortalError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("Your changes are published."), "success")
-            return redirect(url_for(".powers_list"))
-    return render_template("powers/power_edit.html", village=village, item=item, form=form), _status(form)
+    if request.method == "GET":
+        rows, other_risks = power_editor.rows_for(item)
+        return power_editor.edit_page(village, item, ItemForm(data={**_item_data(item), "risks": other_risks}), rows)
+    form = ItemForm()
+    outcome = power_editor.handle(village, item, form)
+    if outcome.page:
+        return outcome.page
+    try:
+        with write_transaction():
+            power_list.update(_item(item_id), current_user, outcome.values)
+    except PortalError as exc:
+        return power_editor.fail(village, item, form, outcome.rows, exc)
+    flash(_("Your changes are published."), "success")
+    return redirect(url_for(".powers_list", _anchor=f"item-{item_id}"))
 
 
 @bp.route("/powers/new", methods=["GET", "POST"])
 def power_new():
     village = own_village()
-    form = ItemForm(data={**power_list.default_contacts(village), "category": "service"})
-    if form.validate_on_submit():
-        try:
-            with write_transaction():
-                power_list.add(own_village(), current_user, form.data)
-        except PortalError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("The item was added to your list."), "success")
-            return redirect(url_for(".powers_list"))
-    return render_template("powers/power_edit.html", village=village, item=None, form=form), _status(form)
+    if request.method == "GET":
+        form = ItemForm(data={**power_list.default_contacts(village), "category": "service"})
+        return power_editor.edit_page(village, None, form, power_editor.rows_for(None)[0])
+    form = ItemForm()
+    outcome = power_editor.handle(village, None, form)
+    if outcome.page:
+        return outcome.page
+    try:
+        with write_transaction():
+            power_list.add(own_village(), current_user, outcome.values)
+    except PortalError as exc:
+        return power_editor.fail(village, None, form, outcome.rows, exc)
+    flash(_("The item was added to your list."), "success")
+    return redirect(url_for(".powers_list"))
 
 
 @bp.post("/powers/<int:item_id>/move")

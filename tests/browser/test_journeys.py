@@ -142,7 +142,7 @@ def test_cadre_publishes_and_corrects_a_notice_and_the_public_sees_both(js, new_
     title = f"关于村道路灯维修的通知 {_mode(js)}-{uuid.uuid4().hex[:4]}"
     cadre.fill("#title", title)
     cadre.select_option("#domain", "village")
-    cadre.fill("#period_label", "2025年3月")
+    cadre.fill("#period_month", "2025-03")  # the period, entered once
     cadre.fill("#markdown", "村委会定于3月15日维修村道路灯，费用 1200 元，由村集体承担。\n\n如有疑问请联系村务监督委员会。")
     shots(cadre, "draft-form")
     submit(cadre)
@@ -184,9 +184,10 @@ def test_cadre_publishes_and_corrects_a_notice_and_the_public_sees_both(js, new_
 
 
 def _case_action(page, action: str, fill=None) -> None:
-    """Open one action of the case page (a <details>, no script needed) and send it."""
-    box = page.locator(f"main details:has(input[name=action][value={action}])")
-    if box.get_attribute("open") is None:
+    """Send one action of the case page: the next step stands open, the others are <details> (no script needed)."""
+    box = page.locator(f"main details:has(input[name=action][value={action}]), "
+                       f"main section.primary-action:has(input[name=action][value={action}])")
+    if box.evaluate("e => e.tagName") == "DETAILS" and box.get_attribute("open") is None:
         box.locator("summary").click()
     if fill:
         fill(box)
@@ -242,7 +243,14 @@ def test_handler_asks_resident_answers_handler_replies_resident_rates(js, new_co
         box.locator("input[name=disposal_mode][value=talk_inquiry]").check()
         box.locator("textarea[name=reply]").fill(reply)
 
+    assert handler.locator("section.primary-action input[name=action][value=conclude]").count() == 1
     _case_action(handler, "conclude", conclude)
+    assert reply in handler.inner_text("main .review"), "the handler sees the reply as the resident will"
+    shots(handler, "review-before-concluding")
+    with handler.expect_navigation() as navigation:
+        handler.locator("main form:has(input[name=confirm]) button").click()
+    no_server_error(navigation.value)
+    assert "published to the complainant" in handler.inner_text(".flashes") or "已向举报人公开" in handler.inner_text(".flashes")
     shots(handler, "concluded")
 
     text = _resident_view(resident, filed["receipt"])

@@ -70,8 +70,10 @@ def test_the_inbox_shows_days_left_and_flags_overdue_on_read(client, login_as, f
     assert 'class="tag bad"' in page
     urgent = client.get("/triage/?sort=urgent").get_data(as_text=True)
     assert urgent.index(late.case_number) < urgent.index(fresh.case_number)
-    newest = client.get("/triage/").get_data(as_text=True)
+    newest = client.get("/triage/?sort=newest").get_data(as_text=True)
     assert newest.index(fresh.case_number) < newest.index(late.case_number)
+    default = client.get("/triage/").get_data(as_text=True)  # open cases, the most urgent first
+    assert default.index(late.case_number) < default.index(fresh.case_number)
 
 
 def test_a_case_close_to_its_deadline_gets_a_warning(client, login_as, file_case):
@@ -93,8 +95,8 @@ def test_inbox_filters_and_pagination(client, login_as, file_case):
     assert other.case_number not in client.get("/triage/?status=concluded").get_data(as_text=True)
     for _ in range(20):
         file_case()
-    first = client.get("/triage/").get_data(as_text=True)
-    second = client.get("/triage/?page=2").get_data(as_text=True)
+    first = client.get("/triage/?sort=newest").get_data(as_text=True)
+    second = client.get("/triage/?sort=newest&page=2").get_data(as_text=True)
     assert "page=2" in first and other.case_number not in first and other.case_number in second
     assert client.get("/triage/?page=abc&sort=<x>&status=nope").status_code == 200
 

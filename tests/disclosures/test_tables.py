@@ -135,7 +135,8 @@ def test_xlsx_first_sheet_values_only():
 def test_xlsx_uses_cached_formula_values():
     data = xlsx_bytes([["摘要", "收入"], ["租金", 48000], ["合计", "=SUM(B2:B2)"]])
     parsed = read_table(data, "a.xlsx")
-    assert parsed.rows[1] == ["合计", ""]  # openpyxl wrote no cached value; the formula never leaks
+    assert parsed.rows[1] == ["合计", "48000"]  # openpyxl wrote no cached value: recomputed, never leaked
+    assert [code for code, _ in parsed.notes] == ["formula_recomputed"]
 
 
 def test_macro_workbook_is_rejected():

@@ -115,9 +115,12 @@ TARGETS = [
     Target("duty_manage.report_edit", role=CADRE, setup=draft_report, valid={"title": "述责述廉报告", **SECTIONS}),
     Target("duty_manage.report_publish", role=CADRE, setup=draft_report),
     Target("duty_manage.report_discard", role=CADRE, setup=draft_report),
+    # A 200 is the preview, or the editor after a step row was added, moved or removed.
     Target("powers_manage.power_new", role=CADRE, valid={"title": "新事项", "category": "finance", "steps": "村委会|受理|1日",
-                                                          "reason": "村民代表会议决定新增"}),
-    Target("powers_manage.power_edit", role=CADRE, setup=first_power_item, valid={"reason": "按县里新要求修订"}),
+                                                          "reason": "村民代表会议决定新增"},
+           success='data-outcome="(preview|rows)"'),
+    Target("powers_manage.power_edit", role=CADRE, setup=first_power_item, valid={"reason": "按县里新要求修订"},
+           success='data-outcome="(preview|rows)"'),
     Target("powers_manage.power_move", role=CADRE, setup=first_power_item),
     Target("powers_manage.power_retire", role=CADRE, setup=first_power_item, valid={"reason": "事项合并"}),
     # The county handler removing personal data from a published revision.
@@ -131,6 +134,9 @@ TARGETS = [
                              ("extend", "accepted"), ("question", "received"), ("message", "received"),
                              ("note", "received"), ("escalate", "received"), ("recuse", "received"),
                              ("start", "accepted"), ("conclude", "in_progress")]],
+    Target("triage.complaint_enter", role=HANDLER, valid={"channel": "letter", "village": VILLAGE, "category": "integrity",
+                                                          "about": "村主任", "description": DESCRIPTION,
+                                                          "anonymous": "1"}),
     Target("evaluation.round_new", role=HANDLER, params={"code": VILLAGE}, success='class="slip"'),
     Target("evaluation.round_close", role=HANDLER, setup=evaluation_round),
     Target("polls.poll_new", role=HANDLER, valid={"proposals_from": "2030-01-01", "proposals_until": "2030-01-10",
@@ -159,4 +165,5 @@ TARGETS = [
     Target("admin.township_edit", role=ADMIN, params={"code": OTHER_TOWNSHIP}),
     Target("admin.village_new", role=ADMIN, params={"code": TOWNSHIP}, valid={"code": "339901101299", "name": "新村"}),
     Target("admin.village_edit", role=ADMIN, params={"code": VILLAGE}),
+    Target("admin.places_import", role=ADMIN, success=""),
 ]

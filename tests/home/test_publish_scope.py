@@ -111,7 +111,8 @@ def test_own_dashboard_shows_only_own_village(client, login_as, shangtang):
 
 def _all_publish_urls(app, objs) -> list[tuple[str, str]]:
     values = {"item_id": objs["item"].id, "disclosure_id": objs["draft"].id, "report_id": objs["report"].id,
-              "template_id": db.session.scalar(select(PowerTemplate.id)), "kind": "text"}
+              "template_id": db.session.scalar(select(PowerTemplate.id)), "kind": "text",
+              "topic": "subsidy", "fmt": "csv"}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/publish/"):

@@ -1,0 +1,196 @@
+"""Staff flows in a real browser, on an office screen (1366 px) and on a phone (360 px), with screenshots:
+a cadre publishes an owed monthly statement from a real-looking spreadsheet, keeps power-list steps as rows
+(no JavaScript needed), a handler enters a letter and concludes a case after reviewing the reply, and the
+county reads its dashboard and loads places from a table."""
+import io
+import re
+import uuid
+
+import pytest
+
+from browser.support import Shots, no_server_error, ok, require_browser, sign_in, submit
+
+require_browser()
+
+from demo_ids import COUNTY, VILLAGE  # noqa: E402
+
+pytestmark = pytest.mark.browser
+SCREENS = {1366: {"viewport": {"width": 1366, "height": 900}, "is_mobile": False, "has_touch": False,
+                  "device_scale_factor": 1},
+           360: {}}
+
+
+def _context(new_context, width: int, js: bool = True):
+    return new_context(js=js, **SCREENS[width])
+
+
+def _fits(page) -> None:
+    """Nothing scrolls sideways: wide tables scroll inside their own box."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{page.url} is {overflow}px wider than the screen"
+
+
+def _click(page, locator) -> None:
+    with page.expect_navigation() as navigation:
+        locator.first.click()
+    no_server_error(navigation.value)
+
+
+def _statement_xlsx() -> bytes:
+    """A village bookkeeper's sheet: a title, a merged two-row header, footer rows, formulas left unsaved."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["上塘村财务收支明细"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["日期", "摘要", "金额", None, "余额"])
+    sheet.append([None, None, "收入", "支出", None])
+    for cells in ("A2:A3", "B2:B3", "C2:D2", "E2:E3"):
+        sheet.merge_cells(cells)
+    sheet.append(["期初余额", None, None, None, 1000])
+    sheet.append(["2025-03-05", "土地租金", 500, None, None])
+    sheet.append(["2025-03-09", "电费", None, 120.5, None])
+    sheet.append(["本月合计", None, "=SUM(C5:C6)", "=SUM(D5:D6)", None])
+    sheet.append(["期末余额", None, None, None, "=E4+C7-D7"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+def test_cadre_publishes_an_owed_monthly_statement_from_a_spreadsheet(new_context, width):
+    shots = Shots(f"staff-cadre-statement-{width}")
+    page = _context(new_context, width).new_page()
+    sign_in(page, "cadre_shangtang")
+    ok(page.goto("/publish/"))
+    assert page.locator("#owed").count() == 1
+    shots(page, "dashboard-owed")
+    _fits(page)
+    _click(page, page.locator("main section.todo a[href*='topic=finance_monthly']"))  # 1: publish now
+    assert page.locator("#topic").input_value() == "finance_monthly" and page.locator("#domain").input_value() == "finance"
+    assert re.fullmatch(r"\d{4}-\d{2}", page.locator("#period_month").input_value())
+    page.set_input_files("#upload", files=[{"name": "三月收支.xlsx", "buffer": _statement_xlsx(),
+                                             "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    shots(page, "form-prefilled")
+    _fits(page)
+    submit(page)  # 2: save and preview
+    text = page.inner_text("main")
+    assert "土地租金" in text and "120.50" in text and ("recomputed" in text or "重新计算" in text)
+    shots(page, "preview")
+    _fits(page)
+    submit(page, button="main form[action$='/publish'] button")  # 3: publish
+    shots(page, "published")
+    disclosure_id = re.search(r"/publish/disclosures/(\d+)", page.url).group(1)
+    ok(page.goto(f"/villages/{VILLAGE}/disclosures/{disclosure_id}"))
+    assert "土地租金" in page.inner_text("main")
+    shots(page, "public")
+    _fits(page)
+
+
+@pytest.mark.parametrize("width,js", [(1366, True), (360, False)])
+def test_cadre_keeps_power_steps_as_rows_and_previews_before_publishing(new_context, width, js):
+    shots = Shots(f"staff-cadre-steps-{width}-{'js' if js else 'nojs'}")
+    page = _context(new_context, width, js=js).new_page()
+    sign_in(page, "cadre_shangtang")
+    ok(page.goto("/publish/powers"))
+    _click(page, page.locator("main a[href$='/edit']"))
+    rows = page.locator("fieldset.step-row").count()
+    shots(page, "editor")
+    _fits(page)
+    _click(page, page.locator("button[name=row_action][value=add]"))
+    assert page.locator("fieldset.step-row").count() == rows + 1
+    last = f"#step-{rows}-"
+    action = f"公开办理结果 {uuid.uuid4().hex[:4]}"
+    page.fill(last + "actor", "村务监督委员会")
+    page.fill(last + "action", action)
+    page.fill(last + "limit", "3日")
+    page.check(f"input[name=step-{rows}-risk]")
+    page.fill(last + "control", "村监委逐项核对后签字")
+    _click(page, page.locator(f"button[name=row_action][value=up-{rows}]"))
+    assert page.locator(f"#step-{rows - 1}-action").input_value() == action
+    shots(page, "row-moved")
+    _click(page, page.locator("main .actions button[name=action][value=preview]"))
+    assert "村监委逐项核对后签字" in page.inner_text("main .review")
+    shots(page, "preview")
+    _fits(page)
+    _click(page, page.locator("button[name=action][value=publish]"))
+    assert page.locator(".flash-success").count() == 1
+    shots(page, "published")
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+def test_handler_enters_a_letter_then_concludes_a_case_after_reviewing_the_reply(new_context, width):
+    shots = Shots(f"staff-handler-{width}")
+    page = _context(new_context, width).new_page()
+    sign_in(page, "handler_baishi")
+    ok(page.goto("/triage/"))
+    shots(page, "inbox")
+    _fits(page)
+    _click(page, page.locator("main a[href$='/triage/new']"))
+    page.check("input[name=channel][value=proxy]")
+    page.fill("#proxy_name", "李德明")
+    page.check("input[name=consent]")
+    page.check("input[name=consent_how][value=in_person]")
+    page.select_option("#village", VILLAGE)
+    page.check("input[name=category][value=integrity]")
+    page.fill("#about", "村会计")
+    description = f"邻居委托反映：村会计虚报误工补贴三千元。{uuid.uuid4().hex[:6]}"
+    page.fill("#description", description)
+    page.set_input_files("#files", files=[{"name": "来信.pdf", "mimeType": "application/pdf",
+                                           "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"}])
+    shots(page, "enter-form")
+    _fits(page)
+    submit(page, button="main form button[type=submit]")
+    case_number = re.search(r"\d{6}-\d{4}-\d{6}", page.inner_text("main .slip")).group(0)
+    assert page.locator(".receipt-code").count() == 1
+    shots(page, "receipt-slip")
+    _fits(page)
+
+    ok(page.goto(f"/triage/{case_number}"))  # 1: open the case
+    shots(page, "case")
+    _fits(page)
+    for step in ("accept", "start"):  # 2, 3: the next step is always the open primary form
+        _click(page, page.locator(f"section.primary-action:has(input[value={step}]) button[type=submit]"))
+    box = page.locator("section.primary-action:has(input[value=conclude])")
+    _click(page, box.locator("button[type=submit]"))  # a failed 办结 lands on the error summary
+    assert "#error-summary" in page.url and page.locator("#error-summary").count() == 1
+    shots(page, "conclude-errors")
+    box = page.locator("section.primary-action:has(input[value=conclude])")
+    box.locator("input[name=finding][value=partly_true]").check()
+    box.locator("input[name=disposal_mode][value=preliminary_check]").check()
+    reply = "经核查，反映问题部分属实，已责令退还。"
+    box.locator("textarea[name=reply]").fill(reply)
+    _click(page, box.locator("button[type=submit]"))  # 4: review the reply
+    assert reply in page.inner_text("main .review")
+    shots(page, "review")
+    _fits(page)
+    _click(page, page.locator("main form:has(input[name=confirm]) button"))  # 5: conclude and publish
+    assert page.locator(".flash-success").count() == 1
+    shots(page, "concluded")
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+def test_county_reads_its_dashboard_and_loads_places_from_a_table(new_context, width, tmp_path):
+    shots = Shots(f"staff-county-{width}")
+    page = _context(new_context, width).new_page()
+    sign_in(page, "county_handler")
+    ok(page.goto("/oversight/"))
+    assert page.locator("#n-open-now").count() == 1 and page.locator("#breach-h").count() == 1
+    shots(page, "dashboard")
+    _fits(page)
+    admin = _context(new_context, width).new_page()
+    sign_in(admin, "county_admin")
+    ok(admin.goto("/admin/places/import"))
+    township = f"{COUNTY}{400 + width % 97}"
+    table = (f"类型,代码,名称,电话,职务,用户名\r\n乡镇,{township},新建镇{width},0000-1,,\r\n"
+             f"村,{township}201,新建村,,,\r\n村干部,{township}201,周某,,书记,\r\n")
+    admin.set_input_files("#upload", files=[{"name": "county.csv", "mimeType": "text/csv",
+                                             "buffer": table.encode("utf-8-sig")}])
+    submit(admin, button="main form button[value=check]")
+    assert admin.locator("button[name=action][value=import]").count() == 1
+    shots(admin, "import-checked")
+    _fits(admin)
+    submit(admin, button="button[name=action][value=import]")
+    assert admin.locator("[role=status]").count() >= 1
+    shots(admin, "imported")
