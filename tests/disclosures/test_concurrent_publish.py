@@ -11,7 +11,7 @@ from sqlalchemy import select
 from disclosures.support import disclosure_id_of, new_disclosure
 from portal.extensions import db
 from portal.places.models import Village
-from portal.records.chain import verify_village
+from portal.records.integrity import verify_village
 from portal.records.models import PublishedRevision
 from tests.conftest import Auth, Forms
 
