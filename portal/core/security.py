@@ -11,7 +11,7 @@ CSP = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 # Staff pages: drafts, case lists, accounts. No browser or proxy may keep a copy.
-STAFF_PREFIXES = ("/auth", "/admin", "/publish", "/triage", "/evaluation", "/oversight")
+STAFF_PREFIXES = ("/auth", "/admin", "/publish", "/triage", "/evaluation", "/oversight", "/record/redact")
 # Pages where a referrer or a cached copy could expose a complainant.
 PRIVATE_PREFIXES = ("/complaints", "/api/v1/complaints", "/triage", "/auth", "/ballot")
 # On those pages the browser names the page it comes from to this portal only, never to another

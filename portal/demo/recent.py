@@ -37,8 +37,8 @@ def _moment(day: date, hour: int = 10) -> datetime:
 def _publish(subject, content: dict, title: str, user, on: date) -> None:
     records.publish(subject, subject_type="disclosure" if isinstance(subject, Disclosure) else "duty_report",
                     content=content, title=title, reason=None, user_id=user.id if user else None)
-    # The chained revision keeps its real time; the record shows when the village published it.
-    subject.first_published_at = subject.last_published_at = _moment(on)
+    # The chain's record of when it was published is the truth (verify checks it): no backdating.
+    del on
     db.session.flush()
 
 
@@ -122,7 +122,6 @@ def seed_recent(villages: dict, cadre_of: dict, people: dict, today: date, handl
                         "problems": "集体经济增收渠道仍然偏少。", "plans": "推进闲置资产盘活，按月公开财务。"}
             records.publish(report, subject_type="duty_report", content=duty_content(sections), title=report.title,
                             reason=None, user_id=user.id if user else None)
-            report.first_published_at = report.last_published_at = _moment(date(today.year, 3, 10))
             db.session.flush()
     _running_round(villages[ROUND_VILLAGE], handlers.get(villages[ROUND_VILLAGE].township.code), today)
     _open_poll(villages, handlers.get(POLL_TOWNSHIP), today)

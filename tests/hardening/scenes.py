@@ -279,3 +279,16 @@ def receipt_kept(env, state):
 def page_at(path: str):
     """The form's page is another route of the same URL (GET shows it, POST answers it)."""
     return lambda env, state: (path, env.client.get(path).get_data(as_text=True))
+
+
+def dead_mail(env):
+    """An undeliverable message on the county admin's mail page."""
+    from portal.core.db import utcnow
+    from portal.core.mail import OutboxMessage
+
+    env.sign_in(ADMIN)
+    message = OutboxMessage(recipient="handler@portal.invalid", subject="测试", body="正文", attempts=8,
+                            dead_at=utcnow(), last_error="refused")
+    db.session.add(message)
+    db.session.commit()
+    return {"message_id": message.id}

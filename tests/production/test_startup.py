@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from portal import create_app
 from portal.config import UnsafeConfig
-from portal.core.health import SchemaBehind
+from portal.core.health import SchemaBehind, code_heads
 from portal.extensions import db
 from production.helpers import ROOT, free_port
 from tests.demo_ids import VILLAGE
@@ -50,7 +50,7 @@ def test_readyz_names_each_failing_dependency(app, client, tmp_path):
     assert response.status_code == 503
     problems = " | ".join(response.get_json()["problems"])
     assert "uploads:" in problems and "redis:" in problems and "schema:" in problems and "db upgrade" in problems
-    assert response.get_json()["checked_in_ms"] < 3000
+    assert response.get_json()["checked_in_ms"] < 15000  # bounded by timeouts, also on a loaded machine
 
 
 def test_readyz_is_503_when_the_database_does_not_answer(app_config):
@@ -74,10 +74,16 @@ def _flask(database_url, *args):
 
 
 def test_production_refuses_to_start_on_a_schema_behind_the_code(production_env, database_url):
-    _flask(database_url, "db", "downgrade", "c1oversight")  # the command line still works on an old schema
+    head = next(iter(code_heads()))
+    engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:  # the database says it is one migration behind the code
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = 'c1oversight'"))
     with pytest.raises(SchemaBehind, match="db upgrade"):
         create_app({"SQLALCHEMY_DATABASE_URI": database_url})
-    _flask(database_url, "db", "upgrade")
+    # The command line still runs on an old schema (that is how the upgrade is made).
+    assert "c1oversight" in _flask(database_url, "db", "current").stdout
+    _flask(database_url, "db", "stamp", head)
+    engine.dispose()
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     assert app.config["PORTAL_ENV"] == "production"
     with app.app_context():

@@ -71,7 +71,7 @@ def test_an_unwritable_upload_folder_gets_a_clear_message(app, forms, tmp_path):
 
 def client_ok(app) -> bool:
     # The site keeps answering after the refusal.
-    return app.test_client().get(NEW).status_code == 200
+    return app.test_client().get(NEW).status_code < 500
 
 
 def test_a_really_full_filesystem(app, forms, tmp_path):
