@@ -292,3 +292,35 @@ def dead_mail(env):
     db.session.add(message)
     db.session.commit()
     return {"message_id": message.id}
+
+
+def official(env):
+    from portal.places.models import TownshipOfficial
+
+    return {"official_id": db.session.scalar(select(TownshipOfficial.id).order_by(TownshipOfficial.id))}
+
+
+def account_request(env):
+    """A request another county admin filed: the signed-in admin may decide it."""
+    from portal.accounts.models import AccountRequest
+
+    request = AccountRequest(kind="create", requested_by_id=_user("county_admin2").id,
+                             payload={"username": "fuzz.handler", "role": "county_handler", "township": "",
+                                      "village": "", "display_name": "", "email": ""})
+    db.session.add(request)
+    db.session.commit()
+    return {"request_id": request.id}
+
+
+def setup_link(env):
+    """A one-time password link for a new account, and the page that holds its form."""
+    from portal.accounts import approvals
+
+    token = approvals.issue_setup_token(_user("handler_liutang"))
+    db.session.commit()
+    return {"token": token}
+
+
+def setup_page(env, state):
+    url = f"/auth/setup?token={state['token']}"
+    return url, env.client.get(url).get_data(as_text=True)
