@@ -248,7 +248,7 @@ def test_handler_asks_resident_answers_handler_replies_resident_rates(js, new_co
     assert reply in handler.inner_text("main .review"), "the handler sees the reply as the resident will"
     shots(handler, "review-before-concluding")
     with handler.expect_navigation() as navigation:
-        handler.locator("main form:has(input[name=confirm]) button").click()
+        handler.locator("main form:has(input[name=confirm]) button:not(.secondary)").click()
     no_server_error(navigation.value)
     assert "published to the complainant" in handler.inner_text(".flashes") or "已向举报人公开" in handler.inner_text(".flashes")
     shots(handler, "concluded")

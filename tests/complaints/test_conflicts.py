@@ -60,7 +60,7 @@ def test_a_choice_that_is_not_offered_is_refused_beside_the_field(client, forms)
 
 
 def test_the_form_asks_who_it_is_about_in_plain_choices(client, forms):
-    page = client.get(f"{NEW}?village={VILLAGE}").get_data(as_text=True)
+    page = client.get(f"{NEW}?all=1&village={VILLAGE}").get_data(as_text=True)  # every question on one page
     for code in ("village", "township", "unknown"):
         assert f'name="about_whom" value="{code}"' in page
     assert 'name="concerns_township_officials"' not in page
