@@ -58,6 +58,17 @@ def _statement_xlsx() -> bytes:
     return out.getvalue()
 
 
+def _letter_pdf() -> bytes:
+    """A one-page scanned letter: a real PDF, which the upload check can open and rewrite."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("width", [1366, 360])
 def test_cadre_publishes_an_owed_monthly_statement_from_a_spreadsheet(new_context, width):
     shots = Shots(f"staff-cadre-statement-{width}")
@@ -110,6 +121,7 @@ def test_cadre_keeps_power_steps_as_rows_and_previews_before_publishing(new_cont
     _click(page, page.locator(f"button[name=row_action][value=up-{rows}]"))
     assert page.locator(f"#step-{rows - 1}-action").input_value() == action
     shots(page, "row-moved")
+    page.fill("#reason", "补上公开办理结果这一步")  # every change states its reason, published with it
     _click(page, page.locator("main .actions button[name=action][value=preview]"))
     assert "村监委逐项核对后签字" in page.inner_text("main .review")
     shots(page, "preview")
@@ -137,8 +149,7 @@ def test_handler_enters_a_letter_then_concludes_a_case_after_reviewing_the_reply
     page.fill("#about", "村会计")
     description = f"邻居委托反映：村会计虚报误工补贴三千元。{uuid.uuid4().hex[:6]}"
     page.fill("#description", description)
-    page.set_input_files("#files", files=[{"name": "来信.pdf", "mimeType": "application/pdf",
-                                           "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"}])
+    page.set_input_files("#files", files=[{"name": "来信.pdf", "mimeType": "application/pdf", "buffer": _letter_pdf()}])
     shots(page, "enter-form")
     _fits(page)
     submit(page, button="main form button[type=submit]")
