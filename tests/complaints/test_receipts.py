@@ -58,7 +58,7 @@ def test_a_receipt_stored_under_the_old_scrypt_hash_is_still_found_and_rehashed(
     complaint.receipt_hash = legacy
     db.session.commit()
     answer = client.post("/api/v1/complaints/track", json={"receipt": receipt})
-    assert answer.status_code == 200 and answer.get_json()["case_number"] == complaint.case_number
+    assert answer.status_code == 200 and answer.get_json()["case_number"] == complaint.public_reference
     db.session.expire_all()
     assert db.session.get(Complaint, complaint.id).receipt_hash == hash_receipt(receipt)
     assert client.post("/api/v1/complaints/track", json={"receipt": receipt}).status_code == 200

@@ -41,7 +41,7 @@ def browser_origin(policy: str, page_url: str) -> str:
 FORMS = [
     ("/auth/login", "/auth/login", {"username": "nobody_here", "password": "wrong-password-1"}),
     ("/complaints/track", "/complaints/track", {"receipt": "1234 5678 9012 3456 7890"}),
-    ("/complaints/new", "/complaints/new", {"village": "", "description": ""}),
+    ("/complaints/new?all=1", "/complaints/new", {"village": "", "description": ""}),
     ("/ballot", "/ballot", {"code": "0000"}),
 ]
 

@@ -95,7 +95,8 @@ def test_password_protected_pdf_is_refused(app):
 def test_complaint_form_shows_the_refusal_beside_the_field(client):
     from tests.demo_ids import VILLAGE
 
-    page = client.get(f"/complaints/new?village={VILLAGE}")
+    page = client.get(f"/complaints/new?all=1&village={VILLAGE}")
+    assert page.status_code == 200
     token = page.get_data(as_text=True).split('name="csrf_token"')[1].split('value="')[1].split('"')[0]
     response = client.post("/complaints/new", data={
         "csrf_token": token, "village": VILLAGE, "category": "integrity", "about": "村主任",

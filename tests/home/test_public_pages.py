@@ -51,7 +51,11 @@ def test_village_page_shows_powers_disclosures_reports_cadres_hotline_and_report
     assert "上塘村" in body
     assert f"/villages/{VILLAGE}/powers" in body  # the power list, one link to its own page
     assert "村级重大事项决策" in _text(client.get(f"/villages/{VILLAGE}/powers"))
-    assert "上塘村2025年1月财务收支明细" in body  # disclosure
+    assert 'id="disclosures"' in body and f"/villages/{VILLAGE}/disclosures/" in body  # disclosures, latest few
+    january = db.session.query(Disclosure).filter_by(status="published", title="上塘村2025年1月财务收支明细").one()
+    assert "上塘村2025年1月财务收支明细" in _text(client.get(  # and the archive holds the earlier ones
+        f"/villages/{VILLAGE}/disclosures",
+        query_string={"domain": "finance", "year": january.first_published_at.year}))
     assert "陈建国2024年度述责述廉报告" in body  # duty report
     assert "李德明" in body and "周晓燕" in body  # cadres
     assert "12388" in body

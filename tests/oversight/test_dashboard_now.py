@@ -8,6 +8,7 @@ from disclosures.support import disclosure_id_of, new_disclosure, publish
 from disclosures.test_disclosure_decision import META, record
 
 from oversight.test_dashboard import PERIOD, cases  # noqa: F401  (the hand-computed cases)
+from portal.core.timezone import local_today
 from portal.oversight import procedure
 
 
@@ -49,7 +50,7 @@ def test_decision_breaches_are_counted_per_township_and_village(client, forms, l
     assert shangtang.tally.decisions >= 2
     assert sum(t.tally.decisions for t in townships) >= 2
     as_user("county_admin")
-    today = date.today().isoformat()
+    today = local_today().isoformat()  # the county's date, not the test machine's: they differ near midnight
     page = client.get("/oversight/", query_string={"from": today[:7] + "-01", "to": today}).get_data(as_text=True)
     section = page.split('id="breach-h"', 1)[1].split("</section>", 1)[0]
     assert f'data-key="{VILLAGE}"' in section and "上塘村" in section

@@ -141,5 +141,5 @@ def test_add_an_item_of_the_village_own(client, forms, cadre, village):
     item = next(i for i in _items(village) if i.title == "村集体鱼塘承包")
     assert item.template_id is None and item.code == "V-01"
     assert item.sort_order == max(i.sort_order for i in _items(village))
-    assert "村集体鱼塘承包" in _text(client.get(f"/villages/{VILLAGE}"))
+    assert "村集体鱼塘承包" in _text(client.get(f"/villages/{VILLAGE}/powers"))
     assert _audited("power_add", item.id)

@@ -78,8 +78,9 @@ def test_a_complaint_pins_the_wording_and_the_handler_sees_it_changed(client, fo
         "village": VILLAGE, "category": "mass_discipline", "about": "村委会",
         "description": "第二步没有按规定召开党员大会，直接决定了。", "power_item": item.id})
     assert response.status_code == 201, response.get_json()
-    case_number = response.get_json()["case_number"]
-    complaint = db.session.scalar(select(Complaint).where(Complaint.case_number == case_number))
+    reference = response.get_json()["case_number"]  # for residents, the random public reference
+    complaint = db.session.scalar(select(Complaint).where(Complaint.public_reference == reference))
+    case_number = complaint.case_number  # staff work by the sequential number
     assert complaint.power_item_revision_id == item.current_revision_id
 
     auth.login("cadre_shangtang")  # the accused rewrites the step the complaint points at

@@ -85,7 +85,7 @@ def test_the_development_server_logs_no_client_address_or_query(database_url, tm
             except OSError:
                 time.sleep(0.1)
         assert http("GET", f"{base}/villages/{VILLAGE}?from=secret-query")[0] == 200
-        assert http("GET", f"{base}/complaints/new?village={VILLAGE}&note=secret-query")[0] == 200
+        assert http("GET", f"{base}/complaints/new?all=1&village={VILLAGE}&note=secret-query")[0] == 200
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         out, _ = proc.communicate(timeout=20)
