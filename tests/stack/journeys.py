@@ -73,7 +73,7 @@ def publish_notice(cadre, shots, mode: str) -> tuple[str, str]:
     title = f"关于村道路灯维修的通知 {mode}-{uuid.uuid4().hex[:4]}"
     cadre.fill("#title", title)
     cadre.select_option("#domain", "village")
-    cadre.fill("#period_label", "2025年3月")
+    cadre.fill("#period_month", "2025-03")  # the period, entered once
     cadre.fill("#markdown", "村委会定于3月15日维修村道路灯，费用 1200 元，由村集体承担。")
     shots(cadre, "draft-form")
     submit(cadre)
