@@ -154,6 +154,9 @@ def test_a_handler_with_a_second_factor_asks_and_concludes_the_resident_answers_
         box.locator("textarea[name=reply]").fill(reply)
 
     _case_action(handler, "conclude", conclude)
+    # Concluding cannot be undone: the handler reviews what the resident will read, then confirms.
+    assert reply in handler.inner_text("main .review"), "the handler sees the reply as the resident will"
+    submit(handler, button="main form:has(input[name=confirm]) button:not(.secondary)")
     shots(handler, "concluded")
 
     assert reply in _resident_view(resident, filed["receipt"]), "the resident reads the reply"
