@@ -47,6 +47,26 @@ def _go(page, locator) -> None:
     no_server_error(navigation.value)
 
 
+def publish_notice(cadre, shots, mode: str, body: str) -> tuple[str, str]:
+    """A cadre writes, previews and publishes a text notice; return (disclosure id, title)."""
+    ok(cadre.goto("/publish/"))
+    shots(cadre, "workspace")
+    _go(cadre, cadre.locator("main a[href$='/publish/disclosures/new/text']"))
+    title = f"关于村道路灯维修的通知 {mode}-{uuid.uuid4().hex[:4]}"
+    cadre.fill("#title", title)
+    cadre.select_option("#domain", "village")
+    cadre.fill("#period_month", "2025-03")  # the period, entered once
+    cadre.fill("#markdown", body)
+    shots(cadre, "draft-form")
+    submit(cadre)
+    assert "/publish/disclosures/" in cadre.url, cadre.inner_text("main")[:400]
+    shots(cadre, "preview")
+    submit(cadre, button="main form[action$='/publish'] button")
+    disclosure_id = re.search(r"/publish/disclosures/(\d+)", cadre.url).group(1)
+    shots(cadre, "published")
+    return disclosure_id, title
+
+
 def _resident_files_complaint(context, shots, tmp_path) -> dict:
     page = context.new_page()
     ok(page.goto("/"))
@@ -136,21 +156,8 @@ def test_cadre_publishes_and_corrects_a_notice_and_the_public_sees_both(js, new_
     shots = Shots(f"b-cadre-publish-{_mode(js)}")
     cadre = new_context(js=js).new_page()
     sign_in(cadre, "cadre_shangtang")
-    ok(cadre.goto("/publish/"))
-    shots(cadre, "workspace")
-    _go(cadre, cadre.locator("main a[href$='/publish/disclosures/new/text']"))
-    title = f"关于村道路灯维修的通知 {_mode(js)}-{uuid.uuid4().hex[:4]}"
-    cadre.fill("#title", title)
-    cadre.select_option("#domain", "village")
-    cadre.fill("#period_month", "2025-03")  # the period, entered once
-    cadre.fill("#markdown", "村委会定于3月15日维修村道路灯，费用 1200 元，由村集体承担。\n\n如有疑问请联系村务监督委员会。")
-    shots(cadre, "draft-form")
-    submit(cadre)
-    assert "/publish/disclosures/" in cadre.url, cadre.inner_text("main")[:400]
-    shots(cadre, "preview")
-    submit(cadre, button="main form[action$='/publish'] button")
-    disclosure_id = re.search(r"/publish/disclosures/(\d+)", cadre.url).group(1)
-    shots(cadre, "published")
+    disclosure_id, title = publish_notice(
+        cadre, shots, _mode(js), "村委会定于3月15日维修村道路灯，费用 1200 元，由村集体承担。\n\n如有疑问请联系村务监督委员会。")
 
     _go(cadre, cadre.locator(f"main a[href$='/publish/disclosures/{disclosure_id}/edit']"))
     cadre.fill("#reason", "费用写错，应为 1500 元")

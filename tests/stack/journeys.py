@@ -1,10 +1,10 @@
 """Steps of the production-stack journeys: sign-in with a second factor, publishing, node tracking."""
 import re
 import time
-import uuid
 
 from browser.support import DEMO_PASSWORD, ok, submit
 from browser.test_journeys import _go
+from browser.test_journeys import publish_notice as browser_publish_notice
 
 from stack.conftest import NODE_HEADER
 
@@ -66,23 +66,8 @@ def sign_in_with_second_factor(page, username: str, shots=None) -> None:
 
 
 def publish_notice(cadre, shots, mode: str) -> tuple[str, str]:
-    """A cadre writes, previews and publishes a text notice; return (disclosure id, title)."""
-    ok(cadre.goto("/publish/"))
-    shots(cadre, "workspace")
-    _go(cadre, cadre.locator("main a[href$='/publish/disclosures/new/text']"))
-    title = f"关于村道路灯维修的通知 {mode}-{uuid.uuid4().hex[:4]}"
-    cadre.fill("#title", title)
-    cadre.select_option("#domain", "village")
-    cadre.fill("#period_month", "2025-03")  # the period, entered once
-    cadre.fill("#markdown", "村委会定于3月15日维修村道路灯，费用 1200 元，由村集体承担。")
-    shots(cadre, "draft-form")
-    submit(cadre)
-    assert "/publish/disclosures/" in cadre.url, cadre.inner_text("main")[:400]
-    shots(cadre, "preview")
-    submit(cadre, button="main form[action$='/publish'] button")
-    disclosure_id = re.search(r"/publish/disclosures/(\d+)", cadre.url).group(1)
-    shots(cadre, "published")
-    return disclosure_id, title
+    """The browser journey's notice, published through the stack."""
+    return browser_publish_notice(cadre, shots, mode, "村委会定于3月15日维修村道路灯，费用 1200 元，由村集体承担。")
 
 
 def correct_notice(cadre, shots, disclosure_id: str, new_title: str) -> None:
