@@ -1,4 +1,4 @@
-"""Background jobs: overdue escalation, the mail outbox, closing due evaluation rounds.
+"""Background jobs: overdue escalation, the mail outbox, closing due evaluation rounds, expired visit holds.
 
 One runner, started by a systemd unit or a sidecar container on any number of hosts:
 ``flask --app portal jobs run`` loops (every 30 s by default); ``jobs run-once`` does one
@@ -18,6 +18,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select, text
 
+from portal.complaints import holds
 from portal.complaints.overdue import OverdueResult, escalate_overdue
 from portal.core.db import utcnow, write_transaction
 from portal.core.mail import DeliveryResult, deliver_pending
@@ -46,6 +47,7 @@ def exclusive(name: str) -> bool:
 class JobSummary:
     escalation: OverdueResult | None = None
     rounds_closed: int | None = None
+    holds_swept: int = 0
     mail: DeliveryResult = field(default_factory=DeliveryResult)
     busy: list[str] = field(default_factory=list)  # jobs another runner was doing at that moment
     failed: list[str] = field(default_factory=list)
@@ -58,6 +60,8 @@ class JobSummary:
                          f"county cases, queued {e.mails} e-mails")
         if self.rounds_closed is not None:
             parts.append(f"closed {self.rounds_closed} evaluation rounds")
+        if self.holds_swept:
+            parts.append(f"swept {self.holds_swept} expired visit holds")
         m = self.mail
         parts.append(f"mail: {m.sent} sent, {m.retried} to retry, {m.dead} given up (dead)")
         if self.busy:
@@ -95,7 +99,7 @@ def close_rounds() -> int | None:
 def run_once(*, escalation: bool = True) -> JobSummary:
     """One pass of every job; a job that fails is logged and reported, the others still run."""
     summary = JobSummary()
-    steps = [("close-rounds", close_rounds)]
+    steps = [("close-rounds", close_rounds), ("sweep-holds", holds.sweep)]
     if escalation:
         steps.insert(0, ("escalate", escalate))
     for name, step in steps:
@@ -110,6 +114,8 @@ def run_once(*, escalation: bool = True) -> JobSummary:
             summary.busy.append(name)
         elif name == "escalate":
             summary.escalation = outcome
+        elif name == "sweep-holds":
+            summary.holds_swept = outcome
         else:
             summary.rounds_closed = outcome
     try:

@@ -1,77 +1,70 @@
 """Short-lived things a resident's visit needs kept on the server: a receipt until it is saved, a form half done.
 
-The browser's session holds only a random key; the value lives, encrypted with
-the portal's key, in a file named by the key's hash in HOLD_DIR (by default
-beside the upload folder, on the same shared storage, so every node finds it).
-Nothing here goes into a URL or a log.
-Expired holds are swept whenever a new one is written.
+The browser's session holds only a random key; the value lives, encrypted with the
+portal's key, in a database row named by the key's hash, so every app server finds it
+and nothing depends on one machine's disk. Nothing here goes into a URL or a log.
+The job runner sweeps expired holds (and the uploads a forgotten draft pointed to)
+every pass; a read never returns an expired hold even before it is swept.
 """
 import hashlib
 import json
-import os
 import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 
-from flask import current_app, session
+from flask import session
+from sqlalchemy import delete, select
 
+from portal.complaints.models import VisitHold
 from portal.core.crypto import decrypt_text, encrypt_text
+from portal.core.db import utcnow, write_transaction
+from portal.core.storage import remove_upload
+from portal.extensions import db
 
 RECEIPT_SECONDS = 4 * 3600  # "the rest of the visit"
 DRAFT_SECONDS = 2 * 3600
+KEY_LENGTH = 43  # secrets.token_urlsafe(32)
+SWEEP_BATCH = 500  # per pass: the next pass takes the rest
 
 
-def _folder() -> Path:
-    uploads = Path(current_app.config["UPLOAD_DIR"])
-    path = Path(current_app.config.get("HOLD_DIR") or uploads.with_name(uploads.name + "-holds"))
-    path.mkdir(parents=True, exist_ok=True, mode=0o750)
-    return path
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _file(key: str) -> Path:
-    return _folder() / hashlib.sha256(key.encode()).hexdigest()
-
-
-def _sweep(on_expire=None) -> None:
-    now = time.time()
-    for path in _folder().iterdir():
-        try:
-            if path.stat().st_mtime < now - max(RECEIPT_SECONDS, DRAFT_SECONDS):
-                if on_expire is not None:
-                    on_expire(path)
-                path.unlink()
-        except OSError:
-            pass  # another node swept it first
-
-
-def put(slot: str, value: dict, seconds: int, on_expire=None) -> None:
-    """Keep value for this browser's visit under slot (replacing what was there)."""
+def _key(slot: str) -> str | None:
     key = session.get(slot)
-    if not isinstance(key, str) or len(key) != 43:
-        key = secrets.token_urlsafe(32)
-    payload = encrypt_text(json.dumps({"until": time.time() + seconds, "value": value}, ensure_ascii=False))
-    path = _file(key)
-    temporary = path.with_suffix(".part")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(payload)
-    os.replace(temporary, path)
+    return key if isinstance(key, str) and len(key) == KEY_LENGTH else None
+
+
+def put(slot: str, value: dict, seconds: int, files: tuple[str, ...] | list[str] = ()) -> None:
+    """Keep value for this browser's visit under slot (replacing what was there).
+
+    files names the stored uploads the value points to: deleted with it when it expires.
+    """
+    key = _key(slot) or secrets.token_urlsafe(32)
+    payload = encrypt_text(json.dumps(value, ensure_ascii=False))
+    with write_transaction():
+        row = db.session.get(VisitHold, _hash(key))
+        if row is None:
+            row = VisitHold(key_hash=_hash(key))
+            db.session.add(row)
+        row.payload, row.files = payload, " ".join(files)
+        row.expires_at = utcnow() + timedelta(seconds=seconds)
     session[slot] = key
-    _sweep(on_expire)
 
 
 def get(slot: str) -> dict | None:
     """Return what this browser keeps under slot, or None when nothing is kept or it expired."""
-    key = session.get(slot)
-    if not isinstance(key, str):
+    key = _key(slot)
+    if key is None:
+        return None
+    row = db.session.scalar(select(VisitHold).where(VisitHold.key_hash == _hash(key),
+                                                    VisitHold.expires_at > utcnow()))
+    if row is None:
         return None
     try:
-        data = json.loads(decrypt_text(_file(key).read_text(encoding="ascii")))
-    except (OSError, ValueError):
+        return json.loads(decrypt_text(row.payload))
+    except ValueError:  # written under another key (rotated): as good as gone
         return None
-    if data.get("until", 0) < time.time():
-        return None
-    return data.get("value")
 
 
 def drop(slot: str) -> dict | None:
@@ -79,16 +72,24 @@ def drop(slot: str) -> dict | None:
     value = get(slot)
     key = session.pop(slot, None)
     if isinstance(key, str):
-        try:
-            _file(key).unlink()
-        except OSError:
-            pass
+        with write_transaction():
+            db.session.execute(delete(VisitHold).where(VisitHold.key_hash == _hash(key)))
     return value
 
 
-def read_expired(path: Path) -> dict | None:
-    """Read an expired hold before it is swept (to delete the files it points to)."""
-    try:
-        return json.loads(decrypt_text(path.read_text(encoding="ascii"))).get("value")
-    except (OSError, ValueError):
-        return None
+def sweep() -> int:
+    """Delete expired holds and the uploads of drafts nobody finished; return how many went.
+
+    Safe when two runners sweep at once: each deletes by key, a file already gone is no error.
+    """
+    with write_transaction():
+        rows = db.session.execute(select(VisitHold.key_hash, VisitHold.files)
+                                  .where(VisitHold.expires_at <= utcnow()).limit(SWEEP_BATCH)).all()
+        if rows:
+            db.session.execute(delete(VisitHold).where(VisitHold.key_hash.in_([r.key_hash for r in rows])))
+    # Files only after the rows are gone: a crash in between leaves an orphan file, never a hold
+    # pointing at a missing one.
+    for row in rows:
+        for name in row.files.split():
+            remove_upload(name)
+    return len(rows)

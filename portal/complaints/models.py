@@ -156,3 +156,18 @@ class HolidayOverride(db.Model):
     day: Mapped[date] = mapped_column(Date, unique=True)
     is_working_day: Mapped[bool] = mapped_column()
     note: Mapped[str | None] = mapped_column(String(255))
+
+
+class VisitHold(db.Model):
+    """What one resident's visit keeps on the server (a receipt to save, a form half done).
+
+    Shared by every app server because it lives in the database; the browser holds only the
+    random key, and the row is named by the key's hash. ``files`` lists the stored uploads a
+    draft points to, so the sweep can delete them when nobody finishes it.
+    """
+
+    __tablename__ = "visit_hold"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    payload: Mapped[str] = mapped_column(Text)  # encrypted JSON
+    files: Mapped[str] = mapped_column(Text, default="")  # stored names, space-separated
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -36,13 +36,6 @@ CATEGORY_ORDER = ("subsidy_fraud", "collective_assets", "disclosure_failure", "p
 UNSURE = "unclassified"
 
 
-def _expire(path) -> None:
-    """Delete the files of a draft nobody finished."""
-    value = holds.read_expired(path)
-    if value:
-        discard(_stored(value))
-
-
 def _stored(draft: dict) -> list[StoredFile]:
     return [StoredFile(**f) for f in draft.get("files", [])] + ([StoredFile(**draft["voice"])] if draft.get("voice")
                                                                else [])
@@ -58,7 +51,7 @@ def load() -> dict | None:
 
 
 def save(draft: dict) -> None:
-    holds.put(SLOT, draft, holds.DRAFT_SECONDS, on_expire=_expire)
+    holds.put(SLOT, draft, holds.DRAFT_SECONDS, files=[f.stored_name for f in _stored(draft)])
     session.pop(START, None)
 
 

@@ -27,7 +27,7 @@ class PublishedRevision(db.Model):
     title: Mapped[str] = mapped_column(String(255))
     content: Mapped[dict] = mapped_column(JSONType)
     reason: Mapped[str | None] = mapped_column(Text)  # required from number 2 on
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     chain_seq: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
