@@ -17,6 +17,7 @@ from portal.disclosures.service import get_published, revisions_of
 from portal.extensions import db
 from portal.places.service import get_village
 from portal.powers.models import PowerItem
+from portal.records.links import revision_path
 from portal.records.models import PublishedRevision
 
 bp = Blueprint("feeds", __name__)
@@ -68,13 +69,7 @@ def summary_of(revision: PublishedRevision) -> str:
 
 
 def _entry_link(code: str, revision: PublishedRevision) -> str:
-    if revision.subject_type == "duty_report":
-        return f"{_base()}/villages/{code}/reports/{revision.subject_id}"
-    if revision.subject_type == "power_item":
-        return f"{_base()}/villages/{code}/powers/{revision.subject_id}?revision={revision.number}"
-    if revision.subject_type in ("evaluation", "redaction"):
-        return f"{_base()}/villages/{code}/record#seq-{revision.chain_seq}"
-    return f"{_base()}/villages/{code}/disclosures/{revision.subject_id}?revision={revision.number}"
+    return _base() + revision_path(code, revision)
 
 
 def build_feed(village, revisions: list[PublishedRevision]) -> bytes:

@@ -4,6 +4,7 @@ The page is often rendered cold (a village nobody asked for since it last change
 rows through statements built once, never ORM objects, and builds its links once per page.
 """
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import bindparam, select
@@ -19,6 +20,8 @@ from portal.oversight.present import missing_lines
 from portal.places.models import Cadre, Village
 from portal.places.service import VillageRef
 from portal.powers.models import CATEGORIES, PowerItem
+from portal.records.links import revision_path
+from portal.records.models import PublishedRevision
 
 LATEST_DISCLOSURES = 30  # enough for the latest few of each kind; the archive holds the rest
 PER_DOMAIN = 3
@@ -121,12 +124,24 @@ def village_page(village: Village | VillageRef) -> VillagePage:
     )
 
 
-def recent_changes(limit: int = 5) -> list[Disclosure]:
-    """What the county's villages published or corrected most recently (one query)."""
-    return list(db.session.scalars(
-        select(Disclosure).where(Disclosure.status == "published")
-        .order_by(Disclosure.last_published_at.desc(), Disclosure.id.desc()).limit(limit)
-        .options(db.joinedload(Disclosure.village), db.load_only(
-            Disclosure.id, Disclosure.title, Disclosure.village_id, Disclosure.last_published_at,
-            Disclosure.revision_count))
-    ))
+@dataclass(frozen=True)
+class RecentChange:
+    title: str
+    subject_type: str
+    corrected: bool
+    village_name: str
+    published_at: datetime
+    url: str
+
+
+def recent_changes(limit: int = 6) -> list[RecentChange]:
+    """What the county's villages published or corrected most recently: disclosures, power-list
+    items, duty reports and evaluation results alike (one query on the record's publication index)."""
+    r = PublishedRevision
+    rows = db.session.scalars(
+        select(r).where(r.subject_type != "redaction").order_by(r.published_at.desc(), r.id.desc()).limit(limit)
+        .options(db.joinedload(r.village), db.load_only(r.id, r.village_id, r.subject_type, r.subject_id, r.number,
+                                                       r.title, r.published_at, r.chain_seq))
+    )
+    return [RecentChange(row.title, row.subject_type, row.number > 1, row.village.name, row.published_at,
+                         revision_path(row.village.code, row)) for row in rows]

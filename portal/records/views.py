@@ -7,6 +7,7 @@ from sqlalchemy import select
 from portal.core.http import cached_page, not_modified, page_etag
 from portal.extensions import db
 from portal.places.service import get_village
+from portal.records.links import revision_path
 from portal.records.models import PublishedRevision
 
 bp = Blueprint("records", __name__)
@@ -34,18 +35,13 @@ def chain_show(code: str):
 
 
 def subject_url(village, revision: PublishedRevision) -> str:
-    """Where the public reads a revision."""
-    if revision.subject_type == "disclosure":
-        return url_for("disclosures.disclosure_show", code=village.code, disclosure_id=revision.subject_id,
-                       revision=revision.number)
-    if revision.subject_type == "power_item":
-        return url_for("powers.item_show", code=village.code, item_id=revision.subject_id, revision=revision.number)
+    """Where the public reads a revision; on this page, results lead to the report, a removal to its target."""
     if revision.subject_type == "evaluation":
         report_ids = [e.get("report_id") for e in (revision.content or {}).get("results") or []]
         return url_for("duty.report_show", code=village.code, report_id=report_ids[0]) if report_ids else "#"
     if revision.subject_type == "redaction":
         return f"#seq-{(revision.content or {}).get('target', {}).get('chain_seq', '')}"
-    return url_for("duty.report_show", code=village.code, report_id=revision.subject_id)
+    return revision_path(village.code, revision)
 
 
 def diff_url(village, revision: PublishedRevision) -> str | None:

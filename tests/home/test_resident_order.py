@@ -82,3 +82,30 @@ def test_home_page_has_task_tiles_recent_changes_favicon_and_share_card(client):
     assert "全县最近公开" in body
     assert 'rel="icon"' in body and 'property="og:title"' in body and 'property="og:image" content="http' in body
     assert client.get("/static/img/favicon.svg").status_code == 200
+
+
+def test_recent_changes_list_every_kind_the_record_publishes_newest_first(client):
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from portal.core.db import utcnow
+    from portal.records.models import PublishedRevision
+
+    item = db.session.scalars(select(PublishedRevision).where(PublishedRevision.subject_type == "power_item")
+                              .order_by(PublishedRevision.id)).first()
+    report = db.session.scalars(select(PublishedRevision).where(PublishedRevision.subject_type == "duty_report")
+                                .order_by(PublishedRevision.id)).first()
+    db.session.execute(update(PublishedRevision).where(PublishedRevision.id == item.id)
+                       .values(published_at=utcnow() + timedelta(minutes=2)))
+    db.session.execute(update(PublishedRevision).where(PublishedRevision.id == report.id)
+                       .values(published_at=utcnow() + timedelta(minutes=1)))
+    db.session.commit()
+    code = item.village.code
+    client.set_cookie("lang", "zh_Hans_CN")
+    body = _text(client.get("/"))
+    recent = body[body.index("全县最近公开"):body.index("按乡镇浏览")]
+    power = f'href="/villages/{code}/powers/{item.subject_id}?revision={item.number}"'
+    duty = f'href="/villages/{report.village.code}/reports/{report.subject_id}"'
+    assert power in recent and duty in recent and recent.index(power) < recent.index(duty)
+    assert "权力事项" in recent and "述责述廉报告" in recent
