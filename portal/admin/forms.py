@@ -1,6 +1,7 @@
 """Forms of the admin area; the services check the values and name the field at fault."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
 from portal.accounts.models import ROLES
@@ -123,3 +124,9 @@ class HolidayForm(FlaskForm):
 
 class SecurityForm(FlaskForm):
     require_2fa = BooleanField(_l("Complaint handlers must use two-step verification"))
+
+
+class EmblemForm(FlaskForm):
+    emblem = FileField(_l("Emblem (PNG or JPEG, at most 1 MB)"),
+                       description=_l("Shown at the top of the home page and when a link is shared. A square "
+                                      "picture of 200 to 600 pixels looks best."))

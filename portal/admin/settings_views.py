@@ -8,11 +8,12 @@ from portal.admin import places_service as places
 from portal.admin import routing_service as routing
 from portal.admin import settings_service as settings
 from portal.admin.blueprint import bp
-from portal.admin.forms import ConfirmForm, DeadlinesForm, HolidayForm, SecurityForm, routing_form
+from portal.admin.forms import ConfirmForm, DeadlinesForm, EmblemForm, HolidayForm, SecurityForm, routing_form
 from portal.complaints.models import CATEGORIES, HolidayOverride
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.extensions import db
+from portal.places import emblem as county_emblem
 from portal.places.service import list_townships
 
 ALL_TOWNSHIPS = "all"
@@ -115,3 +116,32 @@ def security_edit():
         flash(_("Security settings saved."))
         return redirect(url_for("admin.security_edit"))
     return render_template("admin/security_edit.html", form=form)
+
+
+@bp.route("/emblem", methods=["GET", "POST"])
+def emblem_edit():
+    """Upload, replace or remove the county's emblem on the home page."""
+    form = EmblemForm()
+    if form.validate_on_submit():
+        old = county_emblem.current()
+        try:
+            with write_transaction():
+                county_emblem.replace(form.emblem.data, actor=_actor())
+        except PortalError as exc:
+            add_error(form, exc.field, exc.message)
+        else:
+            county_emblem.forget(old)
+            flash(_("The new emblem is shown on the home page."))
+            return redirect(url_for("admin.emblem_edit"))
+    return render_template("admin/emblem_edit.html", form=form, emblem=county_emblem.current(),
+                           remove_form=ConfirmForm()), (400 if form.errors else 200)
+
+
+@bp.post("/emblem/remove")
+def emblem_remove():
+    if ConfirmForm().validate_on_submit():
+        with write_transaction():
+            old = county_emblem.remove(actor=_actor())
+        county_emblem.forget(old)
+        flash(_("The home page shows no emblem now."))
+    return redirect(url_for("admin.emblem_edit"))

@@ -1,11 +1,13 @@
 """Public place pages: find a village, a township's villages, a village's page."""
-from flask import Blueprint, make_response, redirect, render_template, request
+from flask import Blueprint, abort, make_response, redirect, render_template, request, send_file
 
 from portal.core.http import cached_page, not_modified, page_etag, rendered_pages
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
+from portal.core.storage import FILE_CSP, open_upload
 from portal.core.timezone import local_midnight_utc, local_today
 from portal.core.urls import safe_next_url
 from portal.home.service import recent_changes, village_page
+from portal.places import emblem as county_emblem
 from portal.places import service
 from portal.places.search import search_villages
 
@@ -19,7 +21,24 @@ def home():
     results = search_villages(query) if query else None
     townships = service.list_townships() if not query else []
     return render_template("home/home.html", query=query, results=results, townships=townships,
-                           recent=recent_changes() if not query else [])
+                           recent=recent_changes() if not query else [], emblem=county_emblem.current())
+
+
+@bp.get("/emblem/<name>")
+def emblem_show(name: str):
+    """The county's emblem; its address changes with the picture, so it may be kept for a year."""
+    emblem = county_emblem.current()
+    if emblem is None or name != emblem.public_name:
+        abort(404)
+    try:
+        handle = open_upload(emblem.stored_name)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(handle, mimetype=emblem.mime_type, conditional=True, etag=emblem.sha256, max_age=ONE_YEAR)
+    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    return response
 
 
 @bp.get("/townships/<code>")
