@@ -35,7 +35,7 @@ def test_no_emblem_at_first_then_an_upload_shows_on_home_and_in_the_share_card(a
     assert response.status_code == 302
     src = _emblem_src(client)
     assert src is not None
-    assert f'property="og:image" content="http' in client.get("/").get_data(as_text=True)
+    assert 'property="og:image" content="http' in client.get("/").get_data(as_text=True)
     assert src in re.search(r'property="og:image" content="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
     picture = client.get(src)
     assert picture.status_code == 200 and picture.mimetype == "image/png"
