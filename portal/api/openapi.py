@@ -7,6 +7,7 @@ from portal.api import openapi_complaints
 from portal.api.blueprint import bp
 from portal.api.public import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from portal.complaints.models import CATEGORIES
+from portal.core.http import conditional
 from portal.disclosures.models import DOMAINS, KINDS, TOPICS
 from portal.powers.models import CATEGORIES as POWER_CATEGORIES
 
@@ -145,5 +146,6 @@ def document() -> dict:
 
 
 @bp.get("/openapi.json")
+@conditional
 def openapi_document():
     return jsonify(document())

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.api.blueprint import bp
 from portal.complaints.models import CATEGORIES
+from portal.core.http import conditional
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
 from portal.core.labels import label
 from portal.core.urls import public_base_url
@@ -84,6 +85,7 @@ def village_summary(v: Village) -> dict:
 
 
 @bp.get("/villages")
+@conditional
 def village_list():
     page, per_page = _paging()
     # Control characters (NUL above all: PostgreSQL refuses it in text) can never match a name.
@@ -99,6 +101,7 @@ def village_list():
 
 
 @bp.get("/villages/<code>")
+@conditional
 def village_show(code: str):
     v = get_village(code)
     township, county = v.township, v.township.county
@@ -128,6 +131,7 @@ def power_json(item: PowerItem, code: str) -> dict:
 
 
 @bp.get("/villages/<code>/powers")
+@conditional
 def village_powers(code: str):
     v = get_village(code)
     page, per_page = _paging()
@@ -158,6 +162,7 @@ def disclosure_json(d: Disclosure, code: str) -> dict:
 
 
 @bp.get("/villages/<code>/disclosures")
+@conditional
 def village_disclosures(code: str):
     v = get_village(code)
     page, per_page = _paging()
@@ -180,6 +185,7 @@ def request_locale() -> str:
 
 
 @bp.get("/complaint-categories")
+@conditional
 def complaint_categories():
     with force_locale(request_locale()):
         names = [{"code": code, "name": label("complaint_category", code)} for code in CATEGORIES]
