@@ -10,7 +10,7 @@ from portal.api.complaint_schemas import (
     ComplaintSubmissionSchema,
     TrackRequestSchema,
 )
-from portal.api.openapi import operation
+from portal.api.spec import operation
 from portal.complaints import tracking
 from portal.complaints.clock import clock
 from portal.complaints.intake import IntakeError, submit

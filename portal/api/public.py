@@ -2,14 +2,13 @@
 
 Lists are paginated (``page``, ``per_page`` ≤ 100) and answer {items, page, per_page, total, next}. GET
 endpoints send ``Access-Control-Allow-Origin: *`` so anyone may build on them (the complaint endpoints do
-not), and answer a repeated request with 304. See ``openapi.py`` for how to add an endpoint.
+not), and answer a repeated request with 304. See ``spec.py`` for how to add an endpoint.
 """
 from flask import jsonify, request
 from flask_babel import force_locale
 
 from portal.api import paging
 from portal.api.blueprint import bp
-from portal.api.openapi import NO_VILLAGE, VILLAGE_CODE, operation
 from portal.api.schemas import (
     ComplaintCategorySchema,
     DisclosurePageSchema,
@@ -19,6 +18,7 @@ from portal.api.schemas import (
     VillageSchema,
     VillageSearchArgsSchema,
 )
+from portal.api.spec import NO_VILLAGE, VILLAGE_CODE, operation
 from portal.complaints.models import CATEGORIES
 from portal.core.http import conditional
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
