@@ -21,7 +21,15 @@ How to add an endpoint (for example in a new module ``portal/api/subsidies.py``)
        def village_subsidies(code): ...
 
 4. Import the module in ``portal/__init__.py`` (``_register_blueprints``) like the others. Nothing else:
-   tests/api/test_openapi.py validates real answers against the document and runs schemathesis on it.
+   tests/api/test_api_contract.py fails for any /api/v1 route missing from the document and checks the
+   error envelope; tests/api/test_openapi.py validates real answers and runs schemathesis on the document.
+
+Porting a hand-written fragment (``SCHEMAS`` and ``PATHS`` dicts, as the complaint endpoints once had):
+each ``SCHEMAS[name]`` becomes ``class <name>Schema`` (``nullable`` → ``allow_none=True``, ``enum`` →
+``validate.OneOf``, ``minLength``/``maxLength`` → ``validate.Length``, ``minimum``/``maximum`` →
+``validate.Range``, anything else JSON Schema says → ``metadata={...}``); each ``PATHS[path][method]``
+becomes the view's ``@operation(summary, operationId, tag, params=..., query=..., body=..., answers=...)``;
+the hand-written serialiser of the view becomes ``<name>Schema().dump(obj)``. Then delete the fragment.
 """
 import re
 

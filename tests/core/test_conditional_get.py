@@ -151,3 +151,28 @@ def test_a_page_without_declared_validators_is_validated_by_its_body(client):
     assert client.get(f"/townships/{TOWNSHIP}", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     other = client.get(f"/townships/{TOWNSHIP}", headers={"If-None-Match": 'W/"stale"'})
     assert other.status_code == 200 and other.headers["ETag"] == first.headers["ETag"]
+
+
+def test_a_declared_page_answers_if_modified_since_and_head(client):
+    url = f"/villages/{VILLAGE}/powers"
+    first = client.get(url)
+    assert first.headers["Last-Modified"] and first.headers["ETag"].startswith('W/"')
+    since = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304 and since.headers["ETag"] == first.headers["ETag"]
+    head = client.head(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert head.status_code == 304
+
+
+def test_the_language_is_part_of_the_validator(client):
+    url = f"/villages/{VILLAGE}/powers"
+    chinese = client.get(url).headers["ETag"]
+    client.set_cookie("lang", "en")
+    assert client.get(url, headers={"If-None-Match": chinese}).status_code == 200
+
+
+def test_revalidate_outside_the_decorator_fails_loudly(app):
+    from portal.core.http import revalidate
+
+    with app.test_request_context("/", headers={"If-None-Match": "*"}), pytest.raises(Exception) as raised:
+        revalidate("anything")
+    assert type(raised.value).__name__ == "_NotModified"
