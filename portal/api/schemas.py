@@ -1,6 +1,7 @@
 """The open-data answers: each marshmallow schema both writes the JSON and describes it in /api/v1/openapi.json."""
 from flask import url_for
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from flask_babel import gettext as _
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
 from portal.complaints.models import CATEGORIES
 from portal.core.labels import label
@@ -34,12 +35,17 @@ def _page_url(path: str) -> str:
 # ---- paging -----------------------------------------------------------------------------
 
 class WholeNumber(fields.Integer):
-    """A page number: ASCII digits only, at most 7 of them (no signs, spaces or other scripts)."""
+    """A number from 1 to `highest` in ASCII digits only (no signs, spaces or other scripts)."""
+
+    def __init__(self, highest: int, **kwargs):
+        super().__init__(metadata={"minimum": 1, "maximum": highest}, **kwargs)
+        self.highest = highest
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 7):
-            raise ValidationError("not a whole number")
-        return super()._deserialize(value, attr, data, **kwargs)
+        if not (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 7
+                and 1 <= int(value) <= self.highest):
+            raise ValidationError(_("Give a whole number from 1 to %(n)d.", n=self.highest))
+        return int(value)
 
 
 class PagingArgsSchema(Schema):
@@ -48,8 +54,8 @@ class PagingArgsSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    page = WholeNumber(load_default=1, validate=validate.Range(1, MAX_PAGE))
-    per_page = WholeNumber(load_default=DEFAULT_PER_PAGE, validate=validate.Range(1, MAX_PER_PAGE))
+    page = WholeNumber(MAX_PAGE, load_default=1)
+    per_page = WholeNumber(MAX_PER_PAGE, load_default=DEFAULT_PER_PAGE)
 
     @pre_load
     def _blank_is_default(self, data, **_kwargs):
