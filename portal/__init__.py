@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from portal import extensions
     from portal.config import rate_limit_storage_options
-    from portal.core import i18n, request_log, security, templating
+    from portal.core import http, i18n, request_log, security, templating
     from portal.core.db import configure_engine, engine_options
 
     request_log.install()
@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     import portal.accounts.session  # noqa: F401  (Flask-Login's user loader)
 
     security.init_app(app)
+    http.init_app(app)
     templating.init_app(app)
     _register_blueprints(app)
 

@@ -17,9 +17,3 @@ def _only_the_county_admin():
         abort(403)
     return None
 
-
-@bp.after_request
-def _never_cache(response):
-    # Temporary passwords and account details must not stay in a browser cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -2,22 +2,27 @@
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from portal.api.blueprint import bp
+from portal.api.blueprint import BadRequest, bp
+from portal.api.complaint_schemas import (
+    ComplaintMultipartSchema,
+    ComplaintReceiptSchema,
+    ComplaintStatusSchema,
+    ComplaintSubmissionSchema,
+    TrackRequestSchema,
+)
+from portal.api.spec import operation
 from portal.complaints import tracking
 from portal.complaints.clock import clock
 from portal.complaints.intake import IntakeError, submit
 from portal.complaints.ratelimit import intake_limit, track_limit
 from portal.complaints.receipts import format_receipt
+from portal.core.errors import json_error
 from portal.extensions import csrf
 
 # Internal field names → the names the API documents.
 API_FIELDS = {"contact_name": "contact.name", "contact_phone": "contact.phone"}
 FORM_FIELDS = ("village", "category", "about", "description", "happened_on", "power_item", "step", "disclosure",
                "anonymous", "concerns_township_officials", "about_whom")
-
-
-def _bad(errors: dict, status: int = 400):
-    return jsonify({"errors": errors}), status
 
 
 def _json_body():
@@ -52,27 +57,37 @@ def _read_submission():
 @bp.post("/complaints")
 @csrf.exempt
 @intake_limit
+@operation("File a complaint (no account needed)", "createComplaint", "complaints",
+           body={"application/json": ComplaintSubmissionSchema, "multipart/form-data": ComplaintMultipartSchema},
+           answers={201: ("Filed", ComplaintReceiptSchema), 400: "Invalid fields; nothing stored",
+                    413: "Body too large", 429: "Too many submissions from this address"})
 def complaints_create():
     raw, files, errors = _read_submission()
     if errors:
-        return _bad(errors)
+        raise BadRequest(errors)
     try:
         complaint, receipt = submit(raw, files, channel="api")
     except IntakeError as exc:
-        return _bad({API_FIELDS.get(k, k): v for k, v in exc.errors.plain().items()})
+        raise BadRequest({API_FIELDS.get(k, k): v for k, v in exc.errors.plain().items()}) from exc
     # For residents ``case_number`` is the complaint's random reference (docs/security.md, section 1).
-    return jsonify({"case_number": complaint.public_reference, "receipt": receipt,
-                    "receipt_formatted": format_receipt(receipt), "status": complaint.status}), 201
+    return jsonify(ComplaintReceiptSchema().dump({
+        "case_number": complaint.public_reference, "receipt": receipt, "receipt_formatted": format_receipt(receipt),
+        "status": complaint.status})), 201
 
 
 @bp.post("/complaints/track")
 @csrf.exempt
 @track_limit
+@operation("Follow a complaint with its receipt (never put the receipt in a URL)", "trackComplaint", "complaints",
+           body={"application/json": TrackRequestSchema},
+           answers={200: ("The case as the complainant sees it", ComplaintStatusSchema),
+                    404: "No case for this receipt (the same answer for any wrong receipt)",
+                    429: "Too many attempts from this address"})
 def complaints_track():
     body = _json_body() if request.mimetype == "application/json" else request.form
     receipt = body.get("receipt") if hasattr(body, "get") else None
     complaint = tracking.find_by_receipt(receipt)
     if complaint is None:
         # One answer for every wrong receipt.
-        return jsonify({"error": _("No report matches this receipt."), "status": 404}), 404
-    return jsonify(tracking.as_json(tracking.summary(complaint, clock())))
+        return json_error(404, _("No report matches this receipt."))
+    return jsonify(ComplaintStatusSchema().dump(tracking.summary(complaint, clock())))

@@ -34,6 +34,8 @@ def _filed(response) -> bool:
     """
     if response.status_code in (201, 303):
         return True
+    if response.status_code == 413:  # refused unread: reading request.files now would raise again
+        return False
     return any(getattr(f, "filename", None) for f in request.files.values())
 
 

@@ -120,19 +120,6 @@ def _first_event_id(events: list[ComplaintEvent]) -> int | None:
     return events[0].id if events else None
 
 
-def as_json(info: dict) -> dict:
-    """The API's tracking answer."""
-    def item(e: ComplaintEvent) -> dict:
-        return {"at": e.at.isoformat(), "kind": e.kind, "status": e.to_status, "text": e.body}
-
-    return {
-        "case_number": info["case_number"], "status": info["status"], "status_label": str(info["status_label"]),
-        "days_left": info["days_left"], "due": info["due"].isoformat() if info["due"] else None,
-        "resolved": info["resolved"], "rating": info["rating"],
-        "events": [item(e) for e in info["events"]], "messages": [item(e) for e in info["messages"]],
-    }
-
-
 def _text(value, field: str, *, required: bool = True, min_len: int = 2) -> str:
     errors = Errors()
     text = clean_text(value, field, errors, multiline=True, required=required, min_len=min_len, max_len=5000)

@@ -92,8 +92,7 @@ def attachment_show(case_number: str, attachment_id: int):
     response.headers["Content-Disposition"] = content_disposition(kind, attachment.original_name, attachment.mime_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = FILE_CSP
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return response  # no-store like every staff page (core.http)
 
 
 @bp.get("/audit")

@@ -4,6 +4,7 @@ import logging
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from marshmallow import Schema, fields
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -50,6 +51,25 @@ def database_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
+class ErrorEnvelope(Schema):
+    """The one JSON shape of every error under /api (also the OpenAPI document's `Error`)."""
+
+    error = fields.String(required=True, metadata={"description": "What went wrong, in the caller's language"})
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status code"})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "Messages per field, when fields were wrong"})
+
+
+def json_error(code: int, message: str | None = None, errors: dict[str, list[str]] | None = None):
+    """Answer an API error in the one envelope: {error, status[, errors]}."""
+    body = {"error": str(message or _messages().get(code) or _messages()[500]), "status": code}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(ErrorEnvelope().dump(body))
+    response.status_code = code
+    return response
+
+
 def render_error(code: int, message: str | None = None):
     """Answer an error in the caller's form (page or JSON) and language."""
     return _render(code, message)
@@ -58,7 +78,7 @@ def render_error(code: int, message: str | None = None):
 def _render(code: int, message: str | None = None):
     message = message or _messages().get(code) or _messages()[500]
     if wants_json():
-        return jsonify({"error": message, "status": code}), code
+        return json_error(code, message)
     return render_template("errors/error.html", code=code, message=message), code
 
 
@@ -66,7 +86,7 @@ def _unavailable():
     """503 with Retry-After; renders without touching the database (no signed-in user lookup)."""
     message = _messages()[503]
     if wants_json():
-        response = jsonify({"error": message, "status": 503})
+        response = json_error(503, message)
     else:
         response = make_response(render_template("errors/error.html", code=503, message=message, unavailable=True))
     response.status_code = 503

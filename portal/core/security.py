@@ -10,9 +10,9 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-# Staff pages: drafts, case lists, accounts. No browser or proxy may keep a copy.
+# Staff pages: drafts, case lists, accounts. No browser or proxy may keep a copy (core.http).
 STAFF_PREFIXES = ("/auth", "/admin", "/publish", "/triage", "/evaluation", "/oversight", "/record/redact")
-# Pages where a referrer or a cached copy could expose a complainant.
+# Pages where a referrer or a cached copy could expose a complainant (no-store: core.http).
 PRIVATE_PREFIXES = ("/complaints", "/api/v1/complaints", "/triage", "/auth", "/ballot")
 # On those pages the browser names the page it comes from to this portal only, never to another
 # site. "no-referrer" is not an option: over HTTPS the CSRF check (WTF_CSRF_SSL_STRICT) requires a
@@ -29,7 +29,6 @@ def _set_headers(response):
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if request.path.startswith(PRIVATE_PREFIXES):
         headers["Referrer-Policy"] = PRIVATE_REFERRER_POLICY
-        headers["Cache-Control"] = "no-store"
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
@@ -53,13 +52,6 @@ def _enforce_idle_timeout(app: Flask):
     return check
 
 
-def _staff_never_cached(response):
-    """One rule for every staff page, whatever blueprint serves it (tests walk the url_map)."""
-    if request.path.startswith(STAFF_PREFIXES):
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def init_app(app: Flask) -> None:
     """Install the login manager, session lifetimes and security headers."""
     login_manager.init_app(app)
@@ -68,4 +60,3 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     app.before_request(_enforce_idle_timeout(app))
     app.after_request(_set_headers)
-    app.after_request(_staff_never_cached)

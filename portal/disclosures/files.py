@@ -3,6 +3,7 @@ from flask import Blueprint, abort, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.core.http import conditional
 from portal.core.permissions import can_read_attachment, require
 from portal.core.storage import FILE_CSP, content_disposition, open_upload
 from portal.disclosures.drafting import published_file_ids
@@ -20,6 +21,7 @@ def is_published(attachment: Attachment) -> bool:
 
 
 @bp.get("/files/<stored_name>")
+@conditional
 def file_show(stored_name: str):
     attachment = db.session.scalar(select(Attachment).where(Attachment.stored_name == stored_name))
     if attachment is None or attachment.disclosure_id is None:

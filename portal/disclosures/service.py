@@ -1,6 +1,7 @@
 """Reading published disclosures and their revisions."""
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from portal.disclosures.models import Attachment, Disclosure
 from portal.extensions import db
@@ -34,3 +35,12 @@ def attachments_of(revision: PublishedRevision) -> list[Attachment]:
         return []
     found = {a.id: a for a in db.session.scalars(select(Attachment).where(Attachment.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
+
+
+def published_newest_first(village: Village) -> Select:
+    """The village's published disclosures with their current revision, newest first (a statement, for paginating)."""
+    return (select(Disclosure)
+            .where(Disclosure.village_id == village.id, Disclosure.status == "published",
+                   Disclosure.current_revision_id.is_not(None))
+            .options(joinedload(Disclosure.current_revision))
+            .order_by(Disclosure.last_published_at.desc(), Disclosure.id.desc()))

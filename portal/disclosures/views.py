@@ -1,7 +1,7 @@
 """Public disclosure pages."""
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from portal.core.http import cached_page, not_modified, page_etag
+from portal.core.http import conditional, revalidate
 from portal.disclosures import service
 from portal.disclosures import table_view as tables
 from portal.disclosures.archive import DOMAINS, archive
@@ -18,6 +18,7 @@ bp.add_app_template_filter(tables.nowrap, "nowrap")
 
 
 @bp.get("/villages/<code>/disclosures")
+@conditional
 def archive_show(code: str):
     village = get_village(code)
     domain = request.args.get("domain") or None
@@ -25,19 +26,16 @@ def archive_show(code: str):
     page = request.args.get("page", 1, type=int)
     if (domain and domain not in DOMAINS) or (year is not None and not 1990 <= year <= 2200) or page is None:
         abort(404)
-    etag = page_etag("archive", village.id, village.content_version, domain, year, page)
-    cached = not_modified(etag, village.updated_at)
-    if cached is not None:
-        return cached
+    revalidate("archive", village.id, village.content_version, domain, year, page, last_modified=village.updated_at)
     found = archive(village, domain, year, page, current_app.config.get("PAGE_SIZE", 20))
     if found is None:
         abort(404)
-    body = render_template("disclosures/archive_show.html", village=village, found=found, domain=domain,
+    return render_template("disclosures/archive_show.html", village=village, found=found, domain=domain,
                            year=year, domains=DOMAINS)
-    return cached_page(body, etag, village.updated_at)
 
 
 @bp.get("/villages/<code>/disclosures/<int:disclosure_id>")
+@conditional
 def disclosure_show(code: str, disclosure_id: int):
     village = get_village(code)
     disclosure = service.get_published(village, disclosure_id)
@@ -48,19 +46,17 @@ def disclosure_show(code: str, disclosure_id: int):
         shown = next((r for r in revisions if r.number == number), None)
         if shown is None:
             abort(404)
-    etag = page_etag("disclosure", disclosure.id, disclosure.revision_count, shown.number, village.content_version)
-    cached = not_modified(etag, disclosure.last_published_at)
-    if cached is not None:
-        return cached
-    body = render_template(
+    revalidate("disclosure", disclosure.id, disclosure.revision_count, shown.number, village.content_version,
+               last_modified=disclosure.last_published_at)
+    return render_template(
         "disclosures/disclosure_show.html", village=village, disclosure=disclosure, revision=shown,
         revisions=revisions, content=shown.content or {}, attachments=service.attachments_of(shown),
         redactions=redactions_of([shown.id]).get(shown.id, []),
     )
-    return cached_page(body, etag, disclosure.last_published_at)
 
 
 @bp.get("/villages/<code>/disclosures/<int:disclosure_id>/diff")
+@conditional
 def disclosure_diff(code: str, disclosure_id: int):
     village = get_village(code)
     disclosure = service.get_published(village, disclosure_id)

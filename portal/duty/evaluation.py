@@ -1,7 +1,7 @@
 """民主测评: handlers open rounds and print codes; residents vote once at /ballot."""
 from datetime import datetime, timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,12 +21,6 @@ from portal.places.models import Village
 from portal.places.service import get_village
 
 bp = Blueprint("evaluation", __name__)
-
-
-def _no_store(response):
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 # ---- township handlers ----------------------------------------------------------------
@@ -73,7 +67,7 @@ def round_new(code: str):
             body = render_template("duty/codes_sheet.html", village=village, round=rnd, codes=codes,
                                    reports=[r for r in reports if r.id in rnd.report_ids],
                                    ballot_url=public_base_url() + "/ballot")
-            return _no_store(body)
+            return body
     return render_template("duty/round_new.html", village=village, form=form, has_reports=bool(reports))
 
 
@@ -110,12 +104,13 @@ def round_close(round_id: int):
 
 
 # ---- residents ------------------------------------------------------------------------
+# Ballot pages (like every /evaluation page) are sent with no-store: see core.http.
 
 def _refused(form, message):
     mark_refused()
     if message:
         form.code.errors.append(message)
-    return _no_store(render_template("duty/ballot_code.html", form=form))
+    return render_template("duty/ballot_code.html", form=form)
 
 
 def _ratings() -> dict[int, str]:
@@ -128,19 +123,19 @@ def _ratings() -> dict[int, str]:
 def ballot():
     form = CodeForm()
     if request.method == "GET":
-        return _no_store(render_template("duty/ballot_code.html", form=form))
+        return render_template("duty/ballot_code.html", form=form)
     if not form.validate_on_submit():
         return _refused(form, None)
     try:
         found = service.find_ballot(form.code.data)
         if request.form.get("step") != "vote":
-            return _no_store(render_template("duty/ballot_vote.html", form=form, ballot=found, ratings={}))
+            return render_template("duty/ballot_vote.html", form=form, ballot=found, ratings={})
         with write_transaction():
             rnd = service.cast(form.code.data, _ratings())
     except service.BallotRefused as exc:
         return _refused(form, exc.message)
     except PortalError as exc:
         # Nothing was recorded: show the same ballot again with what was chosen.
-        return _no_store(render_template("duty/ballot_vote.html", form=form, ballot=found, error=exc.message,
-                                         ratings=_ratings()))
-    return _no_store(render_template("duty/ballot_done.html", round=rnd))
+        return render_template("duty/ballot_vote.html", form=form, ballot=found, error=exc.message,
+                               ratings=_ratings())
+    return render_template("duty/ballot_done.html", round=rnd)

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, render_template, url_for
 from sqlalchemy import select
 
+from portal.core.http import conditional, revalidate
 from portal.disclosures.service import revisions_of
 from portal.duty.models import SECTIONS, DutyReport
 from portal.duty.results import latest_counts, results_of_report
@@ -15,12 +16,16 @@ bp = Blueprint("duty", __name__)
 
 
 @bp.get("/villages/<code>/reports/<int:report_id>")
+@conditional
 def report_show(code: str, report_id: int):
     village = get_village(code)
     report = db.session.scalar(select(DutyReport).where(DutyReport.id == report_id,
                                                         DutyReport.village_id == village.id))
     if report is None or report.status != "published" or report.current_revision is None:
         abort(404)
+    # Corrections, round results and redactions all reach the page through the village chain.
+    revalidate("report", report.id, report.current_revision_id, village.content_version,
+               last_modified=village.updated_at)
     results = [(revision, latest_counts(entry)) for revision, entry in results_of_report(report)]
     return render_template("duty/report_show.html", village=village, report=report, sections=SECTIONS,
                            content=report.current_revision.content, revisions=revisions_of("duty_report", report.id),
@@ -29,6 +34,7 @@ def report_show(code: str, report_id: int):
 
 
 @bp.get("/villages/<code>/reports/<int:report_id>/diff")
+@conditional
 def report_diff(code: str, report_id: int):
     village = get_village(code)
     report = db.session.scalar(select(DutyReport).where(DutyReport.id == report_id,

@@ -4,12 +4,12 @@ import xml.etree.ElementTree as ET
 from datetime import UTC
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort, current_app, make_response, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.core.exports import csv_response
-from portal.core.http import cached_page, not_modified, page_etag
+from portal.core.http import conditional, revalidate
 from portal.core.labels import label
 from portal.core.sanitize import plain_text
 from portal.core.urls import public_base_url
@@ -103,16 +103,15 @@ def build_feed(village, revisions: list[PublishedRevision]) -> bytes:
 
 
 @bp.get("/villages/<code>/feed.atom")
+@conditional
 def village_feed(code: str):
     village = get_village(code)
-    etag = page_etag("feed", village.id, village.content_version)
-    cached = not_modified(etag, village.updated_at)
-    if cached is not None:
-        return cached
+    revalidate("feed", village.id, village.content_version, last_modified=village.updated_at)
     revisions = list(db.session.scalars(
         select(PublishedRevision).where(PublishedRevision.village_id == village.id)
         .order_by(PublishedRevision.chain_seq.desc()).limit(FEED_SIZE)))
-    response = cached_page(build_feed(village, revisions), etag, village.updated_at, mimetype="application/atom+xml")
+    response = make_response(build_feed(village, revisions))
+    response.mimetype = "application/atom+xml"
     response.charset = "utf-8"
     return response
 
@@ -124,12 +123,10 @@ def _steps_text(steps) -> str:
 
 
 @bp.get("/villages/<code>/powers.csv")
+@conditional
 def powers_csv(code: str):
     village = get_village(code)
-    etag = page_etag("powers.csv", village.id, village.content_version)
-    cached = not_modified(etag, village.updated_at)
-    if cached is not None:
-        return cached
+    revalidate("powers.csv", village.id, village.content_version, last_modified=village.updated_at)
     items = db.session.scalars(select(PowerItem).where(PowerItem.village_id == village.id,
                                                        PowerItem.retired_at.is_(None))
                                .order_by(PowerItem.sort_order, PowerItem.id))
@@ -138,11 +135,11 @@ def powers_csv(code: str):
     rows = [(i.code, i.title, label("power_category", i.category), i.responsible_body, i.responsible_person,
              i.responsible_phone, i.total_time_limit, "; ".join(map(str, i.legal_basis or [])), _steps_text(i.steps),
              i.supervisor, i.hotline, f"{_base()}/villages/{village.code}/powers/{i.id}") for i in items]
-    response = csv_response(f"{village.code}-powers.csv", header, rows)
-    return cached_page(response, etag, village.updated_at)
+    return csv_response(f"{village.code}-powers.csv", header, rows)
 
 
 @bp.get("/villages/<code>/disclosures/<int:disclosure_id>.csv")
+@conditional
 def disclosure_csv(code: str, disclosure_id: int):
     village = get_village(code)
     disclosure = get_published(village, disclosure_id)
@@ -153,14 +150,10 @@ def disclosure_csv(code: str, disclosure_id: int):
     content = (revision.content or {}) if revision else {}
     if content.get("kind") != "table":
         abort(404)
-    etag = page_etag("disclosure.csv", disclosure.id, revision.number)
-    cached = not_modified(etag, disclosure.last_published_at)
-    if cached is not None:
-        return cached
+    revalidate("disclosure.csv", disclosure.id, revision.number, last_modified=disclosure.last_published_at)
     columns = list(content.get("columns", []))
     rows = [list(r) for r in content.get("rows", [])]
     totals = content.get("totals") or {}
     if totals:
         rows.append([totals.get(c, _("Total") if i == 0 else "") for i, c in enumerate(columns)])
-    response = csv_response(f"{village.code}-disclosure-{disclosure.id}-r{revision.number}.csv", columns, rows)
-    return cached_page(response, etag, disclosure.last_published_at)
+    return csv_response(f"{village.code}-disclosure-{disclosure.id}-r{revision.number}.csv", columns, rows)

@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from portal.core.http import cached_page, not_modified, page_etag
+from portal.core.http import conditional, revalidate
 from portal.core.urls import public_base_url
 from portal.places.service import get_village
 
@@ -32,17 +32,14 @@ def hotlines(village) -> list[tuple[str, str]]:
 
 
 @bp.get("/villages/<code>/poster")
+@conditional
 def village_poster(code: str):
     village = get_village(code)
-    etag = page_etag("poster", village.id, village.content_version, public_base_url())
-    cached = not_modified(etag, village.updated_at)
-    if cached is not None:
-        return cached
+    revalidate("poster", village.id, village.content_version, public_base_url(), last_modified=village.updated_at)
     base = public_base_url()
     page_url = f"{base}/villages/{village.code}"
     complaint_url = f"{base}/complaints/new?village={village.code}"
-    body = render_template("home/poster.html", village=village, page_url=page_url, complaint_url=complaint_url,
+    return render_template("home/poster.html", village=village, page_url=page_url, complaint_url=complaint_url,
                            hotlines=hotlines(village),
                            page_qr=qr_svg(page_url, _("QR code of the %(village)s page", village=village.name)),
                            complaint_qr=qr_svg(complaint_url, _("QR code of the form to report a problem")))
-    return cached_page(body, etag, village.updated_at)

@@ -1,7 +1,7 @@
 """Public place pages: find a village, a township's villages, a village's page."""
 from flask import Blueprint, abort, make_response, redirect, render_template, request, send_file
 
-from portal.core.http import cached_page, not_modified, page_etag, rendered_pages
+from portal.core.http import conditional, rendered_pages, revalidate
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
 from portal.core.storage import FILE_CSP, open_upload
 from portal.core.timezone import local_midnight_utc, local_today
@@ -16,6 +16,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/")
+@conditional
 def home():
     query = request.args.get("q", "").strip()
     results = search_villages(query) if query else None
@@ -42,26 +43,24 @@ def emblem_show(name: str):
 
 
 @bp.get("/townships/<code>")
+@conditional
 def township_show(code: str):
     township = service.get_township(code)
     return render_template("home/township_show.html", township=township)
 
 
 @bp.get("/villages/<code>")
+@conditional
 def village_show(code: str):
     village = service.get_village_summary(code)
     # Today's date is part of the page: what counts as missing changes at midnight.
     today = local_today()
-    etag = page_etag("village", village.id, village.content_version, today)
-    last_modified = max(village.updated_at, local_midnight_utc(today))
-    cached = not_modified(etag, last_modified)
-    if cached is not None:
-        return cached
-    body = rendered_pages().get_or_render(
+    etag = revalidate("village", village.id, village.content_version, today,
+                      last_modified=max(village.updated_at, local_midnight_utc(today)))
+    return rendered_pages().get_or_render(
         f"{etag}:{village.code}",
         lambda: render_template("home/village_show.html", page=village_page(village), village=village),
     )
-    return cached_page(body, etag, last_modified)
 
 
 def _safe_next(default: str = "/") -> str:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.core.db import utcnow
@@ -106,3 +106,8 @@ def the_county() -> County:
     if county is None:
         raise PortalError(_l("No county is set up yet. Load the county data first."))
     return county
+
+
+def villages_by_code() -> Select:
+    """Every village with its township, in code order (a statement, for paginating)."""
+    return select(Village).options(joinedload(Village.township)).order_by(Village.code)

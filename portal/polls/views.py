@@ -10,6 +10,7 @@ from portal.ballots.limits import ballot_guess_limit, mark_refused
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.core.exports import csv_response, wants_csv
+from portal.core.http import conditional, no_store
 from portal.core.labels import label
 from portal.core.permissions import can_run_poll, can_view_oversight, require
 from portal.core.ratelimit import address_key
@@ -29,12 +30,6 @@ proposal_limit = limiter.limit(lambda: current_app.config.get("POLL_PROPOSAL_LIM
                                deduct_when=lambda response: response.status_code == 302)
 
 
-def _no_store(body):
-    response = make_response(body)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _form_error(form, exc: PortalError) -> None:
     field = getattr(form, exc.field, None) if exc.field else None
     (field.errors if field is not None else form.form_errors).append(exc.message)
@@ -49,6 +44,7 @@ def _poll_for(code: str) -> tuple[Township, GrievancePoll | None, list[Grievance
 
 
 @bp.get("/townships/<code>/top-ten")
+@conditional
 def top_ten(code: str):
     township, poll, polls = _poll_for(code)
     today = local_today()
@@ -69,6 +65,7 @@ def top_ten(code: str):
 
 @bp.route("/townships/<code>/top-ten/propose", methods=["GET", "POST"])
 @proposal_limit
+@conditional
 def proposal_new(code: str):
     township, poll, _polls = _poll_for(code)
     if poll is None or service.phase(poll, local_today()) != "proposals":
@@ -97,7 +94,8 @@ def vote(code: str):
     form = CodeForm()
 
     def page(name: str, **extra):
-        return _no_store(render_template(name, township=township, poll=poll, form=form, **extra))
+        # A ballot code is as good as a vote: no copy may stay in a cache.
+        return no_store(make_response(render_template(name, township=township, poll=poll, form=form, **extra)))
 
     if request.method == "GET":
         return page("polls/vote_code.html")
@@ -252,7 +250,7 @@ def ballots_issue(poll_id: int):
         else:
             vote_url = public_base_url() + url_for("polls.vote",
                                                                                     code=poll.township.code)
-            return _no_store(render_template("polls/codes_sheet.html", poll=poll, codes=codes, vote_url=vote_url))
+            return render_template("polls/codes_sheet.html", poll=poll, codes=codes, vote_url=vote_url)
     return _manage_page(poll, failed=("ballots", None, form)), 400
 
 

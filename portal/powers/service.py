@@ -1,6 +1,6 @@
 """Reading power items for the public pages."""
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from portal.extensions import db
 from portal.places.models import Village
@@ -42,3 +42,9 @@ def grouped_items(village: Village) -> list[tuple[str, list[PowerItem]]]:
     for item in items:
         grouped.setdefault(item.category, []).append(item)
     return sorted(grouped.items(), key=lambda kv: order.get(kv[0], len(order)))
+
+
+def current_items(village: Village) -> Select:
+    """The village's items in force, in list order (a statement, for paginating)."""
+    return (select(PowerItem).where(PowerItem.village_id == village.id, PowerItem.retired_at.is_(None))
+            .order_by(PowerItem.sort_order, PowerItem.id))

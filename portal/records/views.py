@@ -4,7 +4,7 @@ import math
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
-from portal.core.http import cached_page, not_modified, page_etag
+from portal.core.http import conditional, revalidate
 from portal.extensions import db
 from portal.places.service import get_village
 from portal.records.links import revision_path
@@ -14,6 +14,7 @@ bp = Blueprint("records", __name__)
 
 
 @bp.get("/villages/<code>/record")
+@conditional
 def chain_show(code: str):
     village = get_village(code)
     size = current_app.config.get("PAGE_SIZE", 20)
@@ -21,17 +22,14 @@ def chain_show(code: str):
     page = request.args.get("page", 1, type=int)
     if page is None or not 1 <= page <= pages:
         abort(404)
-    etag = page_etag("record", village.id, village.chain_length, village.chain_head, page)
-    cached = not_modified(etag, village.updated_at)
-    if cached is not None:
-        return cached
+    revalidate("record", village.id, village.chain_length, village.chain_head, page,
+               last_modified=village.updated_at)
     revisions = db.session.scalars(
         select(PublishedRevision).where(PublishedRevision.village_id == village.id)
         .order_by(PublishedRevision.chain_seq.desc()).offset((page - 1) * size).limit(size)
     ).all()
-    body = render_template("records/chain_show.html", village=village, revisions=revisions, page=page,
+    return render_template("records/chain_show.html", village=village, revisions=revisions, page=page,
                            pages=pages, subject_url=subject_url, diff_url=diff_url)
-    return cached_page(body, etag, village.updated_at)
 
 
 def subject_url(village, revision: PublishedRevision) -> str:
@@ -60,6 +58,7 @@ CHECKPOINTS_PER_PAGE = 30
 
 
 @bp.get("/record/checkpoints")
+@conditional
 def checkpoints_list():
     from portal.records import checkpoints
 
@@ -77,6 +76,7 @@ def checkpoints_list():
 
 
 @bp.get("/record/checkpoints/<int:checkpoint_id>.json")
+@conditional
 def checkpoint_file(checkpoint_id: int):
     from portal.records.checkpoints import as_file
     from portal.records.models import RecordCheckpoint
@@ -91,6 +91,7 @@ def checkpoint_file(checkpoint_id: int):
 
 
 @bp.get("/record/checkpoints/public-key.pem")
+@conditional
 def checkpoint_key():
     from portal.records import checkpoints
 
