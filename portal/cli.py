@@ -77,7 +77,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Checkpoint {number} signed at {created:%Y-%m-%d %H:%M} UTC: {summary['villages']} villages, "
                    f"{summary['revisions']} revisions.")
 
-    from portal import jobs
+    from portal.jobs import runner as jobs
     from portal.accounts import cli as accounts_cli
     from portal.admin import import_cli
 

@@ -17,7 +17,7 @@ from datetime import time as dtime
 import pytest
 from sqlalchemy import func, select
 
-from portal import jobs
+from portal.jobs import runner as jobs
 from portal.complaints.intake import submit
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.core import mail
