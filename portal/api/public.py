@@ -20,7 +20,7 @@ from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Village
 from portal.places.search import search_villages
-from portal.places.service import get_village
+from portal.places.service import get_village, village_hotlines
 from portal.powers.models import PowerItem
 
 DEFAULT_PER_PAGE = 20
@@ -101,11 +101,11 @@ def village_list():
 @bp.get("/villages/<code>")
 def village_show(code: str):
     v = get_village(code)
-    township, county = v.township, v.township.county
+    county = v.township.county
     base = f"{_base()}/villages/{v.code}"
     return jsonify({
         **village_summary(v), "county": _place(county), "supervision_phone": v.supervision_phone,
-        "hotlines": [n for n in (v.supervision_phone, township.hotline, county.hotline, "12388") if n],
+        "hotlines": [h.number for h in village_hotlines(v)],
         "chain_head": v.chain_head, "chain_length": v.chain_length, "updated_at": v.updated_at.isoformat(),
         "links": {"page": base, "feed": f"{base}/feed.atom", "poster": f"{base}/poster",
                   "powers_csv": f"{base}/powers.csv", "powers": url_for("api.village_powers", code=v.code),

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
+from portal.complaints import routing
 from portal.complaints.clock import Clock
 from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, Recusal
 from portal.complaints.numbering import REFERENCE
@@ -64,8 +65,7 @@ def actions_for(complaint: Complaint, user) -> dict:
         "extend": complaint.status in OPEN_FOR_EXTENSION and not complaint.extended_days,
         "escalate": permissions.can_escalate_complaint(user, complaint),
         "recuse": permissions.can_recuse_complaint(user, complaint),
-        "assign": permissions.can_assign_complaint(user, complaint) and not complaint.concerns_township_officials
-        and complaint.escalation_reason != "recusal" and complaint.status != "under_review",
+        "assign": permissions.can_assign_complaint(user, complaint) and routing.stays_at_county(complaint) is None,
     }
 
 

@@ -8,10 +8,11 @@ from portal.complaints.models import Complaint, Recusal, RoutingRule
 from portal.core import permissions
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
-from portal.core.text import refuse_hidden
+from portal.core.text import refuse_hidden, refuse_too_long
 from portal.extensions import db
 
 ESCALATION_REASONS = ("township_officials", "routing_rule", "recusal", "overdue", "manual", "review")
+NOTE_MAX = 2000
 
 
 def route(township_id: int, category: str, concerns_township_officials: bool) -> tuple[str, str | None]:
@@ -80,16 +81,29 @@ def recuse(complaint: Complaint, actor, reason: str | None) -> Recusal:
     return recusal
 
 
+def stays_at_county(complaint: Complaint):
+    """Why a county case may not be sent back to its township (交办), or None when it may.
+
+    A conflict (township officials named, a recused handler) sent it up, and a review is the county's own.
+    """
+    if complaint.concerns_township_officials or complaint.escalation_reason == "recusal":
+        return _l("This case concerns township officials or a recused handler and stays at the county.")
+    if complaint.status == "under_review":
+        return _l("A case under review stays at the county.")
+    return None
+
+
 def assign_to_township(complaint: Complaint, actor, note: str | None = None) -> None:
     """Send a county case back to its township (交办); refused where a conflict sent it up."""
     if not permissions.can_assign_complaint(actor, complaint):
         raise PortalError(_l("Only county handlers can assign a case to a township."))
-    if complaint.concerns_township_officials or complaint.escalation_reason == "recusal":
-        raise PortalError(_l("This case concerns township officials or a recused handler and stays at the county."))
-    if complaint.status == "under_review":
-        raise PortalError(_l("A case under review stays at the county."))
+    refusal = stays_at_county(complaint)
+    if refusal is not None:
+        raise PortalError(refusal)
+    note = note.strip() if isinstance(note, str) else ""
+    refuse_too_long("note", note, NOTE_MAX)
+    refuse_hidden("note", note)
     complaint.handling_level = "township"
-    note = note.strip()[:2000] if isinstance(note, str) else ""
     add_event(complaint, "assignment", actor, body=note or None)
     audit_case("complaint_assigned", complaint, actor)
     notify.new_case(complaint)

@@ -40,7 +40,8 @@ def village_show(code: str):
         return cached
     body = rendered_pages().get_or_render(
         f"{etag}:{village.code}",
-        lambda: render_template("home/village_show.html", page=village_page(village), village=village),
+        lambda: render_template("home/village_show.html", page=village_page(village), village=village,
+                                hotlines=service.village_hotlines(village)),
     )
     return cached_page(body, etag, last_modified)
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from portal.core import audit
 from portal.core.errors import PortalError
 from portal.core.masking import add_counts, mask_content
-from portal.core.text import refuse_hidden
+from portal.core.text import refuse_hidden, refuse_too_long
 from portal.extensions import db
 from portal.records import chain
 from portal.records.models import PublishedRevision
@@ -81,6 +81,7 @@ def redact(revision: PublishedRevision, user, reason: str | None, terms: list[st
     reason = (reason or "").strip()
     if not reason:
         raise PortalError(_l("Say why the data is removed; the reason is published."), field="reason")
+    refuse_too_long("reason", reason, 1000)
     if revision.subject_type == SUBJECT:
         raise PortalError(_l("This entry records a removal; it holds no personal data."))
     content, counts = preview(revision, terms)
@@ -99,7 +100,7 @@ def redact(revision: PublishedRevision, user, reason: str | None, terms: list[st
                  "target": {"id": revision.id, "chain_seq": revision.chain_seq, "hash": revision.hash,
                             "subject_type": revision.subject_type, "subject_id": revision.subject_id,
                             "number": revision.number}},
-        reason=reason[:1000], user_id=user.id)
+        reason=reason, user_id=user.id)
     audit.record("redact", "published_revision", revision.id, detail=f"chain #{entry.chain_seq}", user=user)
     return entry
 
