@@ -2,11 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
-from portal.accounts.models import ROLES
 from portal.admin.settings_service import DEADLINE_FIELDS
-from portal.complaints.models import CATEGORIES, LEVELS
+from portal.complaints.models import CATEGORIES
 from portal.core.forms import PortalForm
 from portal.core.labels import label
+from portal.core.roles import LEVELS, ROLES
 from portal.powers.models import CATEGORIES as POWER_CATEGORIES
 from portal.powers.models import TOP_CLASSES
 

@@ -1,5 +1,6 @@
 """OpenAPI 3.0 fragment for the two complaint endpoints (merged into /api/v1/openapi.json)."""
-from portal.complaints.models import CATEGORIES, RATINGS, STATUSES
+from portal.complaints.models import CATEGORIES, RATINGS
+from portal.core.roles import STATUSES
 
 _ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
 _PROBLEM = {"type": "object", "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}}

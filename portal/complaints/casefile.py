@@ -15,6 +15,7 @@ from portal.complaints.workflow import OPEN_FOR_EXTENSION, allowed_targets
 from portal.core import permissions
 from portal.core.audit import AuditEntry
 from portal.core.crypto import decrypt_text
+from portal.core.roles import Status
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Township, Village
@@ -51,8 +52,9 @@ def reveal_contact(complaint: Complaint) -> dict | None:
 
 
 # The next step of the procedure for each status: the one action the case page puts first.
-NEXT_STEP = {"received": "accept", "accepted": "start", "in_progress": "conclude", "under_review": "conclude"}
-_STEP_TARGET = {"accept": "accepted", "start": "in_progress", "conclude": "concluded"}
+NEXT_STEP = {Status.RECEIVED: "accept", Status.ACCEPTED: "start", Status.IN_PROGRESS: "conclude",
+             Status.UNDER_REVIEW: "conclude"}
+_STEP_TARGET = {"accept": Status.ACCEPTED, "start": Status.IN_PROGRESS, "conclude": Status.CONCLUDED}
 
 
 def actions_for(complaint: Complaint, user) -> dict:

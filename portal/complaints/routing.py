@@ -8,6 +8,7 @@ from portal.complaints.models import Complaint, Recusal, RoutingRule
 from portal.core import permissions
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
+from portal.core.roles import Level, Status
 from portal.core.text import refuse_hidden, refuse_too_long
 from portal.extensions import db
 
@@ -24,7 +25,7 @@ def route(township_id: int, category: str, concerns_township_officials: bool) ->
     default is the village's township.
     """
     if concerns_township_officials:
-        return "county", "township_officials"
+        return Level.COUNTY, "township_officials"
     rules = db.session.execute(
         select(RoutingRule.township_id, RoutingRule.level)
         .where(RoutingRule.category == category,
@@ -32,10 +33,10 @@ def route(township_id: int, category: str, concerns_township_officials: bool) ->
     ).all()
     specific = [level for tid, level in rules if tid == township_id]
     general = [level for tid, level in rules if tid is None]
-    level = (specific or general or ["township"])[0]
-    if level == "county":
-        return "county", "routing_rule"
-    return "township", None
+    level = (specific or general or [Level.TOWNSHIP])[0]
+    if level == Level.COUNTY:
+        return Level.COUNTY, "routing_rule"
+    return Level.TOWNSHIP, None
 
 
 def _required_reason(reason, message) -> str:
@@ -59,7 +60,7 @@ def move_to_county(complaint: Complaint, actor, reason: str, note: str | None = 
     """Move a case to the county handlers (status unchanged) and, unless told not to, tell them."""
     if reason not in ESCALATION_REASONS:
         raise ValueError(f"unknown escalation reason {reason!r}")
-    complaint.handling_level = "county"
+    complaint.handling_level = Level.COUNTY
     complaint.escalated_at = utcnow()
     complaint.escalation_reason = reason
     add_event(complaint, "escalation", actor, body=note or reason)
@@ -88,7 +89,7 @@ def stays_at_county(complaint: Complaint):
     """
     if complaint.concerns_township_officials or complaint.escalation_reason == "recusal":
         return _l("This case concerns township officials or a recused handler and stays at the county.")
-    if complaint.status == "under_review":
+    if complaint.status == Status.UNDER_REVIEW:
         return _l("A case under review stays at the county.")
     return None
 
@@ -103,7 +104,7 @@ def assign_to_township(complaint: Complaint, actor, note: str | None = None) -> 
     note = note.strip() if isinstance(note, str) else ""
     refuse_too_long("note", note, NOTE_MAX)
     refuse_hidden("note", note)
-    complaint.handling_level = "township"
+    complaint.handling_level = Level.TOWNSHIP
     add_event(complaint, "assignment", actor, body=note or None)
     audit_case("complaint_assigned", complaint, actor)
     notify.new_case(complaint)
