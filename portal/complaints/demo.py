@@ -13,7 +13,7 @@ from portal.complaints.models import Complaint, ComplaintEvent
 from portal.complaints.numbering import new_reference, next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.core.crypto import encrypt_text
-from portal.core.roles import Level, Status
+from portal.core.roles import Status
 from portal.core.timezone import local_today as today
 from portal.extensions import db
 from portal.places.models import Village
@@ -142,15 +142,15 @@ def _create(spec: dict, villages: dict, users: dict) -> Complaint:
                                                          PowerItem.code == spec["power_item"]))
     contact = spec["contact"]
     concerns = spec.get("concerns", False)
+    # Routed as intake routes: a case the county received itself starts there, its assignment step moves it down.
+    level, reason = routing.route(village.township_id, spec["category"], concerns, channel=spec["channel"])
     complaint = Complaint(
         case_number=next_case_number(village.township.county.code, filed.astimezone(CST).year),
         public_reference=new_reference(filed.astimezone(CST).year),
         # A fresh random receipt, hashed and forgotten: demo receipts are never shown anywhere.
         receipt_hash=hash_receipt(new_receipt()), village_id=village.id, township_id=village.township_id,
-        # A case the county assigns (交办) starts at the county; the assignment step moves it down.
-        handling_level=Level.COUNTY if concerns or spec["channel"] == "county" else Level.TOWNSHIP,
-        escalation_reason="township_officials" if concerns else None,
-        escalated_at=filed + timedelta(days=1) if concerns else None,
+        handling_level=level, escalation_reason=reason,
+        escalated_at=filed + timedelta(days=1) if reason else None,
         category=spec["category"], about=spec["about"], description=shift_text(spec["description"]),
         concerns_township_officials=concerns, anonymous=contact is None,
         contact_encrypted=encrypt_text(json.dumps(contact, ensure_ascii=False)) if contact else None,

@@ -16,16 +16,20 @@ ESCALATION_REASONS = ("township_officials", "routing_rule", "recusal", "overdue"
 NOTE_MAX = 2000
 
 
-def route(township_id: int, category: str, concerns_township_officials: bool) -> tuple[str, str | None]:
+def route(township_id: int, category: str, concerns_township_officials: bool,
+          channel: str | None = None) -> tuple[str, str | None]:
     """Return (handling level, reason) for a new complaint.
 
     A complaint about township officials goes to the county (Art. 15: a body
-    does not judge its own head); otherwise the county's routing rule for the
-    township and category wins over its rule for every township, and the
-    default is the village's township.
+    does not judge its own head); one the county received itself (channel
+    ``county``) starts there, and the county may assign it down (交办);
+    otherwise the county's routing rule for the township and category wins
+    over its rule for every township, and the default is the village's township.
     """
     if concerns_township_officials:
         return Level.COUNTY, "township_officials"
+    if channel == "county":
+        return Level.COUNTY, None
     rules = db.session.execute(
         select(RoutingRule.township_id, RoutingRule.level)
         .where(RoutingRule.category == category,
