@@ -89,6 +89,8 @@ def case_view(complaint: Complaint, user, clk: Clock) -> dict:
     return {
         "complaint": complaint,
         "state": clk.state(complaint),
+        "forward_by": clk.forward_by(complaint),
+        "today": clk.today,
         "resolved": clk.resolved(complaint),
         "max_extension": clk.rules.max_extension_days,
         **pinned_subjects(complaint),
