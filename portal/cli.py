@@ -77,9 +77,9 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Checkpoint {number} signed at {created:%Y-%m-%d %H:%M} UTC: {summary['villages']} villages, "
                    f"{summary['revisions']} revisions.")
 
-    from portal import jobs
     from portal.accounts import cli as accounts_cli
     from portal.admin import import_cli
+    from portal.jobs import runner as jobs
 
     # Each capability adds its own command groups (users); the job runner its `jobs` group.
     for module in (accounts_cli, jobs, import_cli):

@@ -5,9 +5,9 @@ import click
 from flask import Flask
 
 from portal.accounts import service
-from portal.accounts.models import ROLES
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.roles import ROLES
 
 
 def _interactive() -> bool:
@@ -43,7 +43,7 @@ def register(app: Flask) -> None:
 
     @users.command("create")
     @click.argument("username")
-    @click.option("--role", required=True, type=click.Choice(ROLES), help="The account's role.")
+    @click.option("--role", required=True, type=click.Choice([r.value for r in ROLES]), help="The account's role.")
     @click.option("--township", "township_code", help="Township code (9 digits), for township handlers.")
     @click.option("--village", "village_code", help="Village code (12 digits), for village cadres.")
     @click.option("--name", "display_name", help="The person's name as shown to colleagues.")

@@ -1,8 +1,9 @@
 """Sign-in, password and second-factor forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from portal.core.forms import PortalForm
 
 
 def add_error(form, field: str | None, message) -> None:
@@ -14,13 +15,13 @@ def add_error(form, field: str | None, message) -> None:
     target.errors = [*target.errors, message]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username.")),
                                                        Length(max=256, message=_l("Enter your username."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PortalForm):
     code = StringField(_l("Verification code"), validators=[DataRequired(_l("Enter the code.")),
                                                Length(max=64, message=_l("That code is not right."))])
 
@@ -29,17 +30,17 @@ class EnrolForm(CodeForm):
     """Confirm the authenticator app with its first code."""
 
 
-class TwoFactorOffForm(FlaskForm):
+class TwoFactorOffForm(PortalForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password."))])
     code = StringField(_l("Code from your authenticator app"),
                        validators=[DataRequired(_l("Enter the 6-digit code from your authenticator app."))])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A button that only carries the CSRF token (sign out)."""
 
 
-class SetupForm(FlaskForm):
+class SetupForm(PortalForm):
     """Set one's own password through a one-time link."""
 
     token = HiddenField()
@@ -48,7 +49,7 @@ class SetupForm(FlaskForm):
                                      validators=[DataRequired(_l("Enter the new password again."))])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PortalForm):
     current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(_l("Enter your current password."))])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])

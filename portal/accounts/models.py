@@ -9,8 +9,6 @@ from portal.core.db import UTCDateTime, utcnow
 from portal.extensions import db
 from portal.places.models import Township, Village
 
-ROLES = ("village_cadre", "township_handler", "county_handler", "county_admin")
-
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"

@@ -9,12 +9,13 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.accounts.models import ROLES, User
+from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.core import audit
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.core.permissions import two_factor_recommended
+from portal.core.roles import ROLES, Role
 from portal.core.text import refuse_hidden
 from portal.extensions import db
 from portal.places.models import Township, Village
@@ -23,7 +24,6 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
-COUNTY_ROLES = ("county_handler", "county_admin")
 # No 0/o, 1/l/i: a temporary password is read aloud or copied from paper.
 _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -67,7 +67,7 @@ def resolve_scope(role: str, township_code: str | None,
     refuse_hidden("village", village_code)
     if role not in ROLES:
         raise PortalError(_l("Choose one of the roles in the list."), field="role")
-    if role == "village_cadre":
+    if role == Role.VILLAGE_CADRE:
         if township_code and not village_code:
             raise PortalError(_l("A village cadre belongs to a village: give the village code."), field="village")
         if not village_code:
@@ -80,7 +80,7 @@ def resolve_scope(role: str, township_code: str | None,
         return village.township, village
     if village_code:
         raise PortalError(_l("Only village cadres belong to a village; leave the village empty."), field="village")
-    if role == "township_handler":
+    if role == Role.TOWNSHIP_HANDLER:
         if not township_code:
             raise PortalError(_l("A township handler needs the code of their township."), field="township")
         township = db.session.scalar(select(Township).where(Township.code == township_code))

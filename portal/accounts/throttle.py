@@ -19,14 +19,15 @@ import hmac
 import random
 from datetime import datetime, timedelta
 
-from flask import current_app, request, session
-from flask_limiter.util import get_remote_address
+from flask import current_app, session
 from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.accounts.models import SignInThrottle
 from portal.accounts.service import normalize_username
 from portal.core.db import utcnow, write_transaction
+from portal.core.ratelimit import address_key as limiter_key
+from portal.core.ratelimit import client_address
 from portal.extensions import db, limiter
 
 ADDRESS_LIMIT = "30/minute"
@@ -53,7 +54,7 @@ def _key(*parts: str) -> str:
 
 
 def _address() -> str:
-    return request.remote_addr or "unknown"
+    return client_address()
 
 
 def pair_key(username: str | None, address: str) -> str:
@@ -130,7 +131,7 @@ def _pending_user_key() -> str:
 
 
 # A coarse volume limit per address for both sign-in steps (per worker or Redis).
-per_address = limiter.shared_limit(ADDRESS_LIMIT, scope="sign-in-address", key_func=get_remote_address,
+per_address = limiter.shared_limit(ADDRESS_LIMIT, scope="sign-in-address", key_func=limiter_key,
                                    methods=["POST"], deduct_when=_failed)
 per_pending_user = limiter.limit(SECOND_FACTOR_LIMIT, key_func=_pending_user_key, methods=["POST"],
                                  deduct_when=_failed)

@@ -14,6 +14,7 @@ from portal.admin.forms import AccountEditForm, AccountNewForm, ConfirmForm
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.core.permissions import can_approve_account_request, needs_second_approval
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.places.service import list_townships
 
@@ -80,7 +81,7 @@ def account_new():
 
 def _initial(user: User) -> dict:
     return {"display_name": user.display_name, "email": user.email, "role": user.role,
-            "township": user.township.code if user.township and user.role == "township_handler" else "",
+            "township": user.township.code if user.township and user.role == Role.TOWNSHIP_HANDLER else "",
             "village": user.village.code if user.village else ""}
 
 

@@ -1,13 +1,13 @@
 """Forms of the admin area; the services check the values and name the field at fault."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
-from portal.accounts.models import ROLES
 from portal.admin.settings_service import DEADLINE_FIELDS
-from portal.complaints.models import CATEGORIES, LEVELS
+from portal.complaints.models import CATEGORIES
+from portal.core.forms import PortalForm
 from portal.core.labels import label
+from portal.core.roles import LEVELS, ROLES
 from portal.powers.models import CATEGORIES as POWER_CATEGORIES
 from portal.powers.models import TOP_CLASSES
 
@@ -16,7 +16,7 @@ def _choices(group: str, codes) -> list[tuple[str, str]]:
     return [(code, label(group, code)) for code in codes]
 
 
-class AccountEditForm(FlaskForm):
+class AccountEditForm(PortalForm):
     display_name = StringField(_l("Full name"))
     email = StringField(_l("E-mail"))
     role = SelectField(_l("Role"), validate_choice=False)
@@ -34,7 +34,7 @@ class AccountNewForm(AccountEditForm):
     username = StringField(_l("Username"), description=_l("3 to 64 lower-case letters, digits, '.', '_' or '-'."))
 
 
-class OfficialForm(FlaskForm):
+class OfficialForm(PortalForm):
     township = SelectField(_l("Township"), validate_choice=False)
     name = StringField(_l("Name"), description=_l("As residents would write it, e.g. 王振华."))
     post = StringField(_l("Post"), description=_l("For example 党委书记, 镇长, 纪委书记, 分管副镇长."))
@@ -44,11 +44,11 @@ class OfficialForm(FlaskForm):
         self.township.choices = [("", _l("Choose the township"))] + [(t.code, t.name) for t in townships]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A button that only carries the CSRF token."""
 
 
-class TownshipEditForm(FlaskForm):
+class TownshipEditForm(PortalForm):
     name = StringField(_l("Place name"))
     hotline = StringField(_l("Complaint hotline"))
     discipline_secretary = StringField(_l("Discipline secretary"))
@@ -59,7 +59,7 @@ class TownshipNewForm(TownshipEditForm):
     code = StringField(_l("Township code"), description=_l("9 digits: the county code followed by 3 digits."))
 
 
-class VillageEditForm(FlaskForm):
+class VillageEditForm(PortalForm):
     name = StringField(_l("Place name"))
     supervision_phone = StringField(_l("Supervision phone"))
 
@@ -68,7 +68,7 @@ class VillageNewForm(VillageEditForm):
     code = StringField(_l("Village code"), description=_l("12 digits: the township code followed by 3 digits."))
 
 
-class TemplateEditForm(FlaskForm):
+class TemplateEditForm(PortalForm):
     title = StringField(_l("Title"))
     category = SelectField(_l("Category"), validate_choice=False)
     top_class = SelectField(_l("Class"), validate_choice=False)
@@ -88,10 +88,10 @@ class TemplateNewForm(TemplateEditForm):
     code = StringField(_l("Item code"), description=_l("Letters, digits and '-', e.g. QX-A-02."))
 
 
-def routing_form(values: dict[str, str], default_label: str) -> FlaskForm:
+def routing_form(values: dict[str, str], default_label: str) -> PortalForm:
     """Build a form with one choice of level per complaint category."""
 
-    class RoutingForm(FlaskForm):
+    class RoutingForm(PortalForm):
         pass
 
     choices = [("", default_label)] + _choices("handling_level", LEVELS)
@@ -102,7 +102,7 @@ def routing_form(values: dict[str, str], default_label: str) -> FlaskForm:
     return RoutingForm()
 
 
-class DeadlinesForm(FlaskForm):
+class DeadlinesForm(PortalForm):
     decide_working_days = StringField(_l("Decide to accept, decline or transfer (working days)"))
     forward_working_days = StringField(_l("Forward to the county (working days)"))
     conclude_days = StringField(_l("Conclude after acceptance (days)"))
@@ -115,18 +115,18 @@ class DeadlinesForm(FlaskForm):
         return {key: getattr(self, key).data for key in DEADLINE_FIELDS}
 
 
-class HolidayForm(FlaskForm):
+class HolidayForm(PortalForm):
     day = StringField(_l("Date"), description=_l("Written like 2026-10-08."))
     kind = RadioField(_l("This day is"), choices=[("off", _l("a day off")), ("working", _l("a working day"))],
                       validate_choice=False, default="off")
     note = StringField(_l("Note"), description=_l("For example: make-up working day for the National Day holiday."))
 
 
-class SecurityForm(FlaskForm):
+class SecurityForm(PortalForm):
     require_2fa = BooleanField(_l("Complaint handlers must use two-step verification"))
 
 
-class EmblemForm(FlaskForm):
+class EmblemForm(PortalForm):
     emblem = FileField(_l("Emblem (PNG or JPEG, at most 1 MB)"),
                        description=_l("Shown at the top of the home page and when a link is shared. A square "
                                       "picture of 200 to 600 pixels looks best."))

@@ -12,11 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts import service as accounts
-from portal.accounts.models import ROLES
 from portal.admin import places_service as places
 from portal.core import audit
 from portal.core.db import begin_write
 from portal.core.errors import PortalError
+from portal.core.roles import ROLES, Role
 from portal.disclosures.table_files import TableError, read_table
 from portal.extensions import db
 from portal.places.models import CADRE_ROLES, Cadre, Village
@@ -39,9 +39,9 @@ CADRE_ROLE_WORDS = {
     "监委会主任": "supervision_chair", "村务监督委员会主任": "supervision_chair", "村监委主任": "supervision_chair",
     "报账员": "bookkeeper", "会计": "bookkeeper", "委员": "member",
 }
-ACCOUNT_ROLE_WORDS = {"村干部": "village_cadre", "乡镇纪委": "township_handler", "纪检专干": "township_handler",
-                      "乡镇纪委书记": "township_handler", "县纪委": "county_handler", "县纪委监委": "county_handler",
-                      "县管理员": "county_admin"}
+ACCOUNT_ROLE_WORDS = {"村干部": Role.VILLAGE_CADRE, "乡镇纪委": Role.TOWNSHIP_HANDLER,
+                      "纪检专干": Role.TOWNSHIP_HANDLER, "乡镇纪委书记": Role.TOWNSHIP_HANDLER,
+                      "县纪委": Role.COUNTY_HANDLER, "县纪委监委": Role.COUNTY_HANDLER, "县管理员": Role.COUNTY_ADMIN}
 
 
 @dataclass
@@ -203,8 +203,8 @@ def _account(row, actor, report):
         return "unchanged", username  # existing accounts are managed one by one, never overwritten
     code = row.get("code", "")
     password = secrets.token_urlsafe(12)
-    accounts.create_user(username, role, password, township_code=code if role == "township_handler" else None,
-                         village_code=code if role == "village_cadre" else None,
+    accounts.create_user(username, role, password, township_code=code if role == Role.TOWNSHIP_HANDLER else None,
+                         village_code=code if role == Role.VILLAGE_CADRE else None,
                          display_name=row.get("name") or None, email=row.get("email") or None, temporary=True,
                          actor=actor)
     report.passwords.append((username, password))

@@ -2,9 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.complaints.models import CATEGORIES, LEVELS, RoutingRule
+from portal.complaints.models import CATEGORIES, RoutingRule
 from portal.core import audit
 from portal.core.errors import PortalError
+from portal.core.roles import LEVELS, Level
 from portal.extensions import db
 from portal.places.models import Township
 
@@ -24,7 +25,7 @@ def rules_for(township: Township | None) -> dict[str, str]:
 def county_counts() -> dict[int | None, int]:
     """Count the categories each township (None: every township) sends to the county."""
     counts: dict[int | None, int] = {}
-    for tid in db.session.scalars(select(RoutingRule.township_id).where(RoutingRule.level == "county")):
+    for tid in db.session.scalars(select(RoutingRule.township_id).where(RoutingRule.level == Level.COUNTY)):
         counts[tid] = counts.get(tid, 0) + 1
     return counts
 

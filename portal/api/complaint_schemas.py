@@ -6,7 +6,8 @@ The request schemas describe what `complaints.intake.submit` accepts; the servic
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from portal.api.schemas import CODE_PATTERN, computed, nullable
-from portal.complaints.models import CATEGORIES, RATINGS, STATUSES
+from portal.complaints.models import CATEGORIES, RATINGS
+from portal.core.roles import STATUSES
 
 ABOUT_WHOM = ("village", "township", "unknown")
 

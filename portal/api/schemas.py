@@ -7,6 +7,7 @@ from portal.complaints.models import CATEGORIES
 from portal.core.labels import label
 from portal.core.urls import public_base_url
 from portal.disclosures.models import DOMAINS, KINDS, TOPICS
+from portal.places.service import village_hotlines
 from portal.powers.models import CATEGORIES as POWER_CATEGORIES
 
 DEFAULT_PER_PAGE = 20
@@ -107,9 +108,8 @@ def _links(v) -> dict:
 class VillageSchema(VillageSummarySchema):
     county = fields.Nested(PlaceSchema, attribute="township.county", required=True)
     supervision_phone = fields.String(allow_none=True)
-    hotlines = computed(lambda v: [n for n in (v.supervision_phone, v.township.hotline, v.township.county.hotline,
-                                               "12388") if n],
-                        "array", items={"type": "string"}, required=True)
+    hotlines = computed(lambda v: [h.number for h in village_hotlines(v)], "array", items={"type": "string"},
+                        required=True)
     chain_head = fields.String(allow_none=True, metadata={"description": "Hash of the newest published revision"})
     chain_length = fields.Integer(required=True, metadata={"minimum": 0})
     updated_at = computed(lambda v: v.updated_at.isoformat(), format="date-time", required=True)

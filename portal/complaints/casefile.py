@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
+from portal.complaints import routing
 from portal.complaints.clock import Clock
 from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, Recusal
 from portal.complaints.numbering import REFERENCE
@@ -14,6 +15,7 @@ from portal.complaints.workflow import OPEN_FOR_EXTENSION, allowed_targets
 from portal.core import permissions
 from portal.core.audit import AuditEntry
 from portal.core.crypto import decrypt_text
+from portal.core.roles import Status
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Township, Village
@@ -50,8 +52,9 @@ def reveal_contact(complaint: Complaint) -> dict | None:
 
 
 # The next step of the procedure for each status: the one action the case page puts first.
-NEXT_STEP = {"received": "accept", "accepted": "start", "in_progress": "conclude", "under_review": "conclude"}
-_STEP_TARGET = {"accept": "accepted", "start": "in_progress", "conclude": "concluded"}
+NEXT_STEP = {Status.RECEIVED: "accept", Status.ACCEPTED: "start", Status.IN_PROGRESS: "conclude",
+             Status.UNDER_REVIEW: "conclude"}
+_STEP_TARGET = {"accept": Status.ACCEPTED, "start": Status.IN_PROGRESS, "conclude": Status.CONCLUDED}
 
 
 def actions_for(complaint: Complaint, user) -> dict:
@@ -64,8 +67,7 @@ def actions_for(complaint: Complaint, user) -> dict:
         "extend": complaint.status in OPEN_FOR_EXTENSION and not complaint.extended_days,
         "escalate": permissions.can_escalate_complaint(user, complaint),
         "recuse": permissions.can_recuse_complaint(user, complaint),
-        "assign": permissions.can_assign_complaint(user, complaint) and not complaint.concerns_township_officials
-        and complaint.escalation_reason != "recusal" and complaint.status != "under_review",
+        "assign": permissions.can_assign_complaint(user, complaint) and routing.stays_at_county(complaint) is None,
     }
 
 
@@ -87,6 +89,8 @@ def case_view(complaint: Complaint, user, clk: Clock) -> dict:
     return {
         "complaint": complaint,
         "state": clk.state(complaint),
+        "forward_by": clk.forward_by(complaint),
+        "today": clk.today,
         "resolved": clk.resolved(complaint),
         "max_extension": clk.rules.max_extension_days,
         **pinned_subjects(complaint),

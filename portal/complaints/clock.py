@@ -6,8 +6,16 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.complaints.calendar import WorkCalendar
-from portal.complaints.deadlines import DeadlineRules, DeadlineState, resolved, review_request_until, state_for
+from portal.complaints.deadlines import (
+    DeadlineRules,
+    DeadlineState,
+    forward_due,
+    resolved,
+    review_request_until,
+    state_for,
+)
 from portal.complaints.models import Complaint, HolidayOverride
+from portal.core.roles import Level, Status
 from portal.core.settings import get_setting
 from portal.core.timezone import local_date, local_today
 from portal.extensions import db
@@ -47,6 +55,15 @@ class Clock:
             concluded=local_date(c.concluded_at), review_requested=local_date(c.review_requested_at),
             extended_days=c.extended_days or 0, today=self.today, cal=self.cal, rules=self.rules,
         )
+
+    def forward_by(self, c: Complaint) -> date | None:
+        """The last day for the township to send a case the county must handle up to it (Art. 15), or None.
+
+        Only while the township holds the case and has not yet decided on it; the county admin sets the days.
+        """
+        if c.handling_level != Level.TOWNSHIP or c.status != Status.RECEIVED:
+            return None
+        return forward_due(local_date(c.received_at), self.cal, self.rules)
 
     def resolved(self, c: Complaint) -> bool | None:
         """Tell whether a concluded case counts as resolved (None when not concluded)."""

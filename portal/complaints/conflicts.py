@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.core.names import names
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.places.models import TownshipOfficial
 
@@ -24,7 +25,7 @@ def officials_named(township_id: int, texts) -> list[TownshipOfficial]:
 
 
 def handlers_named(township_id: int, texts) -> list[User]:
-    handlers = db.session.scalars(select(User).where(User.role == "township_handler",
+    handlers = db.session.scalars(select(User).where(User.role == Role.TOWNSHIP_HANDLER,
                                                      User.township_id == township_id))
     return [u for u in handlers if names(texts, u.display_name)]
 

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from portal.complaints.calendar import WorkCalendar
+from portal.core.roles import Status
 
-STATUSES = ("received", "accepted", "declined", "transferred", "in_progress", "concluded", "under_review")
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 RESOLVED_RATINGS = frozenset({"satisfied", "basically_satisfied"})
 # An unrated concluded case counts as resolved once this many days after the
@@ -127,13 +127,13 @@ def state_for(
     # a concluded case has no running deadline (the review window is the
     # complainant's, not the handler's).
     del concluded
-    if status == "received":
+    if status == Status.RECEIVED:
         due = decide_due(_require("received", received, status), cal, rules)
-    elif status in ("accepted", "in_progress"):
+    elif status in (Status.ACCEPTED, Status.IN_PROGRESS):
         due = conclude_due(_require("accepted", accepted, status), rules, extended_days or 0)
-    elif status == "under_review":
+    elif status == Status.UNDER_REVIEW:
         due = review_due(_require("review_requested", review_requested, status), rules)
-    elif status in ("declined", "transferred", "concluded"):
+    elif status in (Status.DECLINED, Status.TRANSFERRED, Status.CONCLUDED):
         return NO_DEADLINE
     else:
         raise ValueError(f"unknown complaint status {status!r}")
@@ -155,7 +155,7 @@ def state_for(
 
 def resolved(status: str, rating: str | None, replied_on: date | None, today: date) -> bool | None:
     """Tell whether a concluded case counts as resolved; None if not concluded."""
-    if status != "concluded":
+    if status != Status.CONCLUDED:
         return None
     # Forms submit "" for "no rating"; treat it like None.
     if rating:

@@ -13,6 +13,7 @@ from portal.complaints.models import Complaint, ComplaintEvent
 from portal.complaints.numbering import new_reference, next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.core.crypto import encrypt_text
+from portal.core.roles import Status
 from portal.core.timezone import local_today as today
 from portal.extensions import db
 from portal.places.models import Village
@@ -26,58 +27,58 @@ CASES = [
     {"key": "C8", "filed": "2024-09-12", "channel": "letter", "contact": None, "village": "339901201203",
          "about": "书记 谢国强",
          "category": "integrity", "description": "反映村党组织书记谢国强在村集体山塘发包过程中收受承包人礼金。",
-         "steps": [("2024-09-18", "status", "handler_dongshan", "accepted", None),
-                ("2024-09-20", "status", "handler_dongshan", "in_progress", None),
-                ("2024-11-08", "status", "handler_dongshan", "concluded",
+         "steps": [("2024-09-18", "status", "handler_dongshan", Status.ACCEPTED, None),
+                ("2024-09-20", "status", "handler_dongshan", Status.IN_PROGRESS, None),
+                ("2024-11-08", "status", "handler_dongshan", Status.CONCLUDED,
                  "经核查，反映谢国强收受礼金问题不属实。")],
          "finding": "untrue", "disposal_mode": "close", "archived": "2024-11-30",
          "clarification": "经核查，反映谢国强收受礼金问题不属实，已在村民代表会议上予以澄清正名。"},
     {"key": "C6", "filed": "2024-10-08", "channel": "portal", "contact": {"name": "罗某某", "phone": "13900000006"},
          "village": "339901102203", "about": "书记 高志远", "category": "mass_discipline",
          "description": "低保评定优亲厚友，书记高志远的亲属不符合条件却享受低保。",
-         "steps": [("2024-10-12", "status", "handler_liutang", "accepted", None),
-                ("2024-10-15", "status", "handler_liutang", "in_progress", None),
-                ("2025-01-03", "status", "handler_liutang", "concluded",
+         "steps": [("2024-10-12", "status", "handler_liutang", Status.ACCEPTED, None),
+                ("2024-10-15", "status", "handler_liutang", Status.IN_PROGRESS, None),
+                ("2025-01-03", "status", "handler_liutang", Status.CONCLUDED,
                  "经核查，反映问题部分属实：1户低保对象不符合条件，已取消并追回资金；其余2户符合条件。"),
                 ("2025-01-06", "rating", None, None, "dissatisfied"),
-                ("2025-01-10", "status", None, "under_review",
+                ("2025-01-10", "status", None, Status.UNDER_REVIEW,
                  "还有1户亲属隐瞒了家庭收入，我补充了新的证据材料，请县纪委复查。")],
          "finding": "partly_true", "disposal_mode": "preliminary_check"},
     {"key": "C5", "filed": "2024-11-05", "channel": "letter", "contact": {"name": "许某某", "phone": "0000-1230555"},
          "village": "339901102201", "about": "村委会", "category": "disclosure_failure",
          "description": "柳塘村2024年7月至9月的财务收支一直没有在公开栏公布。",
-         "steps": [("2024-11-08", "status", "handler_liutang", "accepted", None),
-                ("2024-11-11", "status", "handler_liutang", "in_progress", None),
-                ("2024-12-20", "status", "handler_liutang", "concluded",
+         "steps": [("2024-11-08", "status", "handler_liutang", Status.ACCEPTED, None),
+                ("2024-11-11", "status", "handler_liutang", Status.IN_PROGRESS, None),
+                ("2024-12-20", "status", "handler_liutang", Status.CONCLUDED,
                  "经核实，反映属实。已责令柳塘村补公开2024年7—9月财务收支，并对相关人员批评教育。"),
                 ("2024-12-23", "rating", None, None, "satisfied")],
          "finding": "true", "disposal_mode": "close"},
     {"key": "C7", "filed": "2024-12-01", "channel": "county", "contact": {"name": "蔡某某", "phone": "13900000007"},
          "village": "339901201202", "about": "书记 潘德福", "category": "collective_assets",
          "description": "茶园村集体林地低价发包给书记潘德福的亲戚，租金未入账。",
-         "steps": [("2024-12-01", "status", "county_handler", "accepted", None),
+         "steps": [("2024-12-01", "status", "county_handler", Status.ACCEPTED, None),
                 ("2024-12-01", "assignment", "county_handler", None, "交办东山乡纪委，2025年1月30日前办结并报告结果。"),
-                ("2024-12-05", "status", "handler_dongshan", "in_progress", None),
+                ("2024-12-05", "status", "handler_dongshan", Status.IN_PROGRESS, None),
                 ("2025-02-05", "note", "county_handler", None,
                  "督办：已超过办结期限，请于2025年2月15日前报告办理情况。")],
          "disposal_mode": "preliminary_check"},
     {"key": "C4", "filed": "2025-01-15", "channel": "phone", "contact": {"name": "刘某某", "phone": "13900000004"},
          "village": "339901102201", "about": "邻居宅基地边界", "category": "grievance",
          "description": "邻居建房占了我家宅基地的边界，村里调解不成。",
-         "steps": [("2025-01-20", "status", "handler_liutang", "declined",
+         "steps": [("2025-01-20", "status", "handler_liutang", Status.DECLINED,
                  "宅基地边界纠纷属于邻里纠纷，不属于纪检监察机关受理范围。请向柳塘镇人民调解委员会或镇人民政府申请调解。")]},
     {"key": "C2", "filed": "2025-02-10", "channel": "visit", "contact": {"name": "何某某", "phone": "13900000002"},
          "village": "339901101203", "about": "村主任 郑海", "category": "subsidy_fraud",
          "description": "村主任郑海的亲属没有种地，却领取了耕地地力保护补贴。",
-         "steps": [("2025-02-14", "status", "handler_baishi", "accepted", None),
-                ("2025-02-17", "status", "handler_baishi", "in_progress", None),
+         "steps": [("2025-02-14", "status", "handler_baishi", Status.ACCEPTED, None),
+                ("2025-02-17", "status", "handler_baishi", Status.IN_PROGRESS, None),
                 ("2025-02-20", "question", "handler_baishi", None, "请问您是否有补贴发放名单的照片或其他材料？"),
                 ("2025-02-21", "answer", None, None, "有，我在村公示栏拍了照片，明天到镇纪委送材料。")],
          "disposal_mode": "preliminary_check"},
     {"key": "C3", "filed": "2025-02-20", "channel": "portal", "contact": {"name": "方某某", "phone": "13900000003"},
          "village": "339901101201", "about": "镇纪委书记 赵敏", "category": "retaliation", "concerns": True,
          "description": "我向镇纪委反映问题后，被威胁取消低保，怀疑是镇纪委书记赵敏泄露了我的信息。",
-         "steps": [("2025-02-24", "status", "county_handler", "accepted", None)]},
+         "steps": [("2025-02-24", "status", "county_handler", Status.ACCEPTED, None)]},
     {"key": "C1", "filed": "2025-03-02", "channel": "portal", "contact": None, "village": "339901101202",
          "about": "村委会",
          "category": "project_tender", "description": "村道工程拆成3段分别发包，每段都在招标限额以下，规避公开招标。",
@@ -141,23 +142,23 @@ def _create(spec: dict, villages: dict, users: dict) -> Complaint:
                                                          PowerItem.code == spec["power_item"]))
     contact = spec["contact"]
     concerns = spec.get("concerns", False)
+    # Routed as intake routes: a case the county received itself starts there, its assignment step moves it down.
+    level, reason = routing.route(village.township_id, spec["category"], concerns, channel=spec["channel"])
     complaint = Complaint(
         case_number=next_case_number(village.township.county.code, filed.astimezone(CST).year),
         public_reference=new_reference(filed.astimezone(CST).year),
         # A fresh random receipt, hashed and forgotten: demo receipts are never shown anywhere.
         receipt_hash=hash_receipt(new_receipt()), village_id=village.id, township_id=village.township_id,
-        # A case the county assigns (交办) starts at the county; the assignment step moves it down.
-        handling_level="county" if concerns or spec["channel"] == "county" else "township",
-        escalation_reason="township_officials" if concerns else None,
-        escalated_at=filed + timedelta(days=1) if concerns else None,
+        handling_level=level, escalation_reason=reason,
+        escalated_at=filed + timedelta(days=1) if reason else None,
         category=spec["category"], about=spec["about"], description=shift_text(spec["description"]),
         concerns_township_officials=concerns, anonymous=contact is None,
         contact_encrypted=encrypt_text(json.dumps(contact, ensure_ascii=False)) if contact else None,
-        channel=spec["channel"], status="received", received_at=filed,
+        channel=spec["channel"], status=Status.RECEIVED, received_at=filed,
         power_item_id=item.id if item else None, power_step_seq=spec.get("step") if item else None,
     )
     db.session.add(complaint)
-    add_event(complaint, "status", None, to_status="received").at = filed
+    add_event(complaint, "status", None, to_status=Status.RECEIVED).at = filed
     db.session.flush()
     dated = []
     for day, kind, username, to_status, body in spec["steps"]:

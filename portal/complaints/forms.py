@@ -1,11 +1,11 @@
 """Forms of the complaint pages; the rules themselves live in the services."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, RadioField, StringField, TextAreaField
 
 from portal.complaints.models import DISPOSAL_MODES, FINDINGS, RATINGS
+from portal.core.forms import PortalForm
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(PortalForm):
     village = StringField()
     category = StringField()
     concerns_township_officials = StringField()
@@ -26,22 +26,22 @@ class IntakeForm(FlaskForm):
         return {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "files")}
 
 
-class TrackForm(FlaskForm):
+class TrackForm(PortalForm):
     receipt = StringField()
 
 
-class TextForm(FlaskForm):
+class TextForm(PortalForm):
     """Answer a question, add information or give the reason for a review."""
 
     body = TextAreaField()
     files = MultipleFileField()
 
 
-class RateForm(FlaskForm):
+class RateForm(PortalForm):
     rating = RadioField(choices=[(r, r) for r in RATINGS], validate_choice=False)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     """One form for every handler action; the service checks what each action needs."""
 
     action = HiddenField()

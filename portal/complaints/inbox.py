@@ -7,14 +7,14 @@ from sqlalchemy.orm import joinedload, load_only
 
 from portal.complaints.clock import Clock
 from portal.complaints.deadlines import DeadlineState
-from portal.complaints.models import CATEGORIES, STATUSES, Complaint
+from portal.complaints.models import CATEGORIES, Complaint
 from portal.core import permissions
+from portal.core.roles import OPEN_STATUSES, STATUSES
 from portal.extensions import db
 from portal.places.models import Village
 
 SORTS = ("newest", "urgent")
 OPEN = "open"  # every status that still needs a handler
-OPEN_STATUSES = ("received", "accepted", "in_progress", "under_review")
 _DEADLINE_COLUMNS = (Complaint.id, Complaint.status, Complaint.category, Complaint.received_at, Complaint.accepted_at,
                      Complaint.concluded_at, Complaint.review_requested_at, Complaint.extended_days)
 

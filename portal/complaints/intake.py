@@ -19,6 +19,7 @@ from portal.complaints.textcheck import Errors, clean_text, normalize_phone, par
 from portal.core.crypto import encrypt_text
 from portal.core.db import begin_write
 from portal.core.errors import PortalError
+from portal.core.roles import Status
 from portal.core.storage import remove_upload, store_upload
 from portal.core.timezone import local_today as today
 from portal.disclosures.models import Disclosure
@@ -209,10 +210,10 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
             disclosure_id=link.disclosure.id if link.disclosure else None,
             power_item_revision_id=link.power_item.current_revision_id if link.power_item else None,
             disclosure_revision_id=link.disclosure.current_revision_id if link.disclosure else None,
-            anonymous=data["anonymous"], contact_encrypted=contact, channel=channel, status="received",
+            anonymous=data["anonymous"], contact_encrypted=contact, channel=channel, status=Status.RECEIVED,
         )
         db.session.add(complaint)
-        event = add_event(complaint, "status", None, to_status="received")
+        event = add_event(complaint, "status", None, to_status=Status.RECEIVED)
         if intake_note:
             event = add_event(complaint, "intake", entered_by, body=intake_note, public=False)
         attach(complaint, stored, event)

@@ -5,10 +5,10 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import UTCDateTime, utcnow
+from portal.core.roles import Level, Status
 from portal.extensions import db
 from portal.places.models import Township, Village
 
-STATUSES = ("received", "accepted", "declined", "transferred", "in_progress", "concluded", "under_review")
 CATEGORIES = (
     "mass_discipline", "integrity", "collective_assets", "subsidy_fraud", "project_tender",
     "disclosure_failure", "work_style", "work_discipline", "election", "retaliation",
@@ -18,7 +18,6 @@ CATEGORIES = (
 FINDINGS = ("true", "partly_true", "untrue", "unverifiable")
 DISPOSAL_MODES = ("talk_inquiry", "preliminary_check", "shelve", "close", "refer_investigation")
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
-LEVELS = ("township", "county")
 COMPLAINANT_TEXT_KINDS = ("info", "answer")  # events whose text the complainant wrote
 
 
@@ -31,7 +30,7 @@ class Complaint(db.Model):
     receipt_hash: Mapped[str] = mapped_column(String(128), unique=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id", ondelete="RESTRICT"), index=True)
-    handling_level: Mapped[str] = mapped_column(String(16), default="township", index=True)
+    handling_level: Mapped[str] = mapped_column(String(16), default=Level.TOWNSHIP, index=True)
     category: Mapped[str] = mapped_column(String(32), index=True)
     about: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text)
@@ -48,7 +47,7 @@ class Complaint(db.Model):
     anonymous: Mapped[bool] = mapped_column(default=True)
     contact_encrypted: Mapped[str | None] = mapped_column(Text)  # Fernet token of {"name", "phone"}
     channel: Mapped[str] = mapped_column(String(16), default="portal")
-    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=Status.RECEIVED, index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,6 +11,7 @@ from portal.accounts.models import User
 from portal.complaints.models import Complaint, Recusal
 from portal.core import mail
 from portal.core.labels import label
+from portal.core.roles import Level, Role
 from portal.core.urls import public_base_url
 from portal.extensions import db
 
@@ -30,17 +31,17 @@ def muted():
 def handlers_of(complaint: Complaint) -> list[User]:
     """Active handlers of the case's handling unit who have an e-mail address (recused ones excluded)."""
     stmt = select(User).where(User.is_active_flag.is_(True), User.email.is_not(None), User.email != "")
-    if complaint.handling_level == "county":
-        stmt = stmt.where(User.role == "county_handler")
+    if complaint.handling_level == Level.COUNTY:
+        stmt = stmt.where(User.role == Role.COUNTY_HANDLER)
     else:
         recused = select(Recusal.user_id).where(Recusal.complaint_id == complaint.id, Recusal.user_id.is_not(None))
-        stmt = stmt.where(User.role == "township_handler", User.township_id == complaint.township_id,
+        stmt = stmt.where(User.role == Role.TOWNSHIP_HANDLER, User.township_id == complaint.township_id,
                           User.id.not_in(recused))
     return list(db.session.scalars(stmt.order_by(User.id)))
 
 
 def county_handlers() -> list[User]:
-    stmt = select(User).where(User.role == "county_handler", User.is_active_flag.is_(True),
+    stmt = select(User).where(User.role == Role.COUNTY_HANDLER, User.is_active_flag.is_(True),
                               User.email.is_not(None), User.email != "")
     return list(db.session.scalars(stmt.order_by(User.id)))
 

@@ -8,9 +8,8 @@ from portal.complaints.clock import Clock, clock
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.complaints.routing import move_to_county
+from portal.core.roles import OPEN_STATUSES, Level
 from portal.extensions import db
-
-RUNNING = ("received", "accepted", "in_progress", "under_review")
 
 
 @dataclass
@@ -30,13 +29,14 @@ def escalate_overdue(clk: Clock | None = None) -> OverdueResult:
     """Escalate overdue township cases and flag overdue county cases (the caller commits)."""
     clk = clk or clock()
     result = OverdueResult()
-    cases = db.session.scalars(select(Complaint).where(Complaint.status.in_(RUNNING)).order_by(Complaint.id)).all()
+    cases = db.session.scalars(select(Complaint).where(Complaint.status.in_(OPEN_STATUSES))
+                               .order_by(Complaint.id)).all()
     for complaint in cases:
         state = clk.state(complaint)
         if state.level != "overdue":
             continue
         due_text = state.due.isoformat()
-        if complaint.handling_level == "township":
+        if complaint.handling_level == Level.TOWNSHIP:
             move_to_county(complaint, None, "overdue", note=due_text, tell=False)
             result.escalated += 1
         elif _already_flagged(complaint, due_text):

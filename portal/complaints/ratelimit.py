@@ -3,20 +3,10 @@
 The limiter's storage (memory or Redis) only ever sees the HMAC, so not even
 it holds a complainant's IP address.
 """
-import hashlib
-import hmac
-
 from flask import current_app, request
 
+from portal.core.ratelimit import address_key
 from portal.extensions import limiter
-
-
-def hashed_address() -> str:
-    """Return an HMAC (keyed with SECRET_KEY) of the client address."""
-    key = current_app.config["SECRET_KEY"]
-    key = key if isinstance(key, bytes) else str(key).encode()
-    address = (request.remote_addr or "unknown").encode()
-    return "addr:" + hmac.new(key, address, hashlib.sha256).hexdigest()[:32]
 
 
 def _intake_limit() -> str:
@@ -44,12 +34,12 @@ def _track_limit() -> str:
 
 
 # Shared scopes: the web form and the API draw on the same allowance.
-_filed_limit = limiter.shared_limit(_intake_limit, scope="complaint-intake", key_func=hashed_address,
+_filed_limit = limiter.shared_limit(_intake_limit, scope="complaint-intake", key_func=address_key,
                                     methods=["POST"], deduct_when=_filed)
 # Every attempt, filed or refused, also counts against a looser limit (uploads cost work to check).
-_attempts_limit = limiter.shared_limit(_attempt_limit, scope="complaint-intake-attempts", key_func=hashed_address,
+_attempts_limit = limiter.shared_limit(_attempt_limit, scope="complaint-intake-attempts", key_func=address_key,
                                        methods=["POST"])
-track_limit = limiter.shared_limit(_track_limit, scope="complaint-track", key_func=hashed_address,
+track_limit = limiter.shared_limit(_track_limit, scope="complaint-track", key_func=address_key,
                                    methods=["POST"])
 
 

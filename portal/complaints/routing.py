@@ -8,22 +8,28 @@ from portal.complaints.models import Complaint, Recusal, RoutingRule
 from portal.core import permissions
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
-from portal.core.text import refuse_hidden
+from portal.core.roles import Level, Status
+from portal.core.text import refuse_hidden, refuse_too_long
 from portal.extensions import db
 
 ESCALATION_REASONS = ("township_officials", "routing_rule", "recusal", "overdue", "manual", "review")
+NOTE_MAX = 2000
 
 
-def route(township_id: int, category: str, concerns_township_officials: bool) -> tuple[str, str | None]:
+def route(township_id: int, category: str, concerns_township_officials: bool,
+          channel: str | None = None) -> tuple[str, str | None]:
     """Return (handling level, reason) for a new complaint.
 
     A complaint about township officials goes to the county (Art. 15: a body
-    does not judge its own head); otherwise the county's routing rule for the
-    township and category wins over its rule for every township, and the
-    default is the village's township.
+    does not judge its own head); one the county received itself (channel
+    ``county``) starts there, and the county may assign it down (交办);
+    otherwise the county's routing rule for the township and category wins
+    over its rule for every township, and the default is the village's township.
     """
     if concerns_township_officials:
-        return "county", "township_officials"
+        return Level.COUNTY, "township_officials"
+    if channel == "county":
+        return Level.COUNTY, None
     rules = db.session.execute(
         select(RoutingRule.township_id, RoutingRule.level)
         .where(RoutingRule.category == category,
@@ -31,10 +37,10 @@ def route(township_id: int, category: str, concerns_township_officials: bool) ->
     ).all()
     specific = [level for tid, level in rules if tid == township_id]
     general = [level for tid, level in rules if tid is None]
-    level = (specific or general or ["township"])[0]
-    if level == "county":
-        return "county", "routing_rule"
-    return "township", None
+    level = (specific or general or [Level.TOWNSHIP])[0]
+    if level == Level.COUNTY:
+        return Level.COUNTY, "routing_rule"
+    return Level.TOWNSHIP, None
 
 
 def _required_reason(reason, message) -> str:
@@ -58,7 +64,7 @@ def move_to_county(complaint: Complaint, actor, reason: str, note: str | None = 
     """Move a case to the county handlers (status unchanged) and, unless told not to, tell them."""
     if reason not in ESCALATION_REASONS:
         raise ValueError(f"unknown escalation reason {reason!r}")
-    complaint.handling_level = "county"
+    complaint.handling_level = Level.COUNTY
     complaint.escalated_at = utcnow()
     complaint.escalation_reason = reason
     add_event(complaint, "escalation", actor, body=note or reason)
@@ -80,16 +86,29 @@ def recuse(complaint: Complaint, actor, reason: str | None) -> Recusal:
     return recusal
 
 
+def stays_at_county(complaint: Complaint):
+    """Why a county case may not be sent back to its township (交办), or None when it may.
+
+    A conflict (township officials named, a recused handler) sent it up, and a review is the county's own.
+    """
+    if complaint.concerns_township_officials or complaint.escalation_reason == "recusal":
+        return _l("This case concerns township officials or a recused handler and stays at the county.")
+    if complaint.status == Status.UNDER_REVIEW:
+        return _l("A case under review stays at the county.")
+    return None
+
+
 def assign_to_township(complaint: Complaint, actor, note: str | None = None) -> None:
     """Send a county case back to its township (交办); refused where a conflict sent it up."""
     if not permissions.can_assign_complaint(actor, complaint):
         raise PortalError(_l("Only county handlers can assign a case to a township."))
-    if complaint.concerns_township_officials or complaint.escalation_reason == "recusal":
-        raise PortalError(_l("This case concerns township officials or a recused handler and stays at the county."))
-    if complaint.status == "under_review":
-        raise PortalError(_l("A case under review stays at the county."))
-    complaint.handling_level = "township"
-    note = note.strip()[:2000] if isinstance(note, str) else ""
+    refusal = stays_at_county(complaint)
+    if refusal is not None:
+        raise PortalError(refusal)
+    note = note.strip() if isinstance(note, str) else ""
+    refuse_too_long("note", note, NOTE_MAX)
+    refuse_hidden("note", note)
+    complaint.handling_level = Level.TOWNSHIP
     add_event(complaint, "assignment", actor, body=note or None)
     audit_case("complaint_assigned", complaint, actor)
     notify.new_case(complaint)

@@ -1,12 +1,12 @@
-"""Rules for text typed by residents and staff: readable, bounded, no hidden characters."""
+"""Rules for text typed by residents and staff: readable, bounded, no hidden characters (portal/core/text.py)."""
 import re
 import unicodedata
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-# Bidi controls can make a name or file read backwards on a handler's screen.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+from portal.core.text import HIDDEN_MESSAGE, has_hidden
+
 # Werkzeug keeps undecodable bytes of a urlencoded form as literal %XX escapes.
 _UNDECODED = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f]){2,}")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -38,9 +38,8 @@ def clean_text(value, field: str, errors: Errors, *, max_len: int, min_len: int 
         errors.add(field, _l("Some characters could not be read. Please type the text again (UTF-8)."))
         return None
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    allowed_controls = "\n\t" if multiline else ""
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed_controls for ch in text) or _BIDI.search(text):
-        errors.add(field, _l("The text contains invisible control characters. Please type it again."))
+    if has_hidden(text, multiline=multiline):  # the portal's one rule (portal/core/text.py)
+        errors.add(field, HIDDEN_MESSAGE)
         return None
     text = text.strip() if multiline else " ".join(text.split())
     if not text:

@@ -18,12 +18,12 @@ from portal.complaints.workflow import FieldErrors, review_refusal, transition
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.core.labels import label
+from portal.core.roles import CLOSED_STATUSES, Level, Status
 from portal.extensions import db
 
 SESSION_KEY = "complaint_access"
 ACCESS_SECONDS = 30 * 60
 MAX_CASE_FILES = 20
-CLOSED = ("declined", "transferred")
 
 
 def find_by_receipt(text) -> Complaint | None:
@@ -98,14 +98,14 @@ def summary(complaint: Complaint, clk: Clock) -> dict:
         "level": state.level,
         "resolved": clk.resolved(complaint),
         "rating": complaint.rating,
-        "review_until": clk.review_until(complaint) if complaint.status == "concluded" else None,
-        "can_rate": complaint.status == "concluded" and not complaint.rating,
-        "can_review": complaint.status == "concluded" and review_refusal(complaint, clk) is None,
-        "can_add": complaint.status not in CLOSED,
+        "review_until": clk.review_until(complaint) if complaint.status == Status.CONCLUDED else None,
+        "can_rate": complaint.status == Status.CONCLUDED and not complaint.rating,
+        "can_review": complaint.status == Status.CONCLUDED and review_refusal(complaint, clk) is None,
+        "can_add": complaint.status not in CLOSED_STATUSES,
         "question": open_question(events),
         # The outcome leads the page once the case is concluded (or reviewed after a conclusion).
         "result": {"finding": complaint.finding, "reply": complaint.reply, "on": complaint.replied_at}
-        if complaint.reply and complaint.status in ("concluded", "under_review") else None,
+        if complaint.reply and complaint.status in (Status.CONCLUDED, Status.UNDER_REVIEW) else None,
         "submitted_files": [a.original_name for a in db.session.scalars(
             select(ComplaintAttachment).where(ComplaintAttachment.complaint_id == complaint.id,
                                               ComplaintAttachment.event_id == _first_event_id(events))
@@ -140,7 +140,7 @@ def answer(complaint: Complaint, body) -> ComplaintEvent:
 
 def add_info(complaint: Complaint, body, files=()) -> ComplaintEvent:
     """Add information or files to an open case; nothing is stored when anything is refused."""
-    if complaint.status in CLOSED:
+    if complaint.status in CLOSED_STATUSES:
         raise PortalError(_l("This case is closed; information can no longer be added."))
     errors = Errors()
     text = clean_text(body, "body", errors, multiline=True, max_len=5000)
@@ -160,7 +160,7 @@ def add_info(complaint: Complaint, body, files=()) -> ComplaintEvent:
         event = add_event(complaint, "info", COMPLAINANT, body=text or None)
         attach(complaint, stored, event)
         audit_case("complaint_info_added", complaint, COMPLAINANT)
-        if complaint.handling_level == "township" and text and \
+        if complaint.handling_level == Level.TOWNSHIP and text and \
                 conflict_reason(complaint.township_id, None, [text]) is not None:
             # The new text names a township official or handler: the case leaves the township first.
             complaint.concerns_township_officials = True
@@ -174,7 +174,7 @@ def add_info(complaint: Complaint, body, files=()) -> ComplaintEvent:
 
 def rate(complaint: Complaint, rating) -> ComplaintEvent:
     """Record the complainant's rating of a concluded case (once per conclusion)."""
-    if complaint.status != "concluded":
+    if complaint.status != Status.CONCLUDED:
         raise PortalError(_l("Only a concluded case can be rated."))
     if complaint.rating:
         raise PortalError(_l("You have already rated this answer."))
@@ -189,4 +189,4 @@ def rate(complaint: Complaint, rating) -> ComplaintEvent:
 
 def request_review(complaint: Complaint, reason) -> ComplaintEvent:
     """Ask for a review of the conclusion (the case goes to the county as under_review)."""
-    return transition(complaint, "under_review", COMPLAINANT, reason=reason)
+    return transition(complaint, Status.UNDER_REVIEW, COMPLAINANT, reason=reason)

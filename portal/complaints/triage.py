@@ -9,11 +9,12 @@ from portal.complaints.clock import clock
 from portal.complaints.events import audit_case
 from portal.complaints.forms import ActionForm
 from portal.complaints.inbox import Filters, inbox, scope_villages
-from portal.complaints.models import CATEGORIES, DISPOSAL_MODES, FINDINGS, STATUSES
+from portal.complaints.models import CATEGORIES, DISPOSAL_MODES, FINDINGS
 from portal.core import audit, permissions
 from portal.core.audit import AuditEntry
 from portal.core.db import write_transaction
 from portal.core.labels import LABELS
+from portal.core.roles import STATUSES
 from portal.core.storage import FILE_CSP, content_disposition, open_upload
 from portal.extensions import db
 

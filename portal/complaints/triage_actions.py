@@ -11,14 +11,15 @@ from portal.complaints.triage import render_case, render_review
 from portal.core import permissions
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.roles import Status
 
 ACTIONS = {
-    "accept": lambda c, u, f: workflow.transition(c, "accepted", u),
-    "decline": lambda c, u, f: workflow.transition(c, "declined", u, reply=f.reply.data),
-    "transfer": lambda c, u, f: workflow.transition(c, "transferred", u, transferred_to=f.transferred_to.data,
+    "accept": lambda c, u, f: workflow.transition(c, Status.ACCEPTED, u),
+    "decline": lambda c, u, f: workflow.transition(c, Status.DECLINED, u, reply=f.reply.data),
+    "transfer": lambda c, u, f: workflow.transition(c, Status.TRANSFERRED, u, transferred_to=f.transferred_to.data,
                                                     reply=f.reply.data),
-    "start": lambda c, u, f: workflow.transition(c, "in_progress", u, disposal_mode=f.disposal_mode.data),
-    "conclude": lambda c, u, f: workflow.transition(c, "concluded", u, finding=f.finding.data,
+    "start": lambda c, u, f: workflow.transition(c, Status.IN_PROGRESS, u, disposal_mode=f.disposal_mode.data),
+    "conclude": lambda c, u, f: workflow.transition(c, Status.CONCLUDED, u, finding=f.finding.data,
                                                     disposal_mode=f.disposal_mode.data, reply=f.reply.data,
                                                     clarification=f.clarification.data),
     "extend": lambda c, u, f: workflow.extend(c, u, f.days.data, f.reason.data),
@@ -59,7 +60,7 @@ def case_act(case_number: str):
         if action == "conclude" and form.confirm.data != "1":
             # 办结 cannot be undone and publishes the reply: show it as the complainant will read it first.
             complaint = casefile.get_readable(case_number, current_user)
-            values = workflow.check(complaint, "concluded", current_user, finding=form.finding.data,
+            values = workflow.check(complaint, Status.CONCLUDED, current_user, finding=form.finding.data,
                                     disposal_mode=form.disposal_mode.data, reply=form.reply.data,
                                     clarification=form.clarification.data)
             return render_review(complaint, values, form)

@@ -5,24 +5,25 @@ from sqlalchemy import func, select
 from portal.complaints import notify
 from portal.complaints.clock import clock
 from portal.complaints.events import add_event, audit_case
-from portal.complaints.models import DISPOSAL_MODES, FINDINGS, STATUSES, Complaint, ComplaintEvent
+from portal.complaints.models import DISPOSAL_MODES, FINDINGS, Complaint, ComplaintEvent
 from portal.complaints.textcheck import Errors, clean_text, parse_int
 from portal.core import permissions
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.core.labels import label
+from portal.core.roles import STATUSES, Level, Status
 from portal.extensions import db
 
 ALLOWED = {
-    "received": ("accepted", "declined", "transferred"),
-    "accepted": ("in_progress",),
-    "in_progress": ("concluded",),
-    "concluded": ("under_review",),
-    "under_review": ("concluded",),
+    Status.RECEIVED: (Status.ACCEPTED, Status.DECLINED, Status.TRANSFERRED),
+    Status.ACCEPTED: (Status.IN_PROGRESS,),
+    Status.IN_PROGRESS: (Status.CONCLUDED,),
+    Status.CONCLUDED: (Status.UNDER_REVIEW,),
+    Status.UNDER_REVIEW: (Status.CONCLUDED,),
 }
 # Reached only through the complainant's review request, never by staff.
-COMPLAINANT_ONLY = frozenset({"under_review"})
-OPEN_FOR_EXTENSION = ("accepted", "in_progress")
+COMPLAINANT_ONLY = frozenset({Status.UNDER_REVIEW})
+OPEN_FOR_EXTENSION = (Status.ACCEPTED, Status.IN_PROGRESS)
 # A first review (复查) and a final one (复核), as the petition rules allow.
 MAX_REVIEWS = 2
 REPLY_MAX = 5000
@@ -50,12 +51,12 @@ def review_count(complaint: Complaint) -> int:
     """How many times the complainant has asked for a review."""
     return db.session.scalar(select(func.count(ComplaintEvent.id)).where(
         ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.kind == "status",
-        ComplaintEvent.to_status == "under_review")) or 0
+        ComplaintEvent.to_status == Status.UNDER_REVIEW)) or 0
 
 
 def review_refusal(complaint: Complaint, clk=None):
     """Return why a review cannot be requested now, or None when it can."""
-    if complaint.status != "concluded":
+    if complaint.status != Status.CONCLUDED:
         return _l("A review can only be requested for a concluded case.")
     until = (clk or clock()).review_until(complaint)
     if until is None or (clk or clock()).today > until:
@@ -68,13 +69,13 @@ def review_refusal(complaint: Complaint, clk=None):
 def _details(to_status: str, details: dict, errors: Errors) -> dict:
     """Check what a transition needs; return the cleaned values."""
     out = {}
-    if to_status in ("declined", "transferred", "concluded"):
+    if to_status in (Status.DECLINED, Status.TRANSFERRED, Status.CONCLUDED):
         out["reply"] = clean_text(details.get("reply"), "reply", errors, multiline=True, required=True,
                                   min_len=4, max_len=REPLY_MAX)
-    if to_status == "transferred":
+    if to_status == Status.TRANSFERRED:
         out["transferred_to"] = clean_text(details.get("transferred_to"), "transferred_to", errors,
                                            required=True, min_len=2, max_len=255)
-    if to_status == "concluded":
+    if to_status == Status.CONCLUDED:
         if details.get("finding") not in FINDINGS:
             errors.add("finding", _l("Choose the finding."))
         if details.get("disposal_mode") not in DISPOSAL_MODES:
@@ -82,12 +83,12 @@ def _details(to_status: str, details: dict, errors: Errors) -> dict:
         out["finding"], out["disposal_mode"] = details.get("finding"), details.get("disposal_mode")
         out["clarification"] = clean_text(details.get("clarification"), "clarification", errors, multiline=True,
                                           max_len=REPLY_MAX) or None
-    if to_status == "in_progress":
+    if to_status == Status.IN_PROGRESS:
         mode = details.get("disposal_mode") or None
         if mode is not None and mode not in DISPOSAL_MODES:
             errors.add("disposal_mode", _l("Choose how the case was disposed of."))
         out["disposal_mode"] = mode
-    if to_status == "under_review":
+    if to_status == Status.UNDER_REVIEW:
         out["reason"] = clean_text(details.get("reason"), "reason", errors, multiline=True, required=True,
                                    min_len=10, max_len=REPLY_MAX)
     return out
@@ -125,13 +126,13 @@ def _apply(complaint: Complaint, to_status: str, actor, values: dict) -> Complai
     now = utcnow()
     complaint.status = to_status
     body = values.get("reply")
-    if to_status == "accepted":
+    if to_status == Status.ACCEPTED:
         complaint.accepted_at = now
-    elif to_status in ("declined", "transferred", "concluded"):
+    elif to_status in (Status.DECLINED, Status.TRANSFERRED, Status.CONCLUDED):
         complaint.reply, complaint.replied_at = values["reply"], now
-        if to_status == "declined":
+        if to_status == Status.DECLINED:
             complaint.decline_reason = values["reply"]
-        elif to_status == "transferred":
+        elif to_status == Status.TRANSFERRED:
             complaint.transferred_to = values["transferred_to"]
         else:
             complaint.finding, complaint.disposal_mode = values["finding"], values["disposal_mode"]
@@ -139,15 +140,15 @@ def _apply(complaint: Complaint, to_status: str, actor, values: dict) -> Complai
             complaint.concluded_at = now
             # A new conclusion (after a review) is rated afresh.
             complaint.rating, complaint.rated_at = None, None
-    elif to_status == "in_progress" and values.get("disposal_mode"):
+    elif to_status == Status.IN_PROGRESS and values.get("disposal_mode"):
         complaint.disposal_mode = values["disposal_mode"]
-    elif to_status == "under_review":
+    elif to_status == Status.UNDER_REVIEW:
         body = values["reason"]
         complaint.review_requested_at = now
-        complaint.handling_level, complaint.escalated_at, complaint.escalation_reason = "county", now, "review"
+        complaint.handling_level, complaint.escalated_at, complaint.escalation_reason = Level.COUNTY, now, "review"
     event = add_event(complaint, "status", actor, body=body, from_status=from_status, to_status=to_status)
     audit_case("complaint_transition", complaint, actor, f"{from_status}->{to_status}")
-    if to_status == "under_review":
+    if to_status == Status.UNDER_REVIEW:
         notify.escalated(complaint)
     return event
 

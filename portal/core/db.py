@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 from portal.extensions import db
@@ -155,16 +156,44 @@ class WriterQueue:
         self._thread_lock.release()
 
 
+class PendingChangesError(RuntimeError):
+    """A write transaction was asked for while the session still holds changes nobody committed."""
+
+
+_FLUSHED = "portal_flushed"  # session.info key: this transaction has sent changes to the database
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_flushed(session, _context):
+    session.info[_FLUSHED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _clear_flushed(session, transaction):
+    if transaction.parent is None:  # the outermost transaction ended: commit or rollback
+        session.info.pop(_FLUSHED, None)
+
+
+def has_pending_changes(session) -> bool:
+    """True when the session holds changes, flushed or not, that are not yet committed."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_FLUSHED))
+
+
 def begin_write() -> None:
     """Start the session's transaction as a writer (SQLite: BEGIN IMMEDIATE).
 
     A transaction that reads and then writes under a shared lock fails with
     "database is locked" when another writer is active; taking the write lock
-    first makes concurrent writers queue up instead.
+    first makes concurrent writers queue up instead. A read-only transaction
+    still open is ended first; one holding changes is refused, because
+    committing them here would make half-finished work permanent by accident.
     """
-    session = db.session
-    if session().in_transaction():  # scoped_session does not proxy in_transaction
-        session.commit()
+    session = db.session()  # scoped_session does not proxy in_transaction
+    if session.in_transaction():
+        if has_pending_changes(session):
+            raise PendingChangesError("begin_write() called while the session holds uncommitted changes: "
+                                      "commit or roll them back first")
+        session.rollback()
     session.connection(execution_options={"portal_write": True})
 
 

@@ -1,4 +1,4 @@
-"""The form base class: typed text is scrubbed, service errors land beside their field."""
+"""The form base class: typed text with hidden characters is refused, service errors land beside their field."""
 import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -7,30 +7,31 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.core.labels import label
-
-# Control, bidi-override and lone-surrogate characters: invisible, misleading, and refused by PostgreSQL (NUL).
-_UNWANTED = {c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0),
-                              *range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xD800, 0xE000))}
+from portal.core.text import no_hidden, too_long_message
 
 
-def scrub(value):
-    """Filter typed text: normalise line ends and drop characters nobody means to type."""
+def line_ends(value):
+    """Normalise line ends (a browser sends CR LF) so lengths and diffs count what the user sees."""
     if not isinstance(value, str):
         return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_UNWANTED)
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-class ScrubbingMeta:
-    """Apply scrub to every text field of a form."""
+class TextRulesMeta:
+    """Give every text field of a form the portal's text rule: hidden characters refused (portal/core/text.py)."""
 
     def bind_field(self, form, unbound_field, options):
-        if issubclass(unbound_field.field_class, StringField):
-            return unbound_field.bind(form=form, filters=[*unbound_field.kwargs.get("filters", ()), scrub], **options)
-        return unbound_field.bind(form=form, **options)
+        if not issubclass(unbound_field.field_class, StringField):
+            return unbound_field.bind(form=form, **options)
+        field = unbound_field.bind(form=form, filters=[*unbound_field.kwargs.get("filters", ()), line_ends], **options)
+        field.validators = [no_hidden, *field.validators]  # first: its message alone, not "too long" as well
+        return field
 
 
 class PortalForm(FlaskForm):
-    class Meta(ScrubbingMeta):
+    """The base of every form in the portal."""
+
+    class Meta(TextRulesMeta):
         pass
 
 
@@ -41,7 +42,7 @@ def required(message):
 
 def max_length(n: int):
     """Refuse text longer than n characters."""
-    return Length(max=n, message=_l("Write at most %(max)d characters.", max=n))
+    return Length(max=n, message=too_long_message(n))
 
 
 def iso_date(form, field):

@@ -9,8 +9,9 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import false, select, true
 
-STAFF_ROLES = ("village_cadre", "township_handler", "county_handler", "county_admin")
-COMPLAINT_ROLES = ("township_handler", "county_handler")
+from portal.core.roles import COMPLAINT_ROLES, ROLES, Level, Role
+
+STAFF_ROLES = ROLES
 
 
 def _is(user, *roles) -> bool:
@@ -21,16 +22,16 @@ def _is(user, *roles) -> bool:
 
 def can_read_drafts(user, village) -> bool:
     """Drafts: own village (cadre), villages of own township (handler), all (county handler)."""
-    if _is(user, "village_cadre"):
+    if _is(user, Role.VILLAGE_CADRE):
         return user.village_id == village.id
-    if _is(user, "township_handler"):
+    if _is(user, Role.TOWNSHIP_HANDLER):
         return user.township_id == village.township_id
-    return _is(user, "county_handler")
+    return _is(user, Role.COUNTY_HANDLER)
 
 
 def can_publish(user, village) -> bool:
     """Only the village's own cadres publish or correct for it."""
-    return _is(user, "village_cadre") and user.village_id == village.id
+    return _is(user, Role.VILLAGE_CADRE) and user.village_id == village.id
 
 
 def can_redact_record(user) -> bool:
@@ -38,12 +39,12 @@ def can_redact_record(user) -> bool:
 
     The removal is itself a chained entry with its reason, so it is public and checked by `verify`.
     """
-    return _is(user, "county_handler")
+    return _is(user, Role.COUNTY_HANDLER)
 
 
 def can_use_publishing(user) -> bool:
     """The cadre workspace (/publish/) is for village cadres bound to a village."""
-    return _is(user, "village_cadre") and user.village_id is not None
+    return _is(user, Role.VILLAGE_CADRE) and user.village_id is not None
 
 
 def can_read_attachment(user, attachment, village, published: bool) -> bool:
@@ -55,17 +56,17 @@ def can_read_attachment(user, attachment, village, published: bool) -> bool:
 
 def can_manage_places(user) -> bool:
     """Places, accounts, templates and routing belong to the county admin."""
-    return _is(user, "county_admin")
+    return _is(user, Role.COUNTY_ADMIN)
 
 
 # ---- complaints ---------------------------------------------------------------------
 
 def can_read_complaint(user, complaint) -> bool:
     """Township handlers: routed to their township and not escalated away; county: all."""
-    if _is(user, "county_handler"):
+    if _is(user, Role.COUNTY_HANDLER):
         return True
-    if _is(user, "township_handler"):
-        return (complaint.handling_level == "township" and complaint.township_id == user.township_id
+    if _is(user, Role.TOWNSHIP_HANDLER):
+        return (complaint.handling_level == Level.TOWNSHIP and complaint.township_id == user.township_id
                 and not _recused(user, complaint))
     return False
 
@@ -85,7 +86,7 @@ def must_recuse(user, complaint) -> bool:
 
     They may open the case only to recuse: no contents, no other action.
     """
-    if not _is(user, "township_handler") or not getattr(user, "display_name", None):
+    if not _is(user, Role.TOWNSHIP_HANDLER) or not getattr(user, "display_name", None):
         return False
     from portal.core.names import names
 
@@ -99,9 +100,9 @@ def can_see_case_contents(user, complaint) -> bool:
 
 def can_enter_complaint(user, village) -> bool:
     """Handlers enter complaints received by phone, letter or visit for villages they serve."""
-    if _is(user, "county_handler"):
+    if _is(user, Role.COUNTY_HANDLER):
         return True
-    return _is(user, "township_handler") and village is not None and village.township_id == user.township_id
+    return _is(user, Role.TOWNSHIP_HANDLER) and village is not None and village.township_id == user.township_id
 
 
 def can_change_complaint(user, complaint) -> bool:
@@ -116,32 +117,32 @@ def can_use_triage(user) -> bool:
 
 def can_escalate_complaint(user, complaint) -> bool:
     """A township handler who holds a case may send it to the county."""
-    return (_is(user, "township_handler") and complaint.handling_level == "township"
+    return (_is(user, Role.TOWNSHIP_HANDLER) and complaint.handling_level == Level.TOWNSHIP
             and can_read_complaint(user, complaint))
 
 
 def can_recuse_complaint(user, complaint) -> bool:
     """A township handler who holds a case may recuse (回避) from it."""
-    return _is(user, "township_handler") and can_read_complaint(user, complaint)
+    return _is(user, Role.TOWNSHIP_HANDLER) and can_read_complaint(user, complaint)
 
 
 def can_assign_complaint(user, complaint) -> bool:
     """County handlers may assign (交办) a county case back to its township."""
-    return _is(user, "county_handler") and complaint.handling_level == "county"
+    return _is(user, Role.COUNTY_HANDLER) and complaint.handling_level == Level.COUNTY
 
 
 def can_see_complaint_counts(user) -> bool:
     """Aggregate statistics: handlers and the county admin (counts only)."""
-    return _is(user, "township_handler", "county_handler", "county_admin")
+    return _is(user, Role.TOWNSHIP_HANDLER, Role.COUNTY_HANDLER, Role.COUNTY_ADMIN)
 
 
 def can_view_audit_log(user) -> bool:
-    return _is(user, "county_handler")
+    return _is(user, Role.COUNTY_HANDLER)
 
 
 def can_open_evaluation(user, village) -> bool:
     """Township handlers open duty-report evaluations for villages of their township."""
-    return _is(user, "township_handler") and user.township_id == village.township_id
+    return _is(user, Role.TOWNSHIP_HANDLER) and user.township_id == village.township_id
 
 
 def can_manage_evaluation(user, evaluation_round) -> bool:
@@ -158,7 +159,7 @@ def can_view_oversight(user) -> bool:
 
 def oversight_township_id(user) -> int | None:
     """The one township whose figures a user sees, or None for the whole county."""
-    return user.township_id if _is(user, "township_handler") else None
+    return user.township_id if _is(user, Role.TOWNSHIP_HANDLER) else None
 
 
 def can_list_cases(user) -> bool:
@@ -168,16 +169,16 @@ def can_list_cases(user) -> bool:
 
 def can_run_poll(user, township) -> bool:
     """Township handlers run their own township's 群众最不满意的10件事 poll."""
-    return _is(user, "township_handler") and user.township_id == township.id
+    return _is(user, Role.TOWNSHIP_HANDLER) and user.township_id == township.id
 
 
 def complaint_scope_filter(user, complaint_model):
     """SQL filter of the complaints a user may read (for inbox queries)."""
-    if _is(user, "county_handler"):
+    if _is(user, Role.COUNTY_HANDLER):
         return true()
-    if _is(user, "township_handler"):
+    if _is(user, Role.TOWNSHIP_HANDLER):
         recused = complaint_model.recusals.any(user_id=user.id)
-        return (complaint_model.handling_level == "township") & (
+        return (complaint_model.handling_level == Level.TOWNSHIP) & (
             complaint_model.township_id == user.township_id
         ) & ~recused
     return false()
@@ -191,7 +192,7 @@ def complaint_statistics_filter(user, complaint_model):
     the county is never counted, so the accused learns nothing from a number.
     The county (handlers and the admin, counts only) counts every complaint.
     """
-    if _is(user, "county_handler", "county_admin"):
+    if _is(user, Role.COUNTY_HANDLER, Role.COUNTY_ADMIN):
         return true()
     return complaint_scope_filter(user, complaint_model)
 
@@ -204,7 +205,7 @@ def statistics_min_count(user) -> int:
 
     ``STATISTICS_MIN_COUNT`` in the configuration overrides the default of 3.
     """
-    if not _is(user, "township_handler"):
+    if not _is(user, Role.TOWNSHIP_HANDLER):
         return 0
     from flask import current_app
 
@@ -213,11 +214,11 @@ def statistics_min_count(user) -> int:
 
 def village_scope_filter(user, village_model):
     """SQL filter of the villages whose drafts a user may read."""
-    if _is(user, "village_cadre"):
+    if _is(user, Role.VILLAGE_CADRE):
         return village_model.id == user.village_id
-    if _is(user, "township_handler"):
+    if _is(user, Role.TOWNSHIP_HANDLER):
         return village_model.township_id == user.township_id
-    if _is(user, "county_handler"):
+    if _is(user, Role.COUNTY_HANDLER):
         return true()
     return false()
 
@@ -226,17 +227,17 @@ def village_scope_filter(user, village_model):
 
 # Which roles work in which staff area (the "My work" page links to these).
 WORK_AREAS = {
-    "publish": ("village_cadre",),
+    "publish": (Role.VILLAGE_CADRE,),
     "triage": COMPLAINT_ROLES,
-    "oversight": ("township_handler", "county_handler", "county_admin"),
-    "admin": ("county_admin",),
+    "oversight": (Role.TOWNSHIP_HANDLER, Role.COUNTY_HANDLER, Role.COUNTY_ADMIN),
+    "admin": (Role.COUNTY_ADMIN,),
 }
 REQUIRE_2FA_SETTING = "require_2fa_for_complaint_staff"
 
 
 # Accounts that read complaints, and the admin accounts that could approve them: creating one, resetting its
 # password or second factor, or changing a role towards one waits for a second county account.
-APPROVAL_ROLES = ("township_handler", "county_handler", "county_admin")
+APPROVAL_ROLES = (Role.TOWNSHIP_HANDLER, Role.COUNTY_HANDLER, Role.COUNTY_ADMIN)
 
 
 def needs_second_approval(role: str | None) -> bool:
@@ -246,7 +247,7 @@ def needs_second_approval(role: str | None) -> bool:
 
 def can_approve_account_request(user, request) -> bool:
     """Another county admin than the one who asked may approve or reject a pending account change."""
-    return (_is(user, "county_admin") and request.outcome is None
+    return (_is(user, Role.COUNTY_ADMIN) and request.outcome is None
             and request.requested_by_id is not None and request.requested_by_id != user.id)
 
 

@@ -7,6 +7,8 @@ import bleach
 from bleach import html5lib_shim
 from markdown_it import MarkdownIt
 
+from portal.core.text import HIDDEN_RANGES
+
 ALLOWED_TAGS = frozenset({
     "p", "br", "strong", "em", "b", "i", "u", "s", "ul", "ol", "li",
     "h2", "h3", "h4", "blockquote", "a", "hr", "code", "pre", "span",
@@ -34,15 +36,10 @@ _BREAKS = html5lib_shim.HTML_TAGS_BLOCK_LEVEL | {"br", "td", "th", "tr", "captio
 
 
 def _unwanted_characters():
-    """Build the str.translate table for _scrub."""
-    table = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
+    """Build the str.translate table for _scrub from the one list of hidden characters (portal/core/text.py)."""
+    # Forms refuse these; what was stored before, or arrives from a file, loses them when shown.
+    table = {c: None for first, last in HIDDEN_RANGES for c in range(first, last + 1)}
     table[0x0D] = "\n"  # a lone CR is a line break to whoever typed it
-    table.update({c: None for c in range(0x7F, 0xA0)})
-    # Bidi embeddings and overrides can make "exe.txt" read as "txt.exe".
-    table.update({c: None for c in range(0x202A, 0x202F)})
-    table.update({c: None for c in range(0x2066, 0x206A)})
-    # Lone surrogates cannot be encoded as UTF-8 and would fail the response.
-    table.update({c: None for c in range(0xD800, 0xE000)})
     return table
 
 
@@ -50,7 +47,7 @@ _UNWANTED = _unwanted_characters()
 
 
 def _scrub(text: str) -> str:
-    """Remove control, bidi-override and lone-surrogate characters."""
+    """Remove hidden characters (control, bidi, zero-width, lone surrogates)."""
     return text.replace("\r\n", "\n").translate(_UNWANTED)
 
 

@@ -8,6 +8,7 @@ from portal.accounts.passwords import hash_password
 from portal.complaints.demo import seed_complaints
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
+from portal.core.roles import Role
 from portal.core.sanitize import render_markdown
 from portal.demo import content_data, places_data, powers_data
 from portal.disclosures.decisions import check_decision
@@ -65,7 +66,7 @@ def seed_demo(reset: bool = False) -> dict:
         _adopt_all(village, templates)
     users = _seed_accounts(townships, villages)
     db.session.flush()
-    cadre_of = {u.village_id: u for u in users if u.role == "village_cadre"}
+    cadre_of = {u.village_id: u for u in users if u.role == Role.VILLAGE_CADRE}
     _seed_disclosures(villages, cadre_of)
     _seed_duty_reports(villages, cadre_of)
     for item in db.session.scalars(select(PowerItem).order_by(PowerItem.village_id, PowerItem.sort_order)):
@@ -75,7 +76,7 @@ def seed_demo(reset: bool = False) -> dict:
     from portal.demo.recent import seed_recent
 
     people = {v[1]: (v[3], v[5], v[6]) for v in places_data.VILLAGES}
-    handlers = {u.township.code: u for u in users if u.role == "township_handler"}
+    handlers = {u.township.code: u for u in users if u.role == Role.TOWNSHIP_HANDLER}
     seed_recent(villages, cadre_of, people, local_today(), handlers, disclosure_content=disclosure_content,
                 duty_content=duty_content)
     seed_complaints()

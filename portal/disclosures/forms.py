@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, Form, FormField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from portal.core.forms import PortalForm, ScrubbingMeta, choices, iso_date, max_length, required, whole_number
+from portal.core.forms import PortalForm, TextRulesMeta, choices, iso_date, max_length, required, whole_number
 from portal.disclosures.decisions import STEPS
 from portal.disclosures.models import DOMAINS, TOPICS
 from portal.disclosures.periods import derive_label, month_range
@@ -70,7 +70,7 @@ class TableForm(MetaForm):
 class StepForm(Form):
     """One 四议两公开 step; every field may stay empty."""
 
-    class Meta(ScrubbingMeta):
+    class Meta(TextRulesMeta):
         pass
 
     date = StringField(_l("Date"), [iso_date])

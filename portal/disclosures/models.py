@@ -5,6 +5,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.db import UTCDateTime, utcnow
+from portal.disclosures.shapes import DisclosureContent
 from portal.extensions import db
 from portal.records.models import PublishedSubject
 
@@ -19,6 +20,7 @@ TOPICS = (
 
 class Disclosure(PublishedSubject, db.Model):
     __tablename__ = "disclosure"
+    CONTENT_SHAPE = DisclosureContent  # what each published revision holds, checked when written
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
     domain: Mapped[str] = mapped_column(String(16))

@@ -11,6 +11,7 @@ from portal.ballots.limits import ballot_guess_limit, mark_refused
 from portal.core.db import utcnow, write_transaction
 from portal.core.errors import PortalError
 from portal.core.permissions import can_manage_evaluation, can_open_evaluation, require, roles_required
+from portal.core.roles import Role
 from portal.core.timezone import local_today, local_zone
 from portal.core.urls import public_base_url
 from portal.duty import evaluation_service as service
@@ -26,7 +27,7 @@ bp = Blueprint("evaluation", __name__)
 # ---- township handlers ----------------------------------------------------------------
 
 @bp.get("/evaluation/")
-@roles_required("township_handler")
+@roles_required(Role.TOWNSHIP_HANDLER)
 def round_list():
     villages = list(db.session.scalars(select(Village).where(Village.township_id == current_user.township_id)
                                        .order_by(Village.code)))
@@ -41,7 +42,7 @@ def _local(moment: datetime) -> datetime:
 
 
 @bp.route("/evaluation/villages/<code>/new", methods=["GET", "POST"])
-@roles_required("township_handler")
+@roles_required(Role.TOWNSHIP_HANDLER)
 def round_new(code: str):
     village = get_village(code)
     require(can_open_evaluation(current_user, village))
@@ -80,7 +81,7 @@ def _get_round(round_id: int) -> EvaluationRound:
 
 
 @bp.get("/evaluation/<int:round_id>")
-@roles_required("township_handler")
+@roles_required(Role.TOWNSHIP_HANDLER)
 def round_show(round_id: int):
     rnd = _get_round(round_id)
     results = service.tally(rnd) if rnd.closed_at else None
@@ -91,7 +92,7 @@ def round_show(round_id: int):
 
 
 @bp.post("/evaluation/<int:round_id>/close")
-@roles_required("township_handler")
+@roles_required(Role.TOWNSHIP_HANDLER)
 def round_close(round_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():

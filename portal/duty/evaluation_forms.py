@@ -1,10 +1,10 @@
 """Forms of the 民主测评: opening a round (handler)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.core.forms import PortalForm
 from portal.duty.evaluation_service import MAX_VOTERS
 
 
@@ -13,7 +13,7 @@ class CheckboxList(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RoundForm(FlaskForm):
+class RoundForm(PortalForm):
     title = StringField(_l("Title of the evaluation"), validators=[
         DataRequired(_l("Give the evaluation a title.")), Length(max=255, message=_l("The title is too long."))])
     reports = CheckboxList(_l("Duty reports to evaluate"), coerce=int,

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from portal.ballots.codes import BallotRefused, code_hash, issue_codes, normalise_code
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
+from portal.core.text import refuse_hidden, refuse_too_long
 from portal.duty.models import RATINGS, BallotCode, DutyReport, EvaluationRound, EvaluationVote
 from portal.extensions import db
 from portal.places.models import Village
@@ -41,6 +42,8 @@ def open_round(user, village: Village, *, title: str, report_ids: list[int], clo
                voter_count: int) -> tuple[EvaluationRound, list[str]]:
     """Open a round and issue its codes (call inside a write transaction); the codes are never stored."""
     now = utcnow()
+    refuse_hidden("title", title)
+    refuse_too_long("title", title.strip(), 255)
     available = {r.id for r in published_reports(village)}
     chosen = sorted({int(i) for i in report_ids})
     if not chosen or not set(chosen) <= available:
@@ -55,7 +58,7 @@ def open_round(user, village: Village, *, title: str, report_ids: list[int], clo
         if set(other.report_ids or []) & set(chosen):
             raise PortalError(_l("One of these reports is already being evaluated in an open round."),
                               field="reports")
-    rnd = EvaluationRound(village_id=village.id, village=village, title=title.strip()[:255], opened_by_id=user.id,
+    rnd = EvaluationRound(village_id=village.id, village=village, title=title.strip(), opened_by_id=user.id,
                           opened_at=now, closes_at=closes_at, voter_count=voter_count, report_ids=chosen)
     db.session.add(rnd)
     db.session.flush()

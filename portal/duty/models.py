@@ -5,6 +5,7 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import JSONType, UTCDateTime, utcnow
+from portal.duty.shapes import DutyReportContent
 from portal.extensions import db
 from portal.places.models import Village
 from portal.records.models import PublishedSubject
@@ -17,6 +18,7 @@ RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 
 class DutyReport(PublishedSubject, db.Model):
     __tablename__ = "duty_report"
+    CONTENT_SHAPE = DutyReportContent  # what each published revision holds, checked when written
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
     cadre_name: Mapped[str] = mapped_column(String(64))

@@ -8,6 +8,7 @@ The report row keeps the latest figures only as a convenience, checked by
 from sqlalchemy import select
 
 from portal.duty.models import DutyReport, EvaluationRound
+from portal.duty.shapes import EvaluationContent
 from portal.extensions import db
 from portal.records import chain
 from portal.records.models import PublishedRevision
@@ -34,7 +35,8 @@ def result_content(rnd: EvaluationRound, results: dict[int, dict]) -> dict:
 def publish_result(rnd: EvaluationRound, results: dict[int, dict], user_id: int | None = None) -> PublishedRevision:
     """Append the round's result to the village's chain (call inside a write transaction)."""
     revision = chain.append(rnd.village, subject_type=SUBJECT, subject_id=rnd.id, number=1, title=rnd.title,
-                            content=result_content(rnd, results), reason=None, user_id=user_id)
+                            content=result_content(rnd, results), shape=EvaluationContent, reason=None,
+                            user_id=user_id)
     for report in db.session.scalars(select(DutyReport).where(DutyReport.id.in_(list(results)))):
         report.rating_counts = results[report.id]
     return revision

@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 
 from portal.core.http import conditional, revalidate
 from portal.core.urls import public_base_url
-from portal.places.service import get_village
+from portal.places.service import get_village, village_hotlines
 
 bp = Blueprint("poster", __name__)
 
@@ -18,19 +18,6 @@ def qr_svg(url: str, title: str) -> Markup:
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1))
 
 
-def hotlines(village) -> list[tuple[str, str]]:
-    """(who, number) pairs: village supervision, township, county, and the national 12388."""
-    township, county = village.township, village.township.county
-    pairs = [(village.name, village.supervision_phone), (township.name, township.hotline),
-             (county.name, county.hotline), ("", "12388")]
-    seen, out = set(), []
-    for who, number in pairs:
-        if number and number not in seen:
-            seen.add(number)
-            out.append((who, number))
-    return out
-
-
 @bp.get("/villages/<code>/poster")
 @conditional
 def village_poster(code: str):
@@ -40,6 +27,6 @@ def village_poster(code: str):
     page_url = f"{base}/villages/{village.code}"
     complaint_url = f"{base}/complaints/new?village={village.code}"
     return render_template("home/poster.html", village=village, page_url=page_url, complaint_url=complaint_url,
-                           hotlines=hotlines(village),
+                           hotlines=village_hotlines(village),
                            page_qr=qr_svg(page_url, _("QR code of the %(village)s page", village=village.name)),
                            complaint_qr=qr_svg(complaint_url, _("QR code of the form to report a problem")))

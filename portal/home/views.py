@@ -59,7 +59,8 @@ def village_show(code: str):
                       last_modified=max(village.updated_at, local_midnight_utc(today)))
     return rendered_pages().get_or_render(
         f"{etag}:{village.code}",
-        lambda: render_template("home/village_show.html", page=village_page(village), village=village),
+        lambda: render_template("home/village_show.html", page=village_page(village), village=village,
+                                hotlines=service.village_hotlines(village)),
     )
 
 

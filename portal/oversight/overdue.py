@@ -8,11 +8,10 @@ from portal.complaints.clock import load_calendar, load_rules
 from portal.complaints.deadlines import state_for
 from portal.complaints.models import Complaint
 from portal.core.permissions import complaint_scope_filter, complaint_statistics_filter, statistics_min_count
+from portal.core.roles import OPEN_STATUSES
 from portal.core.timezone import local_date
 from portal.extensions import db
 from portal.places.models import Township, Village
-
-OPEN_STATUSES = ("received", "accepted", "in_progress", "under_review")
 
 
 @dataclass

@@ -20,12 +20,13 @@ from portal.complaints.deadlines import (
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.core.labels import label
 from portal.core.permissions import complaint_statistics_filter, statistics_min_count
+from portal.core.roles import Status
 from portal.core.timezone import add_months, local_date, local_midnight_utc
 from portal.extensions import db
 from portal.places.models import Township, Village
 
-OPEN_DECISION = "received"
-RUNNING_CONCLUSION = ("accepted", "in_progress")
+OPEN_DECISION = Status.RECEIVED
+RUNNING_CONCLUSION = (Status.ACCEPTED, Status.IN_PROGRESS)
 
 
 class Below(int):
@@ -143,7 +144,7 @@ def _aggregate(filters: Filters, today: date):
     cutoff = local_midnight_utc(today - timedelta(days=UNRATED_RESOLVED_AFTER_DAYS))
     rated = and_(Complaint.rating.is_not(None), Complaint.rating != "")
     good = Complaint.rating.in_(sorted(RESOLVED_RATINGS))
-    resolved = and_(Complaint.status == "concluded",
+    resolved = and_(Complaint.status == Status.CONCLUDED,
                     or_(good, and_(~rated, Complaint.replied_at.is_not(None),
                                    Complaint.replied_at < cutoff)))
     inner = select(
@@ -191,7 +192,7 @@ def verdict(row, today: date, cal, rules) -> str:
         elif row.status in RUNNING_CONCLUSION:
             missed |= today > due
             running |= today <= due
-    if row.status == "under_review" and row.review_requested_at is not None:
+    if row.status == Status.UNDER_REVIEW and row.review_requested_at is not None:
         due = review_due(local_date(row.review_requested_at), rules)
         missed |= today > due
         running |= today <= due

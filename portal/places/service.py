@@ -29,6 +29,7 @@ def get_village(code: str) -> Village:
 @dataclass(frozen=True, slots=True)
 class CountyRef:
     name: str
+    hotline: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +66,41 @@ def get_village_summary(code: str) -> VillageRef:
     if _SUMMARY is None:
         v, t, c = Village.__table__.c, Township.__table__.c, County.__table__.c
         _SUMMARY = (select(v.id, v.code, v.name, v.supervision_phone, v.content_version, v.updated_at, v.chain_head,
-                           v.chain_length, t.code, t.name, t.hotline, c.name)
+                           v.chain_length, t.code, t.name, t.hotline, c.name, c.hotline)
                     .join_from(Village.__table__, Township.__table__, v.township_id == t.id)
                     .join(County.__table__, t.county_id == c.id)
                     .where(v.code == bindparam("code")))
     row = db.session.connection().execute(_SUMMARY, {"code": code}).first()
     if row is None:
         abort(404)
-    township = TownshipRef(row[8], row[9], row[10], CountyRef(row[11]))
+    township = TownshipRef(row[8], row[9], row[10], CountyRef(row[11], row[12]))
     return VillageRef(*row[:8], township)
+
+
+NATIONAL_HOTLINE = "12388"
+
+
+@dataclass(frozen=True, slots=True)
+class Hotline:
+    who: str  # the place's name; empty for the national line
+    number: str
+
+
+def village_hotlines(village: Village | VillageRef) -> list[Hotline]:
+    """Where a village's residents can report: its supervision phone, township, county, national 12388.
+
+    Each number once, nearest first; every page, poster and API answer that shows them reads this.
+    """
+    township = village.township
+    county = township.county
+    pairs = [(village.name, village.supervision_phone), (township.name, township.hotline),
+             (county.name, county.hotline), ("", NATIONAL_HOTLINE)]
+    seen, out = set(), []
+    for who, number in pairs:
+        if number and number not in seen:
+            seen.add(number)
+            out.append(Hotline(who, number))
+    return out
 
 
 def touch_village(village: Village) -> None:

@@ -9,7 +9,7 @@ from portal.ballots.codes import BallotRefused, code_hash, issue_codes, normalis
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.core.masking import mask_text
-from portal.core.text import refuse_hidden
+from portal.core.text import refuse_hidden, refuse_too_long
 from portal.extensions import db
 from portal.places.models import Township
 from portal.polls.models import TOP_N, VOTES_PER_BALLOT, GrievancePoll, PollBallot, PollOption, PollVote, RemedyProgress
@@ -50,11 +50,12 @@ def create(user, township: Township, *, year: int, title: str, proposals_from: d
             (voting_until - voting_from).days >= MAX_WINDOW_DAYS:
         raise PortalError(_l("Each window may last at most 60 days."), field="voting_until")
     refuse_hidden("title", title)
+    refuse_too_long("title", title.strip(), 255)
     exists = db.session.scalar(select(GrievancePoll.id).where(GrievancePoll.township_id == township.id,
                                                               GrievancePoll.year == year))
     if exists is not None:
         raise PortalError(_l("This township already has a poll for that year."), field="year")
-    poll = GrievancePoll(township_id=township.id, township=township, year=year, title=title.strip()[:255],
+    poll = GrievancePoll(township_id=township.id, township=township, year=year, title=title.strip(),
                          proposals_from=proposals_from, proposals_until=proposals_until, voting_from=voting_from,
                          voting_until=voting_until, created_by_id=user.id)
     db.session.add(poll)
@@ -67,9 +68,11 @@ def propose(poll: GrievancePoll, title: str, detail: str | None, today: date) ->
         raise PortalError(_l("Proposals are not being collected now."), field="title")
     refuse_hidden("title", title)
     refuse_hidden("detail", detail)
+    refuse_too_long("title", title.strip(), 255)
+    refuse_too_long("detail", (detail or "").strip(), 2000)
     # Residents type phone and ID numbers into proposals; the public lists show the text, so mask them here.
-    option = PollOption(poll_id=poll.id, title=mask_text(title.strip())[:255],
-                        detail=mask_text((detail or "").strip())[:2000] or None)
+    option = PollOption(poll_id=poll.id, title=mask_text(title.strip()),
+                        detail=mask_text((detail or "").strip()) or None)
     db.session.add(option)
     return option
 
@@ -91,11 +94,13 @@ def moderate(poll: GrievancePoll, option: PollOption, action: str, today: date, 
         raise PortalError(_l("This proposal cannot be changed any more."), field="action")
     refuse_hidden("title", title)
     refuse_hidden("note", note)
+    refuse_too_long("title", (title or "").strip(), 255)
+    refuse_too_long("note", (note or "").strip(), 500)
     now = utcnow()
     if action == "accept":
         option.status = "accepted"
         if title and title.strip():
-            option.title = mask_text(title.strip())[:255]
+            option.title = mask_text(title.strip())
     elif action == "reject":
         if not (note or "").strip():
             raise PortalError(_l("Say why the proposal is not taken up."), field="note")
@@ -109,7 +114,7 @@ def moderate(poll: GrievancePoll, option: PollOption, action: str, today: date, 
         target.supporters = (target.supporters or 1) + (option.supporters or 1)
     else:
         raise PortalError(_l("Choose what to do with the proposal."), field="action")
-    option.moderation_note = mask_text((note or "").strip())[:500] or None
+    option.moderation_note = mask_text((note or "").strip()) or None
     option.moderated_at = now
 
 
@@ -184,9 +189,11 @@ def post_progress(poll: GrievancePoll, option: PollOption, user, *, posted_on: d
         raise PortalError(_l("Give a date within the last year, not in the future."), field="posted_on")
     refuse_hidden("note", note)
     refuse_hidden("lead_unit", lead_unit)
+    refuse_too_long("note", note.strip(), 4000)
+    refuse_too_long("lead_unit", (lead_unit or "").strip(), 255)
     if lead_unit and lead_unit.strip():
-        option.lead_unit = lead_unit.strip()[:255]
-    entry = RemedyProgress(option=option, posted_on=posted_on, note=mask_text(note.strip())[:4000], solved=solved,
+        option.lead_unit = lead_unit.strip()
+    entry = RemedyProgress(option=option, posted_on=posted_on, note=mask_text(note.strip()), solved=solved,
                            posted_by_id=user.id)
     db.session.add(entry)
     if solved:

@@ -14,6 +14,7 @@ from portal.core.http import conditional, no_store
 from portal.core.labels import label
 from portal.core.permissions import can_run_poll, can_view_oversight, require
 from portal.core.ratelimit import address_key
+from portal.core.roles import Role
 from portal.core.timezone import local_today
 from portal.core.urls import public_base_url
 from portal.extensions import db, limiter, login_manager
@@ -141,7 +142,7 @@ def _managed(poll_id: int) -> GrievancePoll:
 def poll_list():
     _staff()
     stmt = select(GrievancePoll).order_by(GrievancePoll.year.desc(), GrievancePoll.township_id)
-    if current_user.role == "township_handler":
+    if current_user.role == Role.TOWNSHIP_HANDLER:
         stmt = stmt.where(GrievancePoll.township_id == current_user.township_id)
     polls = list(db.session.scalars(stmt))
     today = local_today()
@@ -151,7 +152,7 @@ def poll_list():
                             ((p.township.name, p.year, p.title, service.phase(p, today), p.proposals_from,
                               p.proposals_until, p.voting_from, p.voting_until) for p in polls))
     return render_template("polls/poll_list.html", polls=polls, phase_of=lambda p: service.phase(p, today),
-                           may_create=current_user.role == "township_handler")
+                           may_create=current_user.role == Role.TOWNSHIP_HANDLER)
 
 
 @bp.route("/oversight/polls/new", methods=["GET", "POST"])

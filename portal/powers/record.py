@@ -14,6 +14,7 @@ from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Village
 from portal.powers.models import PowerItem
+from portal.powers.shapes import PowerItemContent
 from portal.records import chain
 from portal.records.chain import BrokenLink
 from portal.records.integrity import compare_fields, revisions_by_subject, same_moment
@@ -54,6 +55,7 @@ def publish(item: PowerItem, reason: str | None, user_id: int | None) -> Publish
     db.session.flush()
     revision = chain.append(item.village, subject_type=SUBJECT, subject_id=item.id,
                             number=(item.revision_count or 0) + 1, title=item.title, content=content,
+                            shape=PowerItemContent,
                             reason=reason, user_id=user_id)
     item.revision_count = revision.number
     item.first_published_at = item.first_published_at or revision.published_at

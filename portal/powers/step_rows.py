@@ -9,11 +9,13 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from portal.core.errors import PortalError
+from portal.core.text import refuse_hidden, refuse_too_long
 from portal.powers.steps import MAX_STEPS
 
 PARTS = ("actor", "action", "limit", "record", "risk", "level", "risk_text", "control")
 LEVELS = ("high", "medium", "low")
 MAX_ROWS = MAX_STEPS
+MAX_TEXT = 2000  # per part of a row
 _NAME = re.compile(r"step-(\d{1,3})-(\w+)")
 _ACTION = re.compile(r"(add|remove|up|down)(?:-(\d{1,3}))?")
 
@@ -32,7 +34,7 @@ def from_form(form) -> list[dict]:
     rows: dict[int, dict] = {}
     for key in form.keys():
         if (m := _NAME.fullmatch(key)) and m.group(2) in PARTS:
-            rows.setdefault(int(m.group(1)), blank())[m.group(2)] = (form.get(key) or "").strip()[:2000]
+            rows.setdefault(int(m.group(1)), blank())[m.group(2)] = (form.get(key) or "").strip()
     return [rows[n] for n in sorted(rows)][:MAX_ROWS + 1]
 
 
@@ -90,6 +92,10 @@ def to_steps(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     if len(filled) > MAX_ROWS:
         raise PortalError(_l("Write at most %(n)d steps.", n=MAX_ROWS), field="steps")
     for seq, row in enumerate(filled, start=1):
+        texts = [row.get(p) for p in PARTS]
+        refuse_hidden("steps", *texts)
+        for text in texts:
+            refuse_too_long("steps", text, MAX_TEXT)
         if not row.get("actor") or not row.get("action"):
             raise PortalError(_l("Step %(n)d: say who does it and what they do.", n=seq), field="steps")
         risky = bool(row.get("risk"))

@@ -6,6 +6,7 @@ from datetime import UTC
 
 from sqlalchemy import select
 
+from portal.core import shapes
 from portal.core.db import utcnow
 from portal.extensions import db
 from portal.places.models import Village
@@ -54,8 +55,13 @@ def lock_chain(village: Village) -> None:
 
 
 def append(village: Village, *, subject_type: str, subject_id: int, number: int, title: str,
-           content: dict, reason: str | None, user_id: int | None) -> PublishedRevision:
-    """Append a revision to the village's chain (call inside a write transaction)."""
+           content: dict, shape, reason: str | None, user_id: int | None) -> PublishedRevision:
+    """Append a revision to the village's chain (call inside a write transaction).
+
+    ``shape`` is the declared shape of the content (a TypedDict, portal/core/shapes.py): content that
+    does not have it is refused with ShapeError before anything is written.
+    """
+    shapes.check(content, shape, subject_type)
     lock_chain(village)
     revision = PublishedRevision(
         village=village,

@@ -37,7 +37,10 @@ class PublishedRevision(db.Model):
 
 
 class PublishedSubject:
-    """Columns of anything published through the chain: a draft, and a pointer to what is public."""
+    """Columns of anything published through the chain: a draft, and a pointer to what is public.
+
+    Each subject class names the declared shape of its revisions' content as ``CONTENT_SHAPE``.
+    """
 
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | published
     # The content being edited: the next revision once published.

@@ -11,6 +11,7 @@ revision and still catches any other change. The removed text itself is
 never recorded anywhere.
 """
 from importlib import import_module
+from typing import Literal, TypedDict
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -19,12 +20,30 @@ from sqlalchemy.orm.attributes import flag_modified
 from portal.core import audit
 from portal.core.errors import PortalError
 from portal.core.masking import add_counts, mask_content
-from portal.core.text import refuse_hidden
+from portal.core.text import refuse_hidden, refuse_too_long
 from portal.extensions import db
 from portal.records import chain
 from portal.records.models import PublishedRevision
 
 SUBJECT = "redaction"
+
+
+class RemovalTarget(TypedDict):
+    id: int
+    chain_seq: int
+    hash: str
+    subject_type: str
+    subject_id: int
+    number: int
+
+
+class RedactionContent(TypedDict):
+    """What the record keeps of a removal of personal data: counts and the fingerprint, never the data."""
+
+    kind: Literal["redaction"]
+    removed: dict[str, int]
+    digest: str
+    target: RemovalTarget
 REMOVED = "[已删除]"
 MAX_TERMS = 20
 
@@ -81,6 +100,7 @@ def redact(revision: PublishedRevision, user, reason: str | None, terms: list[st
     reason = (reason or "").strip()
     if not reason:
         raise PortalError(_l("Say why the data is removed; the reason is published."), field="reason")
+    refuse_too_long("reason", reason, 1000)
     if revision.subject_type == SUBJECT:
         raise PortalError(_l("This entry records a removal; it holds no personal data."))
     content, counts = preview(revision, terms)
@@ -95,11 +115,11 @@ def redact(revision: PublishedRevision, user, reason: str | None, terms: list[st
     entry = chain.append(
         revision.village, subject_type=SUBJECT, subject_id=revision.id, number=number,
         title=f"删除个人信息：{revision.title}"[:255],
-        content={"kind": SUBJECT, "removed": counts, "digest": chain.compute_hash(revision),
+        shape=RedactionContent, content={"kind": SUBJECT, "removed": counts, "digest": chain.compute_hash(revision),
                  "target": {"id": revision.id, "chain_seq": revision.chain_seq, "hash": revision.hash,
                             "subject_type": revision.subject_type, "subject_id": revision.subject_id,
                             "number": revision.number}},
-        reason=reason[:1000], user_id=user.id)
+        reason=reason, user_id=user.id)
     audit.record("redact", "published_revision", revision.id, detail=f"chain #{entry.chain_seq}", user=user)
     return entry
 

@@ -30,7 +30,7 @@ def publish(subject, *, subject_type: str, content: dict, title: str, reason: st
         raise PortalError(_l("Say why you are correcting what was published."), field="reason")
     revision = chain.append(
         subject.village, subject_type=subject_type, subject_id=subject.id, number=number, title=title,
-        content=content, reason=reason if number > 1 else None, user_id=user_id,
+        content=content, shape=type(subject).CONTENT_SHAPE, reason=reason if number > 1 else None, user_id=user_id,
     )
     now = revision.published_at
     subject.status = "published"

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from sqlalchemy import select
 
 from portal.core.http import conditional, revalidate
+from portal.core.roles import Role
 from portal.extensions import db
 from portal.places.service import get_village
 from portal.records.links import revision_path
@@ -116,7 +117,7 @@ def revision_redact(revision_id: int):
     from portal.core.permissions import can_redact_record, roles_required
     from portal.records import redaction
 
-    @roles_required("county_handler")
+    @roles_required(Role.COUNTY_HANDLER)
     def handle():
         if not can_redact_record(current_user):
             abort(403)

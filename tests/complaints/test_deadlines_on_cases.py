@@ -129,3 +129,25 @@ def test_overdue_county_cases_are_flagged_to_the_county_once(runner, file_case):
     runner.invoke(args=["escalate-overdue"])
     events = db.session.query(ComplaintEvent).filter_by(complaint_id=complaint.id, kind="overdue").all()
     assert len(events) == 1 and not events[0].public
+
+
+def test_the_countys_forwarding_days_set_the_date_the_township_handler_sees(file_case, client, login_as):
+    """DOMAIN.md: a township sends a case the county must handle within N working days; the county sets N."""
+    from flask_babel import format_date
+
+    complaint, _ = file_case()
+    login_as("handler_baishi")
+    shown = []
+    for days in (2, 9):
+        set_setting("deadline_rules", {"forward_working_days": days})
+        db.session.commit()
+        due = WorkCalendar().add_working_days(today(), days)
+        assert clock().forward_by(complaint) == due
+        html = client.get(f"/triage/{complaint.case_number}").get_data(as_text=True)
+        with client.application.test_request_context():
+            shown.append(format_date(due))
+        assert "Send to the county by" in html or "报送县纪委期限" in html
+        assert shown[-1] in html
+    assert shown[0] != shown[1]
+    advance(complaint, "accepted")  # decided: no forwarding date any more
+    assert clock().forward_by(complaint) is None

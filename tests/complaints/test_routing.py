@@ -119,3 +119,48 @@ def test_village_cadres_never_see_complaints(file_case):
     from portal.complaints.models import Complaint
 
     assert db.session.query(Complaint).filter(permissions.complaint_scope_filter(cadre, Complaint)).count() == 0
+
+
+def test_a_send_back_note_over_the_limit_is_refused_not_cut(file_case, reload):
+    complaint, _ = file_case()
+    routing.escalate(complaint, user("handler_baishi"), "涉及镇村两级干部，需县级协调")
+    db.session.commit()
+    with pytest.raises(PortalError) as refused:
+        routing.assign_to_township(complaint, user("county_handler"), "请" * (routing.NOTE_MAX + 1))
+    assert refused.value.field == "note"
+    db.session.rollback()
+    assert reload(complaint).handling_level == "county"
+    routing.assign_to_township(complaint, user("county_handler"), "请" * routing.NOTE_MAX)
+    db.session.commit()
+    assert reload(complaint).handling_level == "township"
+    note = db.session.query(ComplaintEvent).filter_by(complaint_id=complaint.id, kind="assignment").one().body
+    assert len(note) == routing.NOTE_MAX
+
+
+def test_the_case_page_offers_sending_back_exactly_when_the_rule_allows_it(file_case):
+    from portal.complaints.casefile import actions_for
+
+    county = user("county_handler")
+    free, _ = file_case()
+    routing.escalate(free, user("handler_baishi"), "涉及镇村两级干部，需县级协调")
+    db.session.commit()
+    bound, _ = file_case(concerns_township_officials="1")
+    for complaint in (free, bound):
+        offered = actions_for(complaint, county)["assign"]
+        assert offered == (routing.stays_at_county(complaint) is None)
+        if not offered:
+            with pytest.raises(PortalError):
+                routing.assign_to_township(complaint, county, "交办")
+    assert actions_for(free, county)["assign"] and not actions_for(bound, county)["assign"]
+
+
+def test_the_demo_complaints_are_routed_by_the_real_rules(app, monkeypatch):
+    """The demo builds its cases through route(): a rule the county adds reaches the demo's cases too."""
+    from portal.complaints import demo
+
+    calls = []
+    real = routing.route
+    monkeypatch.setattr(routing, "route", lambda *a, **k: calls.append((a, k)) or real(*a, **k))
+    demo.seed_complaints()
+    assert len(calls) == len(demo.CASES)
+    db.session.rollback()

@@ -8,10 +8,11 @@ import pytest
 
 from portal.complaints import workflow
 from portal.complaints.events import COMPLAINANT
-from portal.complaints.models import STATUSES, ComplaintEvent
+from portal.complaints.models import ComplaintEvent
 from portal.core.audit import AuditEntry
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
+from portal.core.roles import STATUSES
 from portal.extensions import db
 from tests.complaints.conftest import user
 

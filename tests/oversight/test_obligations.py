@@ -89,7 +89,7 @@ def _publish_finance(village: Village, month: date) -> None:
                             period_end=month_end(month))
     db.session.add(disclosure)
     db.session.flush()
-    records.publish(disclosure, subject_type="disclosure", content={"kind": "text", "html": "<p>收支</p>"},
+    records.publish(disclosure, subject_type="disclosure", content={"kind": "text", "markdown": "收支", "html": "<p>收支</p>"},
                     title=disclosure.title, reason=None, user_id=None)
     db.session.commit()
 

@@ -17,13 +17,13 @@ from datetime import time as dtime
 import pytest
 from sqlalchemy import func, select
 
-from portal import jobs
 from portal.complaints.intake import submit
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.core import mail
 from portal.core.mail import OutboxMessage, deliver_pending
 from portal.core.timezone import local_today, local_zone
 from portal.extensions import db
+from portal.jobs import runner as jobs
 from production.helpers import ROOT
 from production.smtp_sink import SilentServer, SmtpSink
 from tests.complaints.conftest import case_data
