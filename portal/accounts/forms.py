@@ -5,15 +5,6 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
-def add_error(form, field: str | None, message) -> None:
-    """Attach a service's refusal to a field (or to the form when field is None)."""
-    target = getattr(form, field, None) if field else None
-    if target is None:
-        form.form_errors.append(message)
-        return
-    target.errors = [*target.errors, message]
-
-
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username.")),
                                                        Length(max=256, message=_l("Enter your username."))])

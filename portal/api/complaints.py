@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from portal.api.blueprint import bp
 from portal.complaints import tracking
 from portal.complaints.clock import clock
-from portal.complaints.intake import IntakeError, submit
+from portal.complaints.intake import submit
 from portal.complaints.ratelimit import intake_limit, track_limit
 from portal.complaints.receipts import format_receipt
+from portal.core.errors import PortalError
 from portal.extensions import csrf
 
 # Internal field names → the names the API documents.
@@ -58,7 +59,7 @@ def complaints_create():
         return _bad(errors)
     try:
         complaint, receipt = submit(raw, files, channel="api")
-    except IntakeError as exc:
+    except PortalError as exc:
         return _bad({API_FIELDS.get(k, k): v for k, v in exc.errors.plain().items()})
     # For residents ``case_number`` is the complaint's random reference (docs/security.md, section 1).
     return jsonify({"case_number": complaint.public_reference, "receipt": receipt,
