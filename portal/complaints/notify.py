@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.complaints.models import Complaint, Recusal
-from portal.core import mail
+from portal.complaints.models import Complaint
+from portal.core import mail, permissions
 from portal.core.labels import label
 from portal.core.urls import public_base_url
 from portal.extensions import db
@@ -29,13 +29,8 @@ def muted():
 
 def handlers_of(complaint: Complaint) -> list[User]:
     """Active handlers of the case's handling unit who have an e-mail address (recused ones excluded)."""
-    stmt = select(User).where(User.is_active_flag.is_(True), User.email.is_not(None), User.email != "")
-    if complaint.handling_level == "county":
-        stmt = stmt.where(User.role == "county_handler")
-    else:
-        recused = select(Recusal.user_id).where(Recusal.complaint_id == complaint.id, Recusal.user_id.is_not(None))
-        stmt = stmt.where(User.role == "township_handler", User.township_id == complaint.township_id,
-                          User.id.not_in(recused))
+    stmt = select(User).where(permissions.case_holders_filter(complaint, User), User.email.is_not(None),
+                              User.email != "")
     return list(db.session.scalars(stmt.order_by(User.id)))
 
 
