@@ -53,10 +53,11 @@ def step_answer(step: str):
     if draft is None:
         flash(_("Your answers were kept for two hours and have expired. Please start again."), "error")
         return redirect(url_for("complaints.complaint_new"), code=303)
-    errors = steps.answer(draft, step, request.form, files=request.files.getlist("files"),
-                          voice=request.files.get("voice"), remove=request.form.getlist("remove"))
-    if errors:
-        return _page(draft, step, errors.plain(), 400)
+    try:
+        steps.answer(draft, step, request.form, files=request.files.getlist("files"),
+                     voice=request.files.get("voice"), remove=request.form.getlist("remove"))
+    except PortalError as exc:
+        return _page(draft, step, show_errors(None, exc), 400)
     if step == "what" and request.form.get("more") == "1":  # "add another photo" stays on the page
         return redirect(url_for("complaints.step_show", step=step), code=303)
     following = steps.next_step(draft, step)

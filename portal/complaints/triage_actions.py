@@ -73,7 +73,7 @@ def case_act(case_number: str):
             ACTIONS[action](complaint, current_user, form)
             still_readable = permissions.can_read_complaint(current_user, complaint)
     except PortalError as exc:
-        errors = show_errors(form, exc, prefix=f"{action}-", rename={k: _alias(action, k) for k in exc.errors})
+        errors = show_errors(None, exc, prefix=f"{action}-", rename={k: _alias(action, k) for k in exc.errors})
         return render_case(case_number, errors=errors, form=form, status=400)
     flash(str(DONE[action]), "success")
     if not still_readable:

@@ -94,7 +94,7 @@ def _act(name: str, action):
             action(complaint, form)
     except PortalError as exc:
         # The review's reason is typed into the form's body field.
-        errors = show_errors(form, exc, prefix=f"{name}-", rename={"reason": "body"})
+        errors = show_errors(None, exc, prefix=f"{name}-", rename={"reason": "body"})
         return _case_page(complaint, errors, {name: form}, 400)
     flash(_CONFIRMATIONS[name](), "success")
     return redirect(url_for("complaints.track_show"), code=303)

@@ -69,14 +69,13 @@ def show_errors(form, exc, *, prefix: str = "", rename: dict | None = None) -> d
     """
     shown: dict[str, list[str]] = {}
     for name, messages in exc.errors.items():
-        name = (rename or {}).get(name, name)
-        target = getattr(form, name, None) if name and form is not None else None
+        name = (rename or {}).get(name, name) or "form"
         texts = [str(m) for m in messages]
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, *texts]
-        else:
-            name = "form"
-            if form is not None:
+        if form is not None:
+            target = getattr(form, name, None) if name != "form" else None
+            if target is not None and hasattr(target, "errors"):
+                target.errors = [*target.errors, *texts]
+            else:
                 form.form_errors.extend(texts)
         shown.setdefault(prefix + name, []).extend(texts)
     return shown
