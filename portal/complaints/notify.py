@@ -35,7 +35,7 @@ def handlers_of(complaint: Complaint) -> list[User]:
 
 
 def county_handlers() -> list[User]:
-    stmt = select(User).where(User.role == "county_handler", User.is_active_flag.is_(True),
+    stmt = select(User).where(permissions.county_handlers_filter(User), User.is_active_flag.is_(True),
                               User.email.is_not(None), User.email != "")
     return list(db.session.scalars(stmt.order_by(User.id)))
 

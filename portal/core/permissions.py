@@ -214,11 +214,20 @@ def case_holders_filter(complaint, user_model):
     """
     active = user_model.is_active_flag.is_(True)
     if complaint.handling_level == "county":
-        return active & (user_model.role == "county_handler")
+        return active & county_handlers_filter(user_model)
     recusal = type(complaint).recusals.property.mapper.class_
     recused = select(recusal.user_id).where(recusal.complaint_id == complaint.id, recusal.user_id.is_not(None))
-    return active & (user_model.role == "township_handler") & (user_model.township_id == complaint.township_id) & (
-        user_model.id.not_in(recused))
+    return active & township_handlers_filter(user_model, complaint.township_id) & user_model.id.not_in(recused)
+
+
+def township_handlers_filter(user_model, township_id: int):
+    """SQL filter of the handlers who serve a township (its cases reach them unless escalated or recused)."""
+    return (user_model.role == "township_handler") & (user_model.township_id == township_id)
+
+
+def county_handlers_filter(user_model):
+    """SQL filter of the county handlers: every escalated, overdue or conflicted case reaches them."""
+    return user_model.role == "county_handler"
 
 
 def complaint_statistics_filter(user, complaint_model):
