@@ -5,7 +5,7 @@ decides who may see or change what.
 """
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import false, select, true
 
@@ -350,8 +350,6 @@ def guard_area(allowed, hide_arg: str | None = None):
                 return login_manager.unauthorized()
             abort(401)
         if not allowed(current_user):
-            from flask import request
-
             abort(404 if hide_arg and (request.view_args or {}).get(hide_arg) else 403)
         return None
 
