@@ -187,6 +187,11 @@ class RequestClient(FlaskClient):
 
 @pytest.fixture
 def app(app_config, tmp_path, monkeypatch):
+    """The portal on a private database copy.
+
+    The test body reads and writes through its own app context, like a script run beside
+    the server; requests through the app's test clients never share it (RequestClient).
+    """
     monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path / "instance"))
     application = create_app(app_config)
     application.test_client_class = RequestClient
