@@ -1,4 +1,5 @@
 """Shared fixtures: a migrated, seeded database copied fresh for every test."""
+import contextvars
 import os
 import queue
 import re
@@ -10,7 +11,8 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 from demo_ids import OTHER_VILLAGE, VILLAGE
-from flask import g
+from flask import has_app_context
+from flask.testing import FlaskClient
 from hypothesis import settings
 from sqlalchemy import select
 
@@ -164,10 +166,35 @@ def app_config(database_url, tmp_path):
     }
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as behind a real server.
+
+    The test's own context (its database session, ``g``, the chosen language) never
+    leaks into a request, nor a request's into the test. What the test set up is
+    committed before the request, as another process would have to; afterwards the
+    test's session starts afresh, so it reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        shared = has_app_context() and db.session.registry.has()
+        if shared:
+            db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if shared:
+            db.session.commit()
+        return response
+
+
 @pytest.fixture
 def app(app_config, tmp_path, monkeypatch):
+    """The portal on a private database copy.
+
+    The test body reads and writes through its own app context, like a script run beside
+    the server; requests through the app's test clients never share it (RequestClient).
+    """
     monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path / "instance"))
     application = create_app(app_config)
+    application.test_client_class = RequestClient
     with application.app_context():
         yield application
         db.session.remove()
@@ -258,10 +285,6 @@ def login_as(app, client):
     from portal.accounts.models import User
 
     def _login(username: str, target=None):
-        from flask import g
-
-        # Requests share the test's app context, where Flask-Login caches the user.
-        g.pop("_login_user", None)
         user = db.session.query(User).filter_by(username=username).one()
         with (target or client).session_transaction() as sess:
             sess["_user_id"] = user.get_id()
@@ -297,14 +320,9 @@ def other_village(app):
 
 @pytest.fixture
 def as_user(login_as):
-    """Sign the client in as a demo account, also after earlier requests.
-
-    The app fixture keeps one app context for the whole test, so Flask-Login's
-    cached user in ``g`` would outlive a change of account.
-    """
+    """Sign the client in as a demo account, also after earlier requests."""
 
     def _as(username: str):
-        g.pop("_login_user", None)
         return login_as(username)
 
     return _as

@@ -23,8 +23,9 @@ def _read_password() -> str:
 
 
 def _fail(exc: PortalError):
-    where = f" ({exc.field})" if exc.field else ""
-    raise click.ClickException(f"{exc.message}{where}") from exc
+    lines = [f"{message} ({field})" if field else str(message) for field, messages in exc.errors.items()
+             for message in messages]
+    raise click.ClickException("; ".join(lines)) from exc
 
 
 def _get(username: str):

@@ -6,15 +6,6 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from portal.core.forms import PortalForm
 
 
-def add_error(form, field: str | None, message) -> None:
-    """Attach a service's refusal to a field (or to the form when field is None)."""
-    target = getattr(form, field, None) if field else None
-    if target is None:
-        form.form_errors.append(message)
-        return
-    target.errors = [*target.errors, message]
-
-
 class LoginForm(PortalForm):
     username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username.")),
                                                        Length(max=256, message=_l("Enter your username."))])

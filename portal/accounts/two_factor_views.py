@@ -8,12 +8,13 @@ from flask_login import current_user, login_required, login_user
 from portal.accounts import throttle
 from portal.accounts import two_factor as totp
 from portal.accounts.blueprint import bp
-from portal.accounts.forms import CodeForm, EnrolForm, TwoFactorOffForm, add_error
+from portal.accounts.forms import CodeForm, EnrolForm, TwoFactorOffForm
 from portal.accounts.models import User
 from portal.accounts.passwords import verify_password
 from portal.core.crypto import decrypt_text, encrypt_text
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.core.permissions import can_turn_off_two_factor
 from portal.extensions import db
 
@@ -55,7 +56,7 @@ def two_factor():
                 user = db.session.get(User, current_user.id)
                 codes = totp.enable(user, secret, form.code.data)  # also ends the account's other sessions
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             session.pop(ENROL_KEY, None)
             started = session.get("started_at")
@@ -81,7 +82,7 @@ def two_factor_codes():
                 user = db.session.get(User, current_user.id)
                 codes = totp.regenerate_codes(user, form.code.data)
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             return render_template("accounts/two_factor_codes.html", codes=codes, first_time=False)
     return _manage_page(code_form=form)
@@ -99,7 +100,7 @@ def two_factor_off():
     form = TwoFactorOffForm()
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.password.data):
-            add_error(form, "password", _("The password is not right."))
+            show_errors(form, PortalError(_("The password is not right."), field="password"))
             return _manage_page(off_form=form)
         with write_transaction():
             user = db.session.get(User, current_user.id)
@@ -110,5 +111,5 @@ def two_factor_off():
         if proved:
             flash(_("Two-step verification is now off."))
             return redirect(url_for("accounts.home"))
-        add_error(form, "code", _("That code is not right."))
+        show_errors(form, PortalError(_("That code is not right."), field="code"))
     return _manage_page(off_form=form)

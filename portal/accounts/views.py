@@ -8,11 +8,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import approvals, service, throttle, two_factor
 from portal.accounts.blueprint import bp
-from portal.accounts.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, SetupForm, add_error
+from portal.accounts.forms import CodeForm, ConfirmForm, LoginForm, PasswordChangeForm, SetupForm
 from portal.accounts.models import User
 from portal.core import audit
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.core.urls import safe_next_url
 from portal.extensions import db
 
@@ -52,7 +53,7 @@ def login():
             abort(429)
         user = service.authenticate(form.username.data, form.password.data)
         if user is None:
-            add_error(form, None, _failure_message())
+            show_errors(form, PortalError(_failure_message()))
         else:
             throttle.attempt_succeeded(form.username.data)
             with write_transaction():
@@ -106,7 +107,7 @@ def login_two_factor():
                 flash(_("You have %(n)s recovery codes left. Make new ones on the two-step verification page.",
                         n=two_factor.recovery_codes_left(user)), "error")
             return redirect(next_url)
-        add_error(form, "code", _("That code is not right."))
+        show_errors(form, PortalError(_("That code is not right."), field="code"))
     return render_template("accounts/login_2fa.html", form=form)
 
 
@@ -148,7 +149,7 @@ def password_change():
                 user = db.session.get(User, current_user.id)
                 service.change_own_password(user, form.current_password.data, form.new_password.data)
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             started = session.get("started_at")
             login_user(user)  # the session version moved on; keep this session, end the others
@@ -171,7 +172,7 @@ def account_setup():
                 user = approvals.use_setup_token(token, form.new_password.data, form.confirm_password.data)
                 service.record_sign_in(user)
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             sign_in(user)
             flash(_("Your password is set."))
@@ -192,6 +193,6 @@ def too_many_attempts(_exc):
         form, template = LoginForm(), "accounts/login.html"
     else:
         return render_template("errors/error.html", code=429, message=message), 429
-    add_error(form, None, message)
+    show_errors(form, PortalError(message))
     return render_template(template, form=form, next_url=request.args.get("next")), 429
 

@@ -7,12 +7,12 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts import approvals, service
 from portal.accounts import two_factor as totp
-from portal.accounts.forms import add_error
 from portal.accounts.models import User
 from portal.admin.blueprint import bp
 from portal.admin.forms import AccountEditForm, AccountNewForm, ConfirmForm
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.core.permissions import can_approve_account_request, needs_second_approval
 from portal.core.roles import Role
 from portal.extensions import db
@@ -59,7 +59,7 @@ def account_new():
                                          village_code=form.village.data, display_name=form.display_name.data,
                                          email=form.email.data, actor=_actor())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("The account waits for a second county administrator to approve it. Then its owner gets a "
                     "one-time link to set their own password."))
@@ -73,7 +73,7 @@ def account_new():
                     village_code=form.village.data, display_name=form.display_name.data, email=form.email.data,
                     temporary=True, actor=_actor())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             return render_template("admin/account_password.html", user=user, password=temporary, created=True)
     return render_template("admin/account_new.html", form=form)
@@ -98,7 +98,7 @@ def account_edit(user_id: int):
                                               form.village.data, display_name=form.display_name.data,
                                               email=form.email.data, actor=_actor())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("The new role waits for a second county administrator to approve it."))
             return redirect(url_for("admin.account_edit", user_id=user_id))
@@ -109,7 +109,7 @@ def account_edit(user_id: int):
                                              form.village.data, display_name=form.display_name.data,
                                              email=form.email.data, actor=_actor())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("Changes saved. The account has been signed out everywhere.") if moved else _("Changes saved."))
             return redirect(url_for("admin.account_edit", user_id=user_id))

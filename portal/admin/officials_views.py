@@ -3,12 +3,12 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.forms import add_error
 from portal.admin import officials_service
 from portal.admin.blueprint import bp
 from portal.admin.forms import ConfirmForm, OfficialForm
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.places.service import list_townships
 
 
@@ -28,7 +28,7 @@ def official_list():
                                                           actor=current_user._get_current_object())
                 name = official.name
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
             return _page(form, 400)
         flash(_("%(name)s is listed. Complaints that name them go to the county.", name=name))
         return redirect(url_for("admin.official_list"), code=303)

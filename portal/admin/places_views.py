@@ -4,12 +4,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from portal.accounts.forms import add_error
 from portal.admin import places_service as places
 from portal.admin.blueprint import bp
 from portal.admin.forms import TownshipEditForm, TownshipNewForm, VillageEditForm, VillageNewForm
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.extensions import db
 from portal.places.models import Village
 from portal.places.service import list_townships
@@ -53,7 +53,7 @@ def township_new():
                 township = places.create_township(form.code.data, actor=current_user._get_current_object(),
                                                   **_values(form, TOWNSHIP_FIELDS))
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("Township %(name)s added.", name=township.name))
             return redirect(url_for("admin.township_edit", code=township.code))
@@ -71,7 +71,7 @@ def township_edit(code: str):
                 places.update_township(_township_or_404(code), actor=current_user._get_current_object(),
                                        **_values(form, TOWNSHIP_FIELDS))
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("Changes saved."))
             return redirect(url_for("admin.township_edit", code=code))
@@ -92,7 +92,7 @@ def village_new(code: str):
                                                 supervision_phone=form.supervision_phone.data,
                                                 actor=current_user._get_current_object())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("Village %(name)s added.", name=village.name))
             return redirect(url_for("admin.township_edit", code=code))
@@ -111,7 +111,7 @@ def village_edit(code: str):
                                       supervision_phone=form.supervision_phone.data,
                                       actor=current_user._get_current_object())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("Changes saved."))
             return redirect(url_for("admin.village_edit", code=code))

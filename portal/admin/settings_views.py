@@ -3,7 +3,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.forms import add_error
 from portal.admin import places_service as places
 from portal.admin import routing_service as routing
 from portal.admin import settings_service as settings
@@ -12,6 +11,7 @@ from portal.admin.forms import ConfirmForm, DeadlinesForm, EmblemForm, HolidayFo
 from portal.complaints.models import CATEGORIES, HolidayOverride
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.extensions import db
 from portal.places import emblem as county_emblem
 from portal.places.service import list_townships
@@ -51,7 +51,7 @@ def routing_edit(scope: str):
             with write_transaction():
                 changed = routing.set_rules(_routing_scope(scope), wanted, actor=_actor())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("Routing saved.") if changed else _("Nothing was changed."))
             return redirect(url_for("admin.routing_list"))
@@ -70,7 +70,7 @@ def deadlines_edit():
             with write_transaction():
                 settings.save_deadlines(form.data_for_service(), actor=_actor())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("Deadlines saved. They apply to deadlines computed from now on."))
             return redirect(url_for("admin.deadlines_edit"))
@@ -86,7 +86,7 @@ def holiday_list():
             with write_transaction():
                 settings.add_holiday(form.day.data, form.kind.data, form.note.data, actor=_actor())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("Correction added."))
             return redirect(url_for("admin.holiday_list"))
@@ -128,7 +128,7 @@ def emblem_edit():
             with write_transaction():
                 county_emblem.replace(form.emblem.data, actor=_actor())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             county_emblem.forget(old)
             flash(_("The new emblem is shown on the home page."))

@@ -3,11 +3,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.accounts.forms import add_error
 from portal.admin.blueprint import bp
 from portal.admin.forms import TemplateEditForm, TemplateNewForm
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.extensions import db
 from portal.powers import templates
 from portal.powers.models import PowerTemplate
@@ -42,7 +42,7 @@ def template_new():
                 template = templates.create_template({"code": form.code.data, **_values(form)},
                                                      actor=current_user._get_current_object())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("Item %(code)s added to the standard list.", code=template.code))
             return redirect(url_for("admin.template_list"))
@@ -64,7 +64,7 @@ def template_edit(template_id: int):
                 changed = templates.update_template(_template_or_404(template_id), _values(form),
                                                     actor=current_user._get_current_object())
         except PortalError as exc:
-            add_error(form, exc.field, exc.message)
+            show_errors(form, exc)
         else:
             flash(_("Changes saved.") if changed else _("Nothing was changed."))
             return redirect(url_for("admin.template_edit", template_id=template_id))

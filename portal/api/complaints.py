@@ -13,10 +13,10 @@ from portal.api.complaint_schemas import (
 from portal.api.spec import operation
 from portal.complaints import tracking
 from portal.complaints.clock import clock
-from portal.complaints.intake import IntakeError, submit
+from portal.complaints.intake import submit
 from portal.complaints.ratelimit import intake_limit, track_limit
 from portal.complaints.receipts import format_receipt
-from portal.core.errors import json_error
+from portal.core.errors import PortalError, json_error
 from portal.extensions import csrf
 
 # Internal field names → the names the API documents.
@@ -67,7 +67,7 @@ def complaints_create():
         raise BadRequest(errors)
     try:
         complaint, receipt = submit(raw, files, channel="api")
-    except IntakeError as exc:
+    except PortalError as exc:
         raise BadRequest({API_FIELDS.get(k, k): v for k, v in exc.errors.plain().items()}) from exc
     # For residents ``case_number`` is the complaint's random reference (docs/security.md, section 1).
     return jsonify(ComplaintReceiptSchema().dump({

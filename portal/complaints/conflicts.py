@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.core import permissions
 from portal.core.names import names
-from portal.core.roles import Role
 from portal.extensions import db
 from portal.places.models import TownshipOfficial
 
@@ -25,8 +25,7 @@ def officials_named(township_id: int, texts) -> list[TownshipOfficial]:
 
 
 def handlers_named(township_id: int, texts) -> list[User]:
-    handlers = db.session.scalars(select(User).where(User.role == Role.TOWNSHIP_HANDLER,
-                                                     User.township_id == township_id))
+    handlers = db.session.scalars(select(User).where(permissions.township_handlers_filter(User, township_id)))
     return [u for u in handlers if names(texts, u.display_name)]
 
 

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.complaints.textcheck import Errors, clean_text
-from portal.complaints.workflow import FieldErrors
 from portal.core import permissions
 from portal.core.errors import PortalError
 
@@ -15,7 +14,7 @@ def _text(value, field: str = "body") -> str:
     errors = Errors()
     text = clean_text(value, field, errors, multiline=True, required=True, min_len=2, max_len=TEXT_MAX)
     if errors:
-        raise FieldErrors(errors)
+        raise PortalError(errors=errors)
     return text
 
 

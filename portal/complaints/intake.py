@@ -34,14 +34,6 @@ ABOUT_MAX = 200
 NAME_MAX = 50
 
 
-class IntakeError(Exception):
-    """The submission was refused; ``errors`` holds messages per field. Nothing was stored."""
-
-    def __init__(self, errors: Errors):
-        super().__init__("invalid complaint")
-        self.errors = errors
-
-
 @dataclass
 class Link:
     """What a complaint is about on the village's public pages (power item, step, disclosure)."""
@@ -173,7 +165,7 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
     ``kept`` are files already checked and stored while the resident filled in
     the stepwise form. Staff who enter a complaint received by phone, letter or visit
     pass themselves as ``entered_by`` and say how it came in ``intake_note`` (an internal
-    event); their own checks arrive in ``extra_errors``. Raise IntakeError with messages
+    event); their own checks arrive in ``extra_errors``. Raise PortalError with messages
     per field when anything is wrong; then nothing new is stored (kept files stay for another try).
     """
     data, errors = clean(raw, today_=today())
@@ -185,7 +177,7 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
     stored = list(kept) + fresh
     if errors:
         discard(fresh)
-        raise IntakeError(errors)
+        raise PortalError(errors=errors)
     try:
         # The slow hash and the encryption run before the write lock is taken.
         receipt = new_receipt()

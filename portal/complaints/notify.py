@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.complaints.models import Complaint, Recusal
-from portal.core import mail
+from portal.complaints.models import Complaint
+from portal.core import mail, permissions
 from portal.core.labels import label
-from portal.core.roles import Level, Role
 from portal.core.urls import public_base_url
 from portal.extensions import db
 
@@ -30,18 +29,13 @@ def muted():
 
 def handlers_of(complaint: Complaint) -> list[User]:
     """Active handlers of the case's handling unit who have an e-mail address (recused ones excluded)."""
-    stmt = select(User).where(User.is_active_flag.is_(True), User.email.is_not(None), User.email != "")
-    if complaint.handling_level == Level.COUNTY:
-        stmt = stmt.where(User.role == Role.COUNTY_HANDLER)
-    else:
-        recused = select(Recusal.user_id).where(Recusal.complaint_id == complaint.id, Recusal.user_id.is_not(None))
-        stmt = stmt.where(User.role == Role.TOWNSHIP_HANDLER, User.township_id == complaint.township_id,
-                          User.id.not_in(recused))
+    stmt = select(User).where(permissions.case_holders_filter(complaint, User), User.email.is_not(None),
+                              User.email != "")
     return list(db.session.scalars(stmt.order_by(User.id)))
 
 
 def county_handlers() -> list[User]:
-    stmt = select(User).where(User.role == Role.COUNTY_HANDLER, User.is_active_flag.is_(True),
+    stmt = select(User).where(permissions.county_handlers_filter(User), User.is_active_flag.is_(True),
                               User.email.is_not(None), User.email != "")
     return list(db.session.scalars(stmt.order_by(User.id)))
 

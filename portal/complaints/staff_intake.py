@@ -15,7 +15,7 @@ CONSENT_LABELS = {"signed": _l("Signed the letter or a consent note (scanned bel
 
 
 def enter(user, raw: dict, files=()):
-    """File a complaint received off-line; return (complaint, receipt) or raise IntakeError, storing nothing."""
+    """File a complaint received off-line; return (complaint, receipt) or raise PortalError, storing nothing."""
     errors = Errors()
     channel = raw.get("channel")
     if channel not in CHANNELS:

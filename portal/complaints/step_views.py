@@ -4,9 +4,11 @@ from flask_babel import gettext as _
 
 from portal.complaints import steps
 from portal.complaints.blueprint import bp
-from portal.complaints.intake import IntakeError, find_village, resolve_link, villages_by_township
+from portal.complaints.intake import find_village, resolve_link, villages_by_township
 from portal.complaints.ratelimit import intake_limit, step_limit
 from portal.complaints.receipt_views import keep_receipt
+from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.core.labels import LABELS
 from portal.core.timezone import local_today as today
 
@@ -51,10 +53,11 @@ def step_answer(step: str):
     if draft is None:
         flash(_("Your answers were kept for two hours and have expired. Please start again."), "error")
         return redirect(url_for("complaints.complaint_new"), code=303)
-    errors = steps.answer(draft, step, request.form, files=request.files.getlist("files"),
-                          voice=request.files.get("voice"), remove=request.form.getlist("remove"))
-    if errors:
-        return _page(draft, step, errors.plain(), 400)
+    try:
+        steps.answer(draft, step, request.form, files=request.files.getlist("files"),
+                     voice=request.files.get("voice"), remove=request.form.getlist("remove"))
+    except PortalError as exc:
+        return _page(draft, step, show_errors(None, exc), 400)
     if step == "what" and request.form.get("more") == "1":  # "add another photo" stays on the page
         return redirect(url_for("complaints.step_show", step=step), code=303)
     following = steps.next_step(draft, step)
@@ -72,8 +75,8 @@ def step_send():
         return redirect(url_for("complaints.complaint_new"), code=303)
     try:
         complaint, receipt = steps.send(draft)
-    except IntakeError as exc:
+    except PortalError as exc:
         step = steps.first_with_errors(draft, exc.errors)
-        return _page(draft, step, {k: v for k, v in exc.errors.plain().items() if k in steps.FIELDS[step]}, 400)
+        return _page(draft, step, {k: v for k, v in show_errors(None, exc).items() if k in steps.FIELDS[step]}, 400)
     keep_receipt(complaint, receipt)
     return redirect(url_for("complaints.receipt_show"), code=303)

@@ -119,8 +119,8 @@ def step_errors(draft: dict, step: str) -> Errors:
     return Errors({k: v for k, v in errors.items() if k in FIELDS[step]})
 
 
-def answer(draft: dict, step: str, form: dict, files=(), voice=None, remove=()) -> Errors:
-    """Record a page's answers (kept even when wrong, so nothing typed is lost); return its messages."""
+def answer(draft: dict, step: str, form: dict, files=(), voice=None, remove=()) -> None:
+    """Record a page's answers (kept even when wrong, so nothing typed is lost); raise PortalError with its messages."""
     answers = draft["answers"]
     for key in FIELDS[step]:
         if key in ("files", "voice"):
@@ -144,7 +144,8 @@ def answer(draft: dict, step: str, form: dict, files=(), voice=None, remove=()) 
     elif errors and step in draft["done"]:
         draft["done"].remove(step)
     save(draft)
-    return errors
+    if errors:
+        raise PortalError(errors=errors)
 
 
 def _keep_files(draft: dict, files, voice, remove, errors: Errors) -> None:

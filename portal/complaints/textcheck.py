@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from portal.core.errors import Errors
 from portal.core.text import HIDDEN_MESSAGE, has_hidden
 
 # Werkzeug keeps undecodable bytes of a urlencoded form as literal %XX escapes.
@@ -13,17 +14,6 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})")
 _TRUE = {"1", "true", "yes", "on", "y"}
 _FALSE = {"0", "false", "no", "off", "n", ""}
-
-
-class Errors(dict):
-    """Messages per field: {field: [message, …]}."""
-
-    def add(self, field: str, message) -> None:
-        self.setdefault(field, []).append(message)
-
-    def plain(self) -> dict[str, list[str]]:
-        """Return the messages as plain strings in the current language."""
-        return {field: [str(m) for m in messages] for field, messages in self.items()}
 
 
 def clean_text(value, field: str, errors: Errors, *, max_len: int, min_len: int = 0, required: bool = False,

@@ -14,7 +14,7 @@ from portal.complaints.models import RATINGS, Complaint, ComplaintAttachment, Co
 from portal.complaints.receipts import hash_receipt, legacy_hash_receipt, normalize_receipt
 from portal.complaints.routing import move_to_county
 from portal.complaints.textcheck import Errors, clean_text
-from portal.complaints.workflow import FieldErrors, review_refusal, transition
+from portal.complaints.workflow import review_refusal, transition
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.core.labels import label
@@ -124,7 +124,7 @@ def _text(value, field: str, *, required: bool = True, min_len: int = 2) -> str:
     errors = Errors()
     text = clean_text(value, field, errors, multiline=True, required=required, min_len=min_len, max_len=5000)
     if errors:
-        raise FieldErrors(errors)
+        raise PortalError(errors=errors)
     return text
 
 
@@ -155,7 +155,7 @@ def add_info(complaint: Complaint, body, files=()) -> ComplaintEvent:
         errors.add("body", _l("Write something or attach a file."))
     if errors:
         discard(stored)
-        raise FieldErrors(errors)
+        raise PortalError(errors=errors)
     try:
         event = add_event(complaint, "info", COMPLAINANT, body=text or None)
         attach(complaint, stored, event)

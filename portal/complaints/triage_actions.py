@@ -11,6 +11,7 @@ from portal.complaints.triage import render_case, render_review
 from portal.core import permissions
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.core.roles import Status
 
 ACTIONS = {
@@ -72,12 +73,9 @@ def case_act(case_number: str):
                 raise PortalError(_("This case names you. You can only recuse from it."))
             ACTIONS[action](complaint, current_user, form)
             still_readable = permissions.can_read_complaint(current_user, complaint)
-    except workflow.FieldErrors as exc:
-        errors = {f"{action}-{_alias(action, k)}": v for k, v in exc.errors.plain().items()}
-        return render_case(case_number, errors=errors, form=form, status=400)
     except PortalError as exc:
-        field = _alias(action, exc.field) if exc.field else "form"
-        return render_case(case_number, errors={f"{action}-{field}": [str(exc.message)]}, form=form, status=400)
+        errors = show_errors(None, exc, prefix=f"{action}-", rename={k: _alias(action, k) for k in exc.errors})
+        return render_case(case_number, errors=errors, form=form, status=400)
     flash(str(DONE[action]), "success")
     if not still_readable:
         # Recused or sent up: the case has left this handler's inbox.

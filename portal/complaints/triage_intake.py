@@ -6,10 +6,11 @@ from portal.complaints import staff_intake
 from portal.complaints.blueprint import triage_bp as bp
 from portal.complaints.clock import clock
 from portal.complaints.inbox import scope_villages
-from portal.complaints.intake import IntakeError
 from portal.complaints.models import CATEGORIES
 from portal.complaints.receipts import format_receipt
 from portal.core.crypto import decrypt_text, encrypt_text
+from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.core.labels import LABELS
 from portal.core.timezone import local_today as today
 
@@ -33,8 +34,8 @@ def complaint_enter():
     values = {k: request.form.get(k, "") for k in FIELDS}
     try:
         complaint, receipt = staff_intake.enter(current_user, values, request.files.getlist("files"))
-    except IntakeError as exc:
-        return _page(values, exc.errors.plain(), 400)
+    except PortalError as exc:
+        return _page(values, show_errors(None, exc), 400)
     # Shown once, like the web form's receipt: the slip page drops it on first view.
     session[SLIP_KEY] = {"case": complaint.case_number, "token": encrypt_text(receipt),
                          "village": complaint.village.name, "category": complaint.category,

@@ -6,14 +6,14 @@ from portal.complaints import tracking
 from portal.complaints.blueprint import bp
 from portal.complaints.clock import clock
 from portal.complaints.forms import IntakeForm, RateForm, TextForm, TrackForm
-from portal.complaints.intake import IntakeError, find_village, resolve_link, submit, villages_by_township
+from portal.complaints.intake import find_village, resolve_link, submit, villages_by_township
 from portal.complaints.models import CATEGORIES, RATINGS
 from portal.complaints.ratelimit import intake_limit, track_limit
 from portal.complaints.receipt_views import keep_receipt
 from portal.complaints.step_views import begin
-from portal.complaints.workflow import FieldErrors
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.core.labels import LABELS
 from portal.core.timezone import local_today as today
 
@@ -46,8 +46,8 @@ def complaint_new():
     form = IntakeForm()
     try:
         complaint, receipt = submit(form.raw(), request.files.getlist("files"), channel="portal")
-    except IntakeError as exc:
-        return _intake_page(form, exc.errors.plain(), 400)
+    except PortalError as exc:
+        return _intake_page(form, show_errors(None, exc), 400)
     keep_receipt(complaint, receipt)
     return redirect(url_for("complaints.receipt_show"), code=303)
 
@@ -92,12 +92,10 @@ def _act(name: str, action):
         with write_transaction():
             complaint = tracking.tracked_complaint()
             action(complaint, form)
-    except FieldErrors as exc:
-        # The review's reason is typed into the form's body field.
-        errors = {f"{name}-{'body' if k == 'reason' else k}": v for k, v in exc.errors.plain().items()}
-        return _case_page(complaint, errors, {name: form}, 400)
     except PortalError as exc:
-        return _case_page(complaint, {f"{name}-{exc.field or 'form'}": [str(exc.message)]}, {name: form}, 400)
+        # The review's reason is typed into the form's body field.
+        errors = show_errors(None, exc, prefix=f"{name}-", rename={"reason": "body"})
+        return _case_page(complaint, errors, {name: form}, 400)
     flash(_CONFIRMATIONS[name](), "success")
     return redirect(url_for("complaints.track_show"), code=303)
 

@@ -29,15 +29,6 @@ MAX_REVIEWS = 2
 REPLY_MAX = 5000
 
 
-class FieldErrors(PortalError):
-    """A refusal with messages for several fields; ``message``/``field`` hold the first."""
-
-    def __init__(self, errors: Errors):
-        field, messages = next(iter(errors.items()))
-        super().__init__(messages[0], field=field)
-        self.errors = errors
-
-
 def _is_staff(actor) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False)
 
@@ -117,7 +108,7 @@ def check(complaint: Complaint, to_status: str, actor, **details) -> dict:
     errors = Errors()
     values = _details(to_status, details, errors)
     if errors:
-        raise FieldErrors(errors)
+        raise PortalError(errors=errors)
     return values
 
 
@@ -171,7 +162,7 @@ def extend(complaint: Complaint, actor, days, reason) -> ComplaintEvent:
         errors.add("days", message)
     text = clean_text(reason, "reason", errors, multiline=True, required=True, min_len=4, max_len=2000)
     if errors:
-        raise FieldErrors(errors)
+        raise PortalError(errors=errors)
     complaint.extended_days, complaint.extension_reason = number, text
     event = add_event(complaint, "extension", actor)
     audit_case("complaint_extended", complaint, actor, f"{number}d")

@@ -12,13 +12,38 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 
-class PortalError(Exception):
-    """A business rule refused the action; the message is shown to the user."""
+class Errors(dict):
+    """Messages per field: {field: [message, …]}; the field "" is the form as a whole."""
 
-    def __init__(self, message, field: str | None = None):
+    def add(self, field: str | None, message) -> None:
+        self.setdefault(field or "", []).append(message)
+
+    def plain(self) -> dict[str, list[str]]:
+        """Return the messages as plain strings in the current language."""
+        return {field: [str(m) for m in messages] for field, messages in self.items()}
+
+
+class PortalError(Exception):
+    """A business rule refused the action; nothing was changed and the messages are shown to the user.
+
+    The one error type of every service: raise it with one message (and the field it
+    belongs to, if any) or with ``errors``, messages for several fields. ``message`` and
+    ``field`` hold the first. HTML forms put it on the form with
+    ``portal.core.forms.show_errors``, the API answers ``errors`` per field, the CLI prints it.
+    """
+
+    def __init__(self, message=None, field: str | None = None, *, errors: dict | None = None):
+        if errors:
+            errors = Errors(errors)
+            field, messages = next(iter(errors.items()))
+            message, field = messages[0], field or None
+        else:
+            errors = Errors({field or "": [message]})
         super().__init__(str(message))
         self.message = message
         self.field = field
+        self.errors = errors
+
 
 
 def wants_json() -> bool:

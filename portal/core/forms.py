@@ -62,13 +62,24 @@ def whole_number(form, field):
         raise ValidationError(_l("This number is too large."))
 
 
-def show_error(form, exc) -> None:
-    """Put a service's PortalError beside its field, or at the top when it names none."""
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, str(exc.message)]
-    else:
-        form.form_errors.append(str(exc.message))
+def show_errors(form, exc, *, prefix: str = "", rename: dict | None = None) -> dict[str, list[str]]:
+    """Put a service's PortalError on the form: each message beside its field, the others at the top.
+
+    ``rename`` maps a service's field name to the form's. Return the messages as
+    {prefix + field: [text, …]} ("form" for the top) for pages that lay their fields out by hand.
+    """
+    shown: dict[str, list[str]] = {}
+    for name, messages in exc.errors.items():
+        name = (rename or {}).get(name, name) or "form"
+        texts = [str(m) for m in messages]
+        if form is not None:
+            target = getattr(form, name, None) if name != "form" else None
+            if target is not None and hasattr(target, "errors"):
+                target.errors = [*target.errors, *texts]
+            else:
+                form.form_errors.extend(texts)
+        shown.setdefault(prefix + name, []).extend(texts)
+    return shown
 
 
 def choices(group: str, codes) -> list[tuple[str, str]]:

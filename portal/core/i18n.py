@@ -60,9 +60,6 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel to the portal's catalogues."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(paths.TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale)
-    # Flask-Babel caches the locale on the app context, which a request may share
-    # (CLI, tests); choose afresh for every request.
-    app.before_request(flask_babel.refresh)
     # Templates translate the same few hundred strings over and over: keep each per language.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _template_text(s, str(flask_babel.get_locale())),

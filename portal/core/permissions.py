@@ -5,7 +5,7 @@ decides who may see or change what.
 """
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import false, select, true
 
@@ -140,6 +140,18 @@ def can_view_audit_log(user) -> bool:
     return _is(user, Role.COUNTY_HANDLER)
 
 
+def can_run_evaluations(user) -> bool:
+    """The evaluation area (/evaluation/): township handlers, for the villages of their township."""
+    return _is(user, "township_handler")
+
+
+def evaluation_village_filter(user, village_model):
+    """SQL filter of the villages where a user may open duty-report evaluations."""
+    if _is(user, "township_handler"):
+        return village_model.township_id == user.township_id
+    return false()
+
+
 def can_open_evaluation(user, village) -> bool:
     """Township handlers open duty-report evaluations for villages of their township."""
     return _is(user, Role.TOWNSHIP_HANDLER) and user.township_id == village.township_id
@@ -172,6 +184,18 @@ def can_run_poll(user, township) -> bool:
     return _is(user, Role.TOWNSHIP_HANDLER) and user.township_id == township.id
 
 
+def can_create_poll(user) -> bool:
+    """A township handler bound to a township may start its poll."""
+    return _is(user, "township_handler") and user.township_id is not None
+
+
+def poll_scope_filter(user, poll_model):
+    """SQL filter of the polls a user lists: a township handler their own township's, the county every one."""
+    if _is(user, "township_handler"):
+        return poll_model.township_id == user.township_id
+    return true() if can_view_oversight(user) else false()
+
+
 def complaint_scope_filter(user, complaint_model):
     """SQL filter of the complaints a user may read (for inbox queries)."""
     if _is(user, Role.COUNTY_HANDLER):
@@ -182,6 +206,29 @@ def complaint_scope_filter(user, complaint_model):
             complaint_model.township_id == user.township_id
         ) & ~recused
     return false()
+
+
+def case_holders_filter(complaint, user_model):
+    """SQL filter of the staff who hold a complaint (to notify them): its handling unit's active handlers.
+
+    Township cases: the township's handlers who may read it (not those recused); county cases: county handlers.
+    """
+    active = user_model.is_active_flag.is_(True)
+    if complaint.handling_level == "county":
+        return active & county_handlers_filter(user_model)
+    recusal = type(complaint).recusals.property.mapper.class_
+    recused = select(recusal.user_id).where(recusal.complaint_id == complaint.id, recusal.user_id.is_not(None))
+    return active & township_handlers_filter(user_model, complaint.township_id) & user_model.id.not_in(recused)
+
+
+def township_handlers_filter(user_model, township_id: int):
+    """SQL filter of the handlers who serve a township (its cases reach them unless escalated or recused)."""
+    return (user_model.role == "township_handler") & (user_model.township_id == township_id)
+
+
+def county_handlers_filter(user_model):
+    """SQL filter of the county handlers: every escalated, overdue or conflicted case reaches them."""
+    return user_model.role == "county_handler"
 
 
 def complaint_statistics_filter(user, complaint_model):
@@ -285,8 +332,14 @@ def require(allowed: bool, not_found: bool = False) -> None:
         abort(404 if not_found else 403)
 
 
-def guard_area(allowed):
-    """Build a before_request guard for a whole blueprint: sign in first, then allowed(user) or 403."""
+def guard_area(allowed, hide_arg: str | None = None):
+    """Build the guard of a staff area: sign in first, then allowed(user) or 403.
+
+    The one area guard of the portal: a blueprint installs it with
+    ``bp.before_request(guard_area(...))``; a staff view inside a public blueprint
+    wears it as ``@guard_area(...).view``. When the URL carries ``hide_arg`` (a case
+    number), refuse with 404 instead, so a wrong role cannot learn that it exists.
+    """
 
     def guard():
         if not current_user.is_authenticated:
@@ -298,29 +351,18 @@ def guard_area(allowed):
                 return login_manager.unauthorized()
             abort(401)
         if not allowed(current_user):
-            abort(403)
+            abort(404 if hide_arg and (request.view_args or {}).get(hide_arg) else 403)
         return None
 
-    return guard
-
-
-def roles_required(*roles):
-    """Decorate a view (or guard a blueprint) so only these roles get in."""
-
-    def decorator(view):
-        @wraps(view)
+    def view(function):
+        @wraps(function)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                from portal.extensions import login_manager
-
-                return login_manager.unauthorized()
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
+            return guard() or function(*args, **kwargs)
 
         return wrapped
 
-    return decorator
+    guard.view = view
+    return guard
 
 
 def template_predicates() -> dict:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
-from portal.core.forms import show_error
+from portal.core.forms import show_errors
 from portal.core.permissions import can_use_publishing, guard_area
 from portal.disclosures import drafting, table_templates
 from portal.disclosures.compose import form_data, submission
@@ -62,10 +62,10 @@ def _save(kind: str, form, disclosure_id: int | None, previous: dict):
     try:
         sub = submission(kind, form, previous, request.form)
     except PortalError as exc:
-        show_error(form, exc)
+        show_errors(form, exc)
         return None, None
     if sub.table is not None:  # the table has errors: show it beside the field, store nothing
-        form.upload.errors = [*form.upload.errors, *[str(e.message) for e in sub.table.errors]]
+        show_errors(form, PortalError(errors={"upload": [e.message for e in sub.table.errors]}))
         return None, sub.table
     try:
         with write_transaction():
@@ -81,7 +81,7 @@ def _save(kind: str, form, disclosure_id: int | None, previous: dict):
             disclosure_id = disclosure.id
     except PortalError as exc:
         sub.discard_uploads()
-        show_error(form, exc)
+        show_errors(form, exc)
         return None, None
     except BaseException:
         sub.discard_uploads()

@@ -14,6 +14,7 @@ import openpyxl
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils.cell import get_column_letter
 
+from portal.core.errors import PortalError
 from portal.disclosures.formulas import Unsupported, evaluate
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -29,12 +30,8 @@ _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x1f\x8b", b"R
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE2: legacy .xls or an encrypted workbook
 
 
-class TableError(ValueError):
+class TableError(PortalError):
     """Raised when an upload cannot be read as a table; `message` is translatable."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

@@ -10,8 +10,15 @@ from portal.ballots.forms import CodeForm, ConfirmForm
 from portal.ballots.limits import ballot_guess_limit, mark_refused
 from portal.core.db import utcnow, write_transaction
 from portal.core.errors import PortalError
-from portal.core.permissions import can_manage_evaluation, can_open_evaluation, require, roles_required
-from portal.core.roles import Role
+from portal.core.forms import show_errors
+from portal.core.permissions import (
+    can_manage_evaluation,
+    can_open_evaluation,
+    can_run_evaluations,
+    evaluation_village_filter,
+    guard_area,
+    require,
+)
 from portal.core.timezone import local_today, local_zone
 from portal.core.urls import public_base_url
 from portal.duty import evaluation_service as service
@@ -22,14 +29,16 @@ from portal.places.models import Village
 from portal.places.service import get_village
 
 bp = Blueprint("evaluation", __name__)
+# /ballot is public; the /evaluation/ pages are the township handlers' area.
+handlers_only = guard_area(can_run_evaluations).view
 
 
 # ---- township handlers ----------------------------------------------------------------
 
 @bp.get("/evaluation/")
-@roles_required(Role.TOWNSHIP_HANDLER)
+@handlers_only
 def round_list():
-    villages = list(db.session.scalars(select(Village).where(Village.township_id == current_user.township_id)
+    villages = list(db.session.scalars(select(Village).where(evaluation_village_filter(current_user, Village))
                                        .order_by(Village.code)))
     rounds = list(db.session.scalars(select(EvaluationRound)
                                      .where(EvaluationRound.village_id.in_([v.id for v in villages]))
@@ -42,7 +51,7 @@ def _local(moment: datetime) -> datetime:
 
 
 @bp.route("/evaluation/villages/<code>/new", methods=["GET", "POST"])
-@roles_required(Role.TOWNSHIP_HANDLER)
+@handlers_only
 def round_new(code: str):
     village = get_village(code)
     require(can_open_evaluation(current_user, village))
@@ -62,7 +71,7 @@ def round_new(code: str):
                                                 report_ids=form.reports.data, closes_at=_local(form.closes_at.data),
                                                 voter_count=form.voter_count.data)
         except PortalError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+            show_errors(form, exc)
         else:
             # The codes exist only in this response: they are stored as keyed hashes.
             body = render_template("duty/codes_sheet.html", village=village, round=rnd, codes=codes,
@@ -81,7 +90,7 @@ def _get_round(round_id: int) -> EvaluationRound:
 
 
 @bp.get("/evaluation/<int:round_id>")
-@roles_required(Role.TOWNSHIP_HANDLER)
+@handlers_only
 def round_show(round_id: int):
     rnd = _get_round(round_id)
     results = service.tally(rnd) if rnd.closed_at else None
@@ -92,7 +101,7 @@ def round_show(round_id: int):
 
 
 @bp.post("/evaluation/<int:round_id>/close")
-@roles_required(Role.TOWNSHIP_HANDLER)
+@handlers_only
 def round_close(round_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -107,10 +116,10 @@ def round_close(round_id: int):
 # ---- residents ------------------------------------------------------------------------
 # Ballot pages (like every /evaluation page) are sent with no-store: see core.http.
 
-def _refused(form, message):
+def _refused(form, exc: PortalError | None):
     mark_refused()
-    if message:
-        form.code.errors.append(message)
+    if exc is not None:
+        show_errors(form, exc)
     return render_template("duty/ballot_code.html", form=form)
 
 
@@ -134,7 +143,7 @@ def ballot():
         with write_transaction():
             rnd = service.cast(form.code.data, _ratings())
     except service.BallotRefused as exc:
-        return _refused(form, exc.message)
+        return _refused(form, exc)
     except PortalError as exc:
         # Nothing was recorded: show the same ballot again with what was chosen.
         return render_template("duty/ballot_vote.html", form=form, ballot=found, error=exc.message,

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
-from portal.core.forms import show_error
+from portal.core.forms import show_errors
 from portal.core.labels import label
 from portal.core.masking import masked_note
 from portal.core.permissions import can_use_publishing, guard_area
@@ -44,7 +44,7 @@ def report_new():
                                                form.sections())
                 report_id = report.id
         except PortalError as exc:
-            show_error(form, exc)
+            show_errors(form, exc)
         else:
             return redirect(url_for(".report_preview", report_id=report_id))
     return _render(village, form)
@@ -64,7 +64,7 @@ def report_edit(report_id: int):
                 drafting.save_draft(load_owned(DutyReport, report_id), current_user, form.title.data,
                                     form.sections(), form.reason.data)
         except PortalError as exc:
-            show_error(form, exc)
+            show_errors(form, exc)
         else:
             return redirect(url_for(".report_preview", report_id=report_id))
     return _render(village, form, report)

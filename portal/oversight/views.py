@@ -11,12 +11,12 @@ from portal.core.labels import label
 from portal.core.permissions import (
     can_list_cases,
     can_view_oversight,
+    guard_area,
     oversight_township_id,
-    require,
     statistics_min_count,
 )
 from portal.core.timezone import local_today, month_end
-from portal.extensions import db, login_manager
+from portal.extensions import db
 from portal.oversight import charts, obligations, overdue, present, procedure, stats
 from portal.places.models import Township, Village
 
@@ -25,12 +25,7 @@ present.register_globals(bp)
 MAX_MONTHS = 60
 
 
-@bp.before_request
-def _guard():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    require(can_view_oversight(current_user))
-    return None
+bp.before_request(guard_area(can_view_oversight))
 
 
 def _parse_day(text: str, end: bool) -> date | None:

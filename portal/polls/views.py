@@ -10,14 +10,21 @@ from portal.ballots.limits import ballot_guess_limit, mark_refused
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.core.exports import csv_response, wants_csv
+from portal.core.forms import show_errors
 from portal.core.http import conditional, no_store
 from portal.core.labels import label
-from portal.core.permissions import can_run_poll, can_view_oversight, require
+from portal.core.permissions import (
+    can_create_poll,
+    can_run_poll,
+    can_view_oversight,
+    guard_area,
+    poll_scope_filter,
+    require,
+)
 from portal.core.ratelimit import address_key
-from portal.core.roles import Role
 from portal.core.timezone import local_today
 from portal.core.urls import public_base_url
-from portal.extensions import db, limiter, login_manager
+from portal.extensions import db, limiter
 from portal.places.models import Township
 from portal.places.service import get_township
 from portal.polls import service
@@ -31,9 +38,6 @@ proposal_limit = limiter.limit(lambda: current_app.config.get("POLL_PROPOSAL_LIM
                                deduct_when=lambda response: response.status_code == 302)
 
 
-def _form_error(form, exc: PortalError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    (field.errors if field is not None else form.form_errors).append(exc.message)
 
 
 # ---- public -----------------------------------------------------------------------------
@@ -77,7 +81,7 @@ def proposal_new(code: str):
             with write_transaction():
                 service.propose(poll, form.title.data, form.detail.data, local_today())
         except PortalError as exc:
-            _form_error(form, exc)
+            show_errors(form, exc)
         else:
             flash(_("Thank you. Your proposal was received; the township reviews every proposal before the vote."),
                   "success")
@@ -113,7 +117,7 @@ def vote(code: str):
             service.vote(poll, form.code.data, chosen, today)
     except BallotRefused as exc:
         mark_refused()
-        form.code.errors.append(exc.message)
+        show_errors(form, exc)
         return page("polls/vote_code.html")
     except PortalError as exc:
         return page("polls/vote_choose.html", candidates=candidates, chosen=chosen, most=VOTES_PER_BALLOT,
@@ -123,14 +127,11 @@ def vote(code: str):
 
 # ---- township handlers ---------------------------------------------------------------------
 
-def _staff():
-    if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    require(can_view_oversight(current_user))
+# The management pages belong to the oversight area and wear its guard.
+staff_only = guard_area(can_view_oversight).view
 
 
 def _managed(poll_id: int) -> GrievancePoll:
-    _staff()
     poll = db.session.get(GrievancePoll, poll_id)
     if poll is None:
         abort(404)
@@ -139,11 +140,10 @@ def _managed(poll_id: int) -> GrievancePoll:
 
 
 @bp.get("/oversight/polls/")
+@staff_only
 def poll_list():
-    _staff()
-    stmt = select(GrievancePoll).order_by(GrievancePoll.year.desc(), GrievancePoll.township_id)
-    if current_user.role == Role.TOWNSHIP_HANDLER:
-        stmt = stmt.where(GrievancePoll.township_id == current_user.township_id)
+    stmt = (select(GrievancePoll).where(poll_scope_filter(current_user, GrievancePoll))
+            .order_by(GrievancePoll.year.desc(), GrievancePoll.township_id))
     polls = list(db.session.scalars(stmt))
     today = local_today()
     if wants_csv(request):
@@ -152,13 +152,14 @@ def poll_list():
                             ((p.township.name, p.year, p.title, service.phase(p, today), p.proposals_from,
                               p.proposals_until, p.voting_from, p.voting_until) for p in polls))
     return render_template("polls/poll_list.html", polls=polls, phase_of=lambda p: service.phase(p, today),
-                           may_create=current_user.role == Role.TOWNSHIP_HANDLER)
+                           may_create=can_create_poll(current_user))
 
 
 @bp.route("/oversight/polls/new", methods=["GET", "POST"])
+@staff_only
 def poll_new():
-    _staff()
-    township = db.session.get(Township, current_user.township_id) if current_user.township_id else None
+    require(can_create_poll(current_user))
+    township = db.session.get(Township, current_user.township_id)
     require(township is not None and can_run_poll(current_user, township))
     form = PollForm()
     if request.method == "GET":
@@ -173,7 +174,7 @@ def poll_new():
                                       proposals_until=form.proposals_until.data,
                                       voting_from=form.voting_from.data, voting_until=form.voting_until.data)
         except PortalError as exc:
-            _form_error(form, exc)
+            show_errors(form, exc)
         else:
             return redirect(url_for("polls.poll_manage", poll_id=poll.id))
     return render_template("polls/poll_new.html", form=form, township=township)
@@ -214,11 +215,13 @@ def _manage_page(poll: GrievancePoll, *, failed=None, error: str | None = None):
 
 
 @bp.get("/oversight/polls/<int:poll_id>")
+@staff_only
 def poll_manage(poll_id: int):
     return _manage_page(_managed(poll_id))
 
 
 @bp.post("/oversight/polls/<int:poll_id>/options/<int:option_id>/moderate")
+@staff_only
 def option_moderate(poll_id: int, option_id: int):
     poll = _managed(poll_id)
     option = db.session.get(PollOption, option_id)
@@ -231,7 +234,7 @@ def option_moderate(poll_id: int, option_id: int):
                 service.moderate(poll, db.session.get(PollOption, option_id), form.action.data, local_today(),
                                  title=form.title.data, into_id=form.into.data, note=form.note.data)
         except PortalError as exc:
-            _form_error(form, exc)
+            show_errors(form, exc)
         else:
             flash(_("Saved: %(decision)s.", decision=label("option_status", option.status)), "success")
             return redirect(url_for("polls.poll_manage", poll_id=poll.id))
@@ -239,6 +242,7 @@ def option_moderate(poll_id: int, option_id: int):
 
 
 @bp.post("/oversight/polls/<int:poll_id>/ballots")
+@staff_only
 def ballots_issue(poll_id: int):
     poll = _managed(poll_id)
     form = BallotsForm()
@@ -247,7 +251,7 @@ def ballots_issue(poll_id: int):
             with write_transaction():
                 codes = service.issue_ballots(poll, form.count.data, local_today())
         except PortalError as exc:
-            _form_error(form, exc)
+            show_errors(form, exc)
         else:
             vote_url = public_base_url() + url_for("polls.vote",
                                                                                     code=poll.township.code)
@@ -256,6 +260,7 @@ def ballots_issue(poll_id: int):
 
 
 @bp.post("/oversight/polls/<int:poll_id>/publish")
+@staff_only
 def results_publish(poll_id: int):
     poll = _managed(poll_id)
     if not ConfirmForm().validate_on_submit():
@@ -270,6 +275,7 @@ def results_publish(poll_id: int):
 
 
 @bp.post("/oversight/polls/<int:poll_id>/options/<int:option_id>/progress")
+@staff_only
 def progress_post(poll_id: int, option_id: int):
     poll = _managed(poll_id)
     form = ProgressForm(prefix=f"p{option_id}")
@@ -283,7 +289,7 @@ def progress_post(poll_id: int, option_id: int):
                                       note=form.note.data, solved=form.solved.data, lead_unit=form.lead_unit.data,
                                       today=local_today())
         except PortalError as exc:
-            _form_error(form, exc)
+            show_errors(form, exc)
         else:
             flash(_("Progress posted."), "success")
             return redirect(url_for("polls.poll_manage", poll_id=poll.id))

@@ -5,7 +5,7 @@ from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
 from portal.core.errors import PortalError
-from portal.core.forms import show_error
+from portal.core.forms import show_errors
 from portal.core.labels import label
 from portal.powers import editing as power_list
 from portal.powers import step_rows
@@ -59,12 +59,12 @@ def handle(village, item, form) -> Outcome:
     action = request.form.get("action", "publish")  # older clients post straight to publish
     if row_action:
         if not step_rows.is_action(row_action):
-            form.form_errors.append(str(_l("Choose add, move or remove for a step.")))
+            show_errors(form, PortalError(_l("Choose add, move or remove for a step.")))
             return Outcome(page=edit_page(village, item, form, rows))
         rows, focus = step_rows.apply_action(rows, row_action)
         return Outcome(page=edit_page(village, item, form, rows, focus, outcome="rows"))
     if action not in ACTIONS:
-        form.form_errors.append(str(_l("Choose to preview or to publish the changes.")))
+        show_errors(form, PortalError(_l("Choose to preview or to publish the changes.")))
         return Outcome(page=edit_page(village, item, form, rows))
     if action == "edit":
         return Outcome(page=edit_page(village, item, form, rows))
@@ -74,7 +74,7 @@ def handle(village, item, form) -> Outcome:
     try:
         attrs = power_list.parsed(values)
     except PortalError as exc:
-        show_error(form, exc)
+        show_errors(form, exc)
         return Outcome(page=edit_page(village, item, form, rows))
     if action != "publish":
         carried = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_CARRIED]
@@ -85,7 +85,7 @@ def handle(village, item, form) -> Outcome:
 
 
 def fail(village, item, form, rows, exc: PortalError):
-    show_error(form, exc)
+    show_errors(form, exc)
     return edit_page(village, item, form, rows)
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from portal.core.db import write_transaction
 from portal.core.errors import PortalError
-from portal.core.forms import show_error
+from portal.core.forms import show_errors
 from portal.core.permissions import can_use_publishing, guard_area
 from portal.extensions import db
 from portal.places.scope import load_owned, own_village
@@ -146,7 +146,7 @@ def power_retire(item_id: int):
             with write_transaction():
                 power_list.retire(_item(item_id), current_user, form.reason.data)
         except PortalError as exc:
-            show_error(form, exc)
+            show_errors(form, exc)
         else:
             flash(_("The item was taken off your public list; its page and history stay public."), "success")
             return redirect(url_for(".powers_list"))

@@ -5,7 +5,6 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from sqlalchemy import select
 
 from portal.core.http import conditional, revalidate
-from portal.core.roles import Role
 from portal.extensions import db
 from portal.places.service import get_village
 from portal.records.links import revision_path
@@ -114,13 +113,12 @@ def revision_redact(revision_id: int):
 
     from portal.core.db import write_transaction
     from portal.core.errors import PortalError
-    from portal.core.permissions import can_redact_record, roles_required
+    from portal.core.forms import show_errors
+    from portal.core.permissions import can_redact_record, guard_area
     from portal.records import redaction
 
-    @roles_required(Role.COUNTY_HANDLER)
+    @guard_area(can_redact_record).view
     def handle():
-        if not can_redact_record(current_user):
-            abort(403)
         revision = db.session.get(PublishedRevision, revision_id)
         if revision is None or revision.subject_type == redaction.SUBJECT:
             abort(404)
@@ -141,7 +139,7 @@ def revision_redact(revision_id: int):
                     seq = entry.chain_seq
                 return redirect_to_record(revision.village.code, seq)
         except PortalError as exc:
-            errors.setdefault(exc.field or "", []).append(str(exc.message))
+            errors = show_errors(None, exc)
         status = 400 if errors else 200
         return render_template("records/redact.html", village=revision.village, revision=revision, values=values,
                                errors=errors, counts=counts), status

@@ -6,7 +6,7 @@ from PIL import Image, ImageFile
 from werkzeug.datastructures import FileStorage
 
 from portal.complaints import intake
-from portal.complaints.intake import IntakeError, submit
+from portal.complaints.intake import submit
 from portal.core.errors import PortalError
 from portal.core.storage import MAX_PIXELS, store_upload
 from tests.complaints.conftest import case_data, complaint_count, jpeg_bytes
@@ -28,7 +28,7 @@ def _upload(data: bytes, name: str) -> FileStorage:
 def test_a_too_short_description_refuses_the_form_before_any_file_is_looked_at(app, monkeypatch):
     touched = []
     monkeypatch.setattr(intake, "store_upload", lambda *a, **k: touched.append(a) or pytest.fail("file read"))
-    with pytest.raises(IntakeError) as refused:
+    with pytest.raises(PortalError) as refused:
         submit(case_data(description="太短"), [_upload(big_png(), f"{n}.png") for n in range(5)])
     assert "description" in refused.value.errors.plain()
     assert touched == []

@@ -111,7 +111,7 @@ def test_required_details_are_enforced(file_case, from_status, to_status, missin
     _put(complaint, from_status)
     before = _counts(complaint)
     details = {k: v for k, v in FULL.items() if k != missing}
-    with pytest.raises(workflow.FieldErrors) as refused:
+    with pytest.raises(PortalError) as refused:
         workflow.transition(complaint, to_status, user("county_handler"), **details)
     assert missing in refused.value.errors
     assert complaint.status == from_status and _counts(complaint) == before
@@ -120,7 +120,7 @@ def test_required_details_are_enforced(file_case, from_status, to_status, missin
 def test_bad_finding_or_disposal_codes_are_refused(file_case):
     complaint, _ = file_case()
     _put(complaint, "in_progress")
-    with pytest.raises(workflow.FieldErrors) as refused:
+    with pytest.raises(PortalError) as refused:
         workflow.transition(complaint, "concluded", user("county_handler"), reply="答复内容", finding="maybe",
                             disposal_mode="<script>")
     assert set(refused.value.errors) == {"finding", "disposal_mode"}

@@ -2,7 +2,6 @@
 from datetime import datetime, timedelta
 
 from demo_ids import TOWNSHIP, VILLAGE
-from flask import g
 from sqlalchemy import select
 
 from hardening.formkit import csrf_token, post_forms
@@ -23,7 +22,6 @@ class Env:
         self.app, self.client, self._login_as = app, client, login_as
 
     def sign_in(self, username: str | None) -> None:
-        g.pop("_login_user", None)  # Flask-Login caches the user in the test's app context
         if username is None:
             with self.client.session_transaction() as sess:
                 sess.pop("_user_id", None)
