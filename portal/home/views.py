@@ -26,6 +26,7 @@ def home():
 
 
 @bp.get("/emblem/<name>")
+@conditional
 def emblem_show(name: str):
     """The county's emblem; its address changes with the picture, so it may be kept for a year."""
     emblem = county_emblem.current()

@@ -1,12 +1,15 @@
 """Every public GET, found by walking the url_map, answers a repeated request (If-None-Match) with 304."""
 import hashlib
+import io
 import re
 import secrets
 from datetime import timedelta
 
 import pytest
 from demo_ids import OTHER_TOWNSHIP, TOWNSHIP, VILLAGE
+from PIL import Image
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
 from portal.core.security import PRIVATE_PREFIXES, STAFF_PREFIXES
@@ -17,6 +20,7 @@ from portal.disclosures.models import Disclosure
 from portal.duty import drafting as duty_drafting
 from portal.duty.models import DutyReport
 from portal.extensions import db
+from portal.places import emblem as county_emblem
 from portal.places.models import Township, Village
 from portal.polls import service as polls
 from portal.powers import record
@@ -60,6 +64,10 @@ def _correct_one_of_each(village: Village) -> dict:
     drafting.add_files(photos, [stored])
     drafting.publish_draft(photos, cadre)
     checkpoint = checkpoints.create()
+    emblem_png = io.BytesIO()
+    Image.new("RGB", (64, 64), (164, 22, 26)).save(emblem_png, "PNG")
+    emblem_png.seek(0)
+    emblem = county_emblem.replace(FileStorage(stream=emblem_png, filename="县徽.png", name="emblem"))
     other_township = db.session.scalar(select(Township).where(Township.code == OTHER_TOWNSHIP))
     today = local_today()
     for place, start in ((village.township, today), (other_township, today - timedelta(days=8))):
@@ -71,7 +79,7 @@ def _correct_one_of_each(village: Village) -> dict:
                      voting_until=start + timedelta(days=14))
     db.session.commit()
     return {"disclosure_id": text.id, "item_id": item.id, "report_id": report.id,
-            "stored_name": stored.stored_name, "checkpoint_id": checkpoint.id}
+            "stored_name": stored.stored_name, "checkpoint_id": checkpoint.id, "name": emblem.public_name}
 
 
 def _url(rule, ids: dict) -> str:

@@ -135,16 +135,20 @@ def test_no_vector_survives_in_any_duty_report_field(client, cadre):
     village = db.session.scalar(select(Village).where(Village.code == VILLAGE))
     cadre_id = db.session.scalar(select(Cadre.id).where(Cadre.village_id == village.id, Cadre.role == "bookkeeper"))
     sections = ("duties", "powers_used", "funds", "integrity", "complaints", "shortcomings", "plans", "pledge")
-    failures, report = [], None
-    for number, vector in enumerate(XSS_VECTORS, start=1):
+    failures, report, number = [], None, 0
+    for vector in XSS_VECTORS:
         data = {"title": vector[:200] or "x", **{key: vector for key in sections}}
         if report is None:
             response = client.post("/publish/reports/new", data={**data, "cadre": cadre_id, "period": "2025"})
-            report = int(response.headers["Location"].rstrip("/").split("/")[-1])
         else:
             response = client.post(f"/publish/reports/{report}/edit", data={**data, "reason": vector or "x"})
-        assert response.status_code == 302, vector
+        if response.status_code != 302:  # refused as input (hidden characters): nothing to check but the form
+            assert response.status_code == 400, (vector, response.status_code)
+            assert form_page_danger(response.get_data(as_text=True)) is None, vector
+            continue
+        report = report or int(response.headers["Location"].rstrip("/").split("/")[-1])
         assert client.post(f"/publish/reports/{report}/publish").status_code == 302
+        number += 1
         urls = [f"/villages/{VILLAGE}/reports/{report}", f"/villages/{VILLAGE}", f"/villages/{VILLAGE}/record"]
         if number > 1:
             urls.append(f"/villages/{VILLAGE}/reports/{report}/diff?from={number - 1}&to={number}")
