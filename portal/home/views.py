@@ -1,8 +1,9 @@
 """Public place pages: find a village, a township's villages, a village's page."""
 from flask import Blueprint, make_response, redirect, render_template, request
 
-from portal.core.http import cached_page, not_modified, page_etag, rendered_pages
+from portal.core.http import cached_page, not_modified, page_etag
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
+from portal.core.page_cache import shared_page
 from portal.core.timezone import local_midnight_utc, local_today
 from portal.core.urls import safe_next_url
 from portal.home.service import recent_changes, village_page
@@ -29,6 +30,7 @@ def township_show(code: str):
 
 
 @bp.get("/villages/<code>")
+@shared_page("code")
 def village_show(code: str):
     village = service.get_village_summary(code)
     # Today's date is part of the page: what counts as missing changes at midnight.
@@ -38,10 +40,8 @@ def village_show(code: str):
     cached = not_modified(etag, last_modified)
     if cached is not None:
         return cached
-    body = rendered_pages().get_or_render(
-        f"{etag}:{village.code}",
-        lambda: render_template("home/village_show.html", page=village_page(village), village=village),
-    )
+    # Stored for every worker and node (core.page_cache) until the village publishes again.
+    body = render_template("home/village_show.html", page=village_page(village), village=village)
     return cached_page(body, etag, last_modified)
 
 
