@@ -24,179 +24,246 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
 
-from flask import Flask, Response, current_app, g, make_response, request, session
+from flask import Flask, current_app, g, request, session
 from flask_caching import Cache
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.http import parse_cookie, parse_date, parse_etags
+from werkzeug.wrappers import Response
 
-from portal.core.http import not_modified
-from portal.core.i18n import select_locale
+from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
 from portal.core.timezone import local_today
 
 log = logging.getLogger("portal.page_cache")
 cache = Cache()
 
 ALL = "*"  # the scope every page belongs to
-_ENDPOINTS: dict[str, str] = {}  # endpoint → name of the view argument that is the page's scope
 _PENDING = "page_cache_scopes"
-_SKIPPED_HEADERS = frozenset({"content-length", "content-encoding", "set-cookie", "etag", "last-modified"})
+# Headers of the answer that belong to one response only, never to the stored page.
+_NOT_STORED = frozenset({"content-length", "content-encoding", "set-cookie"})
+# What a 304 repeats of the page's headers (RFC 9110 15.4.5), besides the security headers.
+_NOT_IN_304 = frozenset({"content-type", "content-length", "content-encoding", "content-language"})
 
 
 @dataclass(frozen=True, slots=True)
 class StoredPage:
-    """A rendered page as stored: its validators, headers and body, plain and gzipped."""
+    """A rendered page as answered: generations, validators, final headers and body, plain and gzipped."""
 
     scope_gen: int
     all_gen: int
     etag: str
     last_modified: datetime | None
-    mimetype: str
     headers: tuple
     body: bytes
     gzipped: bytes
 
 
-class _Health:
-    """Whether this process may use Redis now; logs the first failure and the recovery once each."""
+class SharedPages:
+    """One app's shared cache: the backend, which endpoints it keeps, and whether Redis may be used now."""
 
-    def __init__(self):
+    def __init__(self, app: Flask, backend):
+        self.backend = backend
+        self.endpoints: dict[str, str] = {}  # endpoint → the view argument that names the page's scope
+        self.timeout = app.config.get("PAGE_CACHE_TIMEOUT", 3600)
+        self.retry = app.config.get("PAGE_CACHE_RETRY", 5)
+        self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
         self.down_until = 0.0
         self.failed = False
         self.lock = threading.Lock()
 
-    def usable(self) -> bool:
-        return not self.down_until or time.monotonic() >= self.down_until
+    def call(self, fn, *args):
+        """Run one cache call; on any storage error step aside for `retry` seconds and return None."""
+        if self.down_until and time.monotonic() < self.down_until:
+            return None
+        try:
+            if self.failed:
+                # A publish may have happened while Redis could not record it: renew every page first.
+                self.backend.inc(_gen_key(ALL))
+                self._recovered()
+            return fn(*args)
+        except Exception as exc:  # noqa: BLE001 - redis, socket and pickling errors alike: pages must still answer
+            self._failure(exc)
+            return None
 
-    def failure(self, exc: Exception, retry: float) -> None:
+    def _failure(self, exc: Exception) -> None:
         with self.lock:
             first = not self.failed
             self.failed = True
-            self.down_until = time.monotonic() + retry
+            self.down_until = time.monotonic() + self.retry
         if first:
             log.warning("Page cache unreachable (%s): pages are rendered from the database; retrying every %ss",
-                        type(exc).__name__, retry)
+                        type(exc).__name__, self.retry)
 
-    def recovered(self) -> None:
+    def _recovered(self) -> None:
         with self.lock:
             was, self.failed, self.down_until = self.failed, False, 0.0
         if was:
             log.warning("Page cache recovered: every stored page is renewed")
 
-
-def _backend():
-    return current_app.extensions["portal_page_cache"]
-
-
-def _health() -> _Health:
-    return current_app.extensions["portal_page_cache_health"]
-
-
-def _call(fn, *args):
-    """Run one cache call; on any storage error step aside for a while and return None."""
-    health = _health()
-    if not health.usable():
-        return None
-    try:
-        if health.failed:
-            # A publish may have happened while Redis could not record it: renew every page first.
-            _backend().inc(_gen_key(ALL))
-            health.recovered()
-        return fn(*args)
-    except Exception as exc:  # noqa: BLE001 - redis, socket and pickling errors alike: pages must still answer
-        health.failure(exc, current_app.config.get("PAGE_CACHE_RETRY", 5))
-        return None
+    def lookup(self, endpoint: str, scope: str, cookies, scheme: str):
+        """(stored page or None, key, scope generation, global generation); None when the cache is unusable."""
+        key = _variant_key(endpoint, scope, cookies, scheme)
+        found = self.call(self.backend.get_many, _gen_key(ALL), _gen_key(scope), key)
+        if found is None:
+            return None
+        all_gen, scope_gen, page = int(found[0] or 0), int(found[1] or 0), found[2]
+        if isinstance(page, StoredPage) and page.scope_gen == scope_gen and page.all_gen == all_gen:
+            return page, key, scope_gen, all_gen
+        return None, key, scope_gen, all_gen
 
 
 def _gen_key(scope: str) -> str:
     return f"gen:{scope}"
 
 
-def _variant_key(scope: str) -> str:
-    # What the page depends on besides its data: language, text size, and the county's day
-    # (what counts as missing changes at midnight). The query string is never part of a stored page.
-    return f"page:{request.endpoint}:{scope}:{select_locale()}:{request.cookies.get('textsize', '')}:{local_today()}"
+def _variant_key(endpoint: str, scope: str, cookies, scheme: str) -> str:
+    # What the page depends on besides its data: language, text size, the county's day (what counts as
+    # missing changes at midnight) and the scheme (HTTPS answers carry HSTS). Never the query string.
+    locale = cookies.get(LOCALE_COOKIE)
+    locale = locale if locale in SUPPORTED else "zh_Hans_CN"
+    return f"page:{endpoint}:{scope}:{locale}:{cookies.get('textsize', '')}:{local_today()}:{scheme}"
+
+
+def _state(app: Flask | None = None) -> SharedPages:
+    return (app or current_app).extensions["portal_page_cache"]
+
+
+def _unchanged(page: StoredPage, if_none_match: str | None, if_modified_since: str | None) -> bool:
+    """The conditional GET of core.http.not_modified, on the stored validators."""
+    if if_none_match:
+        return parse_etags(if_none_match).contains_weak(page.etag)
+    if page.last_modified and if_modified_since:
+        since = parse_date(if_modified_since)
+        return since is not None and page.last_modified.replace(microsecond=0) <= since
+    return False
+
+
+def _stored_answer(page: StoredPage, environ: dict) -> tuple[str, list, bytes]:
+    """Status line, headers and body for a stored page: 304, gzipped or plain."""
+    if _unchanged(page, environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")):
+        return "304 NOT MODIFIED", [(k, v) for k, v in page.headers if k.lower() not in _NOT_IN_304], b""
+    if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+        body = page.gzipped
+        headers = [*page.headers, ("Content-Encoding", "gzip"), ("Content-Length", str(len(body)))]
+    else:
+        body = page.body
+        headers = [*page.headers, ("Content-Length", str(len(body)))]
+    return "200 OK", headers, body
+
+
+class FastPages:
+    """WSGI middleware: a stored public page is answered here, before Flask builds a request, opens the
+    session or touches the database. Anything else (a miss, a session cookie, Redis away) goes on to Flask."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        answer = None
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not environ.get("QUERY_STRING"):
+            try:
+                answer = self._answer(environ)
+            except Exception:  # noqa: BLE001 - never fail here: Flask answers (and reports) instead
+                log.exception("Page cache fast path failed; the app answers")
+                answer = None
+        if answer is None:
+            return self.wsgi_app(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def _answer(self, environ):
+        state = _state(self.app)
+        if not state.endpoints:
+            return None
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+        if state.session_cookie in cookies:
+            return None  # a session may hold a signed-in user or a message: Flask decides
+        try:
+            endpoint, args = self.app.url_map.bind_to_environ(environ).match(environ.get("PATH_INFO") or "/")
+        except Exception:  # noqa: BLE001 - 404, 405, redirects: Flask answers those
+            return None
+        arg = state.endpoints.get(endpoint)
+        if arg is None:
+            return None
+        with self.app.app_context():
+            found = state.lookup(endpoint, str(args.get(arg, "")), cookies, environ.get("wsgi.url_scheme", "http"))
+        if not found:
+            return None
+        if found[0] is None:
+            # A miss: hand the generations just read to the app, which must not read them again.
+            environ["portal.page_cache_slot"] = found[1:]
+            return None
+        return _stored_answer(found[0], environ)
 
 
 def _eligible() -> str | None:
     """The scope of the request's page when it may come from (or go to) the shared cache."""
-    arg = _ENDPOINTS.get(request.endpoint or "")
+    arg = _state().endpoints.get(request.endpoint or "")
     if arg is None or request.method not in ("GET", "HEAD") or request.query_string:
         return None
     # Signed-in staff see their own header; a pending message must be shown once: render those.
-    if request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]) and ("_user_id" in session or
-                                                                           "_flashes" in session):
+    if "_user_id" in session or "_flashes" in session:
         return None
     return str((request.view_args or {}).get(arg, ""))
 
 
-def _answer(page: StoredPage) -> Response:
-    """The stored page (gzipped when the client takes it), or a 304, with the validators it was stored with."""
-    unchanged = not_modified(page.etag, page.last_modified)
-    if unchanged is not None:
-        unchanged.vary.add("Accept-Encoding")
-        return unchanged
-    packed = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = Response(page.gzipped if packed else page.body, headers=list(page.headers), mimetype=page.mimetype)
-    response.set_etag(page.etag, weak=True)
-    if page.last_modified:
-        response.last_modified = page.last_modified
-    if packed:
-        response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    return response
-
-
 def _serve_stored():
-    """before_request, first of all: answer from the shared cache, or note what a miss must store."""
+    """before_request, first of all, for requests FastPages passed on (a session cookie without a user):
+    answer from the shared cache, or note what a miss must store."""
     g.pop("page_cache_slot", None)  # g may outlive a request (tests, CLI): never reuse another's slot
     scope = _eligible()
     if scope is None:
         return None
-    key = _variant_key(scope)
-    found = _call(_backend().get_many, _gen_key(ALL), _gen_key(scope), key)
+    slot = request.environ.get("portal.page_cache_slot")
+    if slot is not None:
+        g.page_cache_slot = slot
+        return None
+    found = _state().lookup(request.endpoint, scope, request.cookies, request.scheme)
     if found is None:
         return None
-    all_gen, scope_gen, page = int(found[0] or 0), int(found[1] or 0), found[2]
-    if isinstance(page, StoredPage) and page.scope_gen == scope_gen and page.all_gen == all_gen:
-        return _answer(page)
+    page, key, scope_gen, all_gen = found
+    if page is not None:
+        status, headers, body = _stored_answer(page, request.environ)
+        return Response(body, status=status, headers=headers)
     # A miss: the generations were read before the view reads the database (see the module's note).
     g.page_cache_slot = (key, scope_gen, all_gen)
     return None
 
 
 def _store(response: Response) -> Response:
-    """Keep a freshly rendered 200 page for every node; answer this client as a hit would."""
+    """after_request, last of all: keep a freshly rendered 200 page with its final headers for every node,
+    and answer this client as a hit would (gzipped when it takes gzip)."""
     slot = g.pop("page_cache_slot", None)
-    etag, _weak = response.get_etag()
-    if slot is None or response.status_code != 200 or not etag or response.direct_passthrough:
+    if slot is None or response.status_code != 200 or response.direct_passthrough or not response.get_etag()[0]:
         return response
     if "_flashes" in session or "_user_id" in session:
         return response
     key, scope_gen, all_gen = slot
+    response.vary.add("Accept-Encoding")
     body = response.get_data()
-    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in _SKIPPED_HEADERS
-                    and k.lower() != "content-type")
-    page = StoredPage(scope_gen, all_gen, etag, response.last_modified, response.mimetype, headers, body,
+    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in _NOT_STORED)
+    page = StoredPage(scope_gen, all_gen, response.get_etag()[0], response.last_modified, headers, body,
                       gzip.compress(body, 6, mtime=0))
-    _call(_backend().set, key, page, current_app.config.get("PAGE_CACHE_TIMEOUT", 3600))
-    return _answer(page)
+    state = _state()
+    state.call(state.backend.set, key, page, state.timeout)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response.set_data(page.gzipped)
+        response.headers["Content-Encoding"] = "gzip"
+    return response
 
 
 def shared_page(scope_arg: str):
     """Mark a public view whose 200 answers are kept in the shared cache, scoped by one view argument.
 
-    The view must stamp its answer with an ETag (core.http.cached_page) built from everything
-    the page shows, and its data must change only with a generation raised by `changed`.
+    The view must stamp its answer with an ETag (core.http.cached_page) built from everything the
+    page shows, and its data must change only with a generation raised by `changed`.
     """
     def decorate(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            return _store(make_response(view(*args, **kwargs)))
-
-        wrapper.page_cache_scope = scope_arg
-        return wrapper
+        view.page_cache_scope = scope_arg
+        return view
 
     return decorate
 
@@ -207,20 +274,20 @@ def changed(session_: Session, scope: str) -> None:
 
 
 def changed_everywhere(session_: Session) -> None:
-    """Every public page changes with this transaction (a township renamed, a county setting)."""
+    """Every public page changes with this transaction (a township renamed)."""
     changed(session_, ALL)
 
 
 def renew(*scopes: str) -> None:
     """Raise the generations of these scopes now (after a commit): their stored pages stop being served."""
-    backend = _backend()
+    state = _state()
     for scope in scopes:
-        _call(backend.inc, _gen_key(scope))
+        state.call(state.backend.inc, _gen_key(scope))
 
 
 def _after_commit(session_: Session) -> None:
     scopes = session_.info.pop(_PENDING, None)
-    if scopes and current_app:
+    if scopes and current_app and "portal_page_cache" in current_app.extensions:
         renew(*sorted(scopes))
 
 
@@ -245,13 +312,29 @@ def _config(app: Flask) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    """Bind the cache and answer stored pages before every other before_request function."""
+    """Bind the cache; answer stored pages in front of the app, and before every other before_request."""
     cache.init_app(app, config=_config(app))
-    app.extensions["portal_page_cache"] = app.extensions["cache"][cache]
-    app.extensions["portal_page_cache_health"] = _Health()
+    state = SharedPages(app, app.extensions["cache"][cache])
+    app.extensions["portal_page_cache"] = state
     for endpoint, view in app.view_functions.items():
         if getattr(view, "page_cache_scope", None):
-            _ENDPOINTS[endpoint] = view.page_cache_scope
+            state.endpoints[endpoint] = view.page_cache_scope
     app.before_request_funcs.setdefault(None, []).insert(0, _serve_stored)
+    # after_request functions run last-registered first: this one sees the final headers.
+    app.after_request_funcs.setdefault(None, []).insert(0, _store)
+    _wrap_inside_proxy_fix(app)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
+
+
+def _wrap_inside_proxy_fix(app: Flask) -> None:
+    """Put FastPages behind the trusted-proxy fix, so it sees the client's scheme as Flask does."""
+    from portal.core.proxies import TrustedProxyFix
+
+    outer = app.wsgi_app
+    if isinstance(outer, TrustedProxyFix):
+        fast = FastPages(app, outer.wsgi_app)
+        outer.wsgi_app = fast
+        outer.fixed.app = fast
+    else:
+        app.wsgi_app = FastPages(app, outer)

@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 from demo_ids import VILLAGE
-
 from disclosures.support import META, disclosure_id_of, new_disclosure, publish
+
 from portal import create_app
 from portal.extensions import db
 
