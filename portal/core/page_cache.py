@@ -246,7 +246,7 @@ def _store(response: Response) -> Response:
     body = response.get_data()
     headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in _NOT_STORED)
     page = StoredPage(scope_gen, all_gen, response.get_etag()[0], response.last_modified, headers, body,
-                      gzip.compress(body, 6, mtime=0))
+                      gzip.compress(body, 5, mtime=0))
     state = _state()
     state.call(state.backend.set, key, page, state.timeout)
     if "gzip" in request.headers.get("Accept-Encoding", ""):
