@@ -308,7 +308,7 @@ def _config(app: Flask) -> dict:
         # One process (make run, tests): its own memory is the shared cache.
         return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000, "CACHE_DEFAULT_TIMEOUT": 3600}
     log.warning("PAGE_CACHE_URL (or REDIS_URL) is not set: public pages are rendered on every request")
-    return {"CACHE_TYPE": "NullCache"}
+    return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
 
 
 def init_app(app: Flask) -> None:
