@@ -23,7 +23,8 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request, session
 from flask_caching import Cache
@@ -33,7 +34,7 @@ from werkzeug.http import parse_cookie, parse_date, parse_etags
 from werkzeug.wrappers import Response
 
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
-from portal.core.timezone import local_today
+from portal.core.timezone import DEFAULT_ZONE
 
 log = logging.getLogger("portal.page_cache")
 cache = Cache()
@@ -67,7 +68,10 @@ class SharedPages:
         self.endpoints: dict[str, str] = {}  # endpoint → the view argument that names the page's scope
         self.timeout = app.config.get("PAGE_CACHE_TIMEOUT", 3600)
         self.retry = app.config.get("PAGE_CACHE_RETRY", 5)
-        self.session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
+        # Either cookie may stand for a signed-in user: such requests are left to Flask.
+        self.private_cookies = (app.config.get("SESSION_COOKIE_NAME", "session"),
+                                app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+        self.zone = ZoneInfo(app.config.get("PORTAL_TIMEZONE", DEFAULT_ZONE))
         self.down_until = 0.0
         self.failed = False
         self.lock = threading.Lock()
@@ -101,9 +105,13 @@ class SharedPages:
         if was:
             log.warning("Page cache recovered: every stored page is renewed")
 
+    def today(self) -> date:
+        """The county's date (core.timezone.local_today, without needing an app context)."""
+        return datetime.now(self.zone).date()
+
     def lookup(self, endpoint: str, scope: str, cookies, scheme: str):
         """(stored page or None, key, scope generation, global generation); None when the cache is unusable."""
-        key = _variant_key(endpoint, scope, cookies, scheme)
+        key = _variant_key(endpoint, scope, cookies, scheme, self.today())
         found = self.call(self.backend.get_many, _gen_key(ALL), _gen_key(scope), key)
         if found is None:
             return None
@@ -117,12 +125,12 @@ def _gen_key(scope: str) -> str:
     return f"gen:{scope}"
 
 
-def _variant_key(endpoint: str, scope: str, cookies, scheme: str) -> str:
+def _variant_key(endpoint: str, scope: str, cookies, scheme: str, today: date) -> str:
     # What the page depends on besides its data: language, text size, the county's day (what counts as
     # missing changes at midnight) and the scheme (HTTPS answers carry HSTS). Never the query string.
     locale = cookies.get(LOCALE_COOKIE)
     locale = locale if locale in SUPPORTED else "zh_Hans_CN"
-    return f"page:{endpoint}:{scope}:{locale}:{cookies.get('textsize', '')}:{local_today()}:{scheme}"
+    return f"page:{endpoint}:{scope}:{locale}:{cookies.get('textsize', '')}:{today}:{scheme}"
 
 
 def _state(app: Flask | None = None) -> SharedPages:
@@ -159,6 +167,7 @@ class FastPages:
     def __init__(self, app: Flask, wsgi_app):
         self.app = app
         self.wsgi_app = wsgi_app
+        self.urls = None
 
     def __call__(self, environ, start_response):
         answer = None
@@ -179,17 +188,22 @@ class FastPages:
         if not state.endpoints:
             return None
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
-        if state.session_cookie in cookies:
+        if any(name in cookies for name in state.private_cookies):
             return None  # a session may hold a signed-in user or a message: Flask decides
+        path = environ.get("PATH_INFO") or "/"
+        if not path.isascii():
+            return None  # the app decodes such paths; shared pages have plain ones
+        if self.urls is None:
+            # The routes are complete once the app serves; host and scheme play no part in them.
+            self.urls = self.app.url_map.bind("localhost")
         try:
-            endpoint, args = self.app.url_map.bind_to_environ(environ).match(environ.get("PATH_INFO") or "/")
+            endpoint, args = self.urls.match(path, method="GET")
         except Exception:  # noqa: BLE001 - 404, 405, redirects: Flask answers those
             return None
         arg = state.endpoints.get(endpoint)
         if arg is None:
             return None
-        with self.app.app_context():
-            found = state.lookup(endpoint, str(args.get(arg, "")), cookies, environ.get("wsgi.url_scheme", "http"))
+        found = state.lookup(endpoint, str(args.get(arg, "")), cookies, environ.get("wsgi.url_scheme", "http"))
         if not found:
             return None
         if found[0] is None:
