@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench import dataset, load, scenarios
-from bench.server import BenchServer, NginxFiles
+from bench.server import BenchServer, NginxFiles, drop_page_cache, page_cache_env
 
 ROOT = Path(__file__).resolve().parents[1]
 # Pages a cold walk may ask for in one run (never the same page twice); more than 20 connections get in 4 s.
@@ -127,13 +127,28 @@ def _measure(name: str, servers: list, plan: scenarios.Plan, bases: list[str], s
 def run_size(ds: dataset.Dataset, names: list[str], seconds: float, connections: int, backend: str,
              pg_url: str | None) -> dict:
     """Run every scenario against one database; return {name: row}."""
-    url = ds.url
     instance = dataset.CACHE / "instance"
     work = dataset.CACHE / "work"
     work.mkdir(parents=True, exist_ok=True)
-    rows = {}
     meta = dict(ds.meta, cold_villages=_cold_share(ds, backend, COLD_PAGES))
-    with Restore(url), BenchServer(url, instance, work / f"gunicorn-{backend}-{ds.size}.log") as server:
+    shared = page_cache_env(f"{backend}-{ds.size}")
+    if not shared:
+        _log("  no Redis answers at BENCH_REDIS_URL: each worker keeps its own pages (not the production setup)")
+    try:
+        rows = _run_scenarios(ds, names, seconds, connections, backend, meta, shared, instance, work)
+    finally:
+        drop_page_cache(shared)
+    hello = rows.get("hello", {})
+    for row in rows.values():
+        if "rps" in row and hello.get("rps"):
+            row["ratio_to_hello"] = round(row["rps"] / hello["rps"], 3)
+            row["cpu_ratio_to_hello"] = round(row["cpu_ms"] / hello["cpu_ms"], 2) if hello.get("cpu_ms") else None
+    return rows
+
+
+def _run_scenarios(ds, names, seconds, connections, backend, meta, shared, instance, work) -> dict:
+    url, rows = ds.url, {}
+    with Restore(url), BenchServer(url, instance, work / f"gunicorn-{backend}-{ds.size}.log", shared) as server:
         for name in names:
             plan = scenarios.build(name, server.base, meta, backend)
             if plan.skip:
@@ -146,7 +161,7 @@ def run_size(ds: dataset.Dataset, names: list[str], seconds: float, connections:
                 extra = NginxFiles(work / "nginx", pages).__enter__()
                 servers, bases = [extra], [extra.base]
             elif name == "intake_2nodes":
-                extra = BenchServer(url, instance, work / f"gunicorn-{backend}-{ds.size}-node2.log").__enter__()
+                extra = BenchServer(url, instance, work / f"gunicorn-{backend}-{ds.size}-node2.log", shared).__enter__()
                 servers, bases = [server, extra], [server.base, extra.base]
             try:
                 if not plan.once:
@@ -163,11 +178,6 @@ def run_size(ds: dataset.Dataset, names: list[str], seconds: float, connections:
             found = f"  found {row['found']}/{row['acknowledged']}" if "found" in row else ""
             _log(f"  {backend:10} {ds.size:>6} {name:18} {row['rps']:8.1f} rps  p95 {row['p95_ms']:7.2f} ms  "
                  f"CPU {row['cpu_ms']:6.2f} ms/req  unexpected {row['unexpected']}{found}")
-    hello = rows.get("hello", {})
-    for row in rows.values():
-        if "rps" in row and hello.get("rps"):
-            row["ratio_to_hello"] = round(row["rps"] / hello["rps"], 3)
-            row["cpu_ratio_to_hello"] = round(row["cpu_ms"] / hello["cpu_ms"], 2) if hello.get("cpu_ms") else None
     return rows
 
 

@@ -271,6 +271,17 @@ def generate(url: str, villages_total: int, log=print) -> dict:
     next_c, next_e = loader.next_id("complaint"), loader.next_id("complaint_event")
     span = timedelta(days=730)
     complaints, events = [], []
+    # Complainant references are unique and random (complaints/numbering.py): draw them the same way.
+    references = {r for (r,) in loader.query("SELECT public_reference FROM complaint") if r}
+
+    def reference(year: int) -> str:
+        while True:
+            digits = f"{rng.randrange(10**8):08d}"
+            ref = f"{year}-{digits[:4]}-{digits[4:]}"
+            if ref not in references:
+                references.add(ref)
+                return ref
+
     for i in range(total):
         received = now - span + span * i / total
         year = received.year
@@ -280,7 +291,8 @@ def generate(url: str, villages_total: int, log=print) -> dict:
         cid = next_c + i
         complaints.append({
             "id": cid, "case_number": f"{county_code}-{year}-{last[year]:06d}",
-            "receipt_hash": f"{rng.getrandbits(256):064x}", "village_id": vid, "township_id": tid,
+            "receipt_hash": f"{rng.getrandbits(256):064x}", "public_reference": reference(year),
+            "village_id": vid, "township_id": tid,
             "category": rng.choice(CATEGORIES), "about": "村委会", "status": status,
             "description": f"生成的检举内容 #{i}：村集体资产处置不公开，请求核查。", "received_at": received,
             "updated_at": received, "handling_level": "county" if rng.random() < 0.05 else "township"})

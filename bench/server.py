@@ -71,10 +71,38 @@ class _Group:
                 self.proc.wait()
 
 
+def page_cache_env(label: str) -> dict:
+    """The shared page cache as production runs it (Redis, BENCH_REDIS_URL, default db 14 on the local
+    server), under a prefix of its own per run and database, so no page is found that this run did not
+    store (the cold walk stays cold). Empty when no Redis answers: each worker then keeps its own pages."""
+    url = os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/14"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except Exception:  # noqa: BLE001 - no Redis: say so in the report
+        return {}
+    return {"PAGE_CACHE_URL": url, "PAGE_CACHE_PREFIX": f"bench-{label}-{os.getpid()}-{int(time.time())}:page:"}
+
+
+def drop_page_cache(env: dict) -> None:
+    """Delete what a run stored (its own prefix only)."""
+    if not env:
+        return
+    import redis
+
+    client = redis.Redis.from_url(env["PAGE_CACHE_URL"], socket_timeout=5)
+    keys = list(client.scan_iter(env["PAGE_CACHE_PREFIX"] + "*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start:start + 1000])
+    client.close()
+
+
 class BenchServer(_Group):
     """gunicorn on a free loopback port, configured by gunicorn.conf.py (docs/deploy.md)."""
 
     def __init__(self, database_url: str, instance: Path, log_path: Path, extra_env: dict | None = None):
+        # extra_env: the shared page cache (page_cache_env), the same for every node of a run.
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path

@@ -59,6 +59,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.core.errors import register_error_handlers
 
     register_error_handlers(app)
+    from portal.core import page_cache
+
+    # After the blueprints: it finds the shared pages among the views and answers before every other hook.
+    page_cache.init_app(app)
     if app.config.get("PORTAL_ENV") == "production" and not _inside_cli():
         from portal.core.health import check_schema_at_head
 

@@ -65,6 +65,15 @@ def build_config(instance_path: str) -> dict:
         # Seconds any Redis call may take (connect, send, answer) before the fallback takes over.
         "REDIS_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", 0.25)),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        # Public pages shared by every worker and node (portal/core/page_cache.py): Redis, by default the
+        # rate limiter's. Without it, development keeps pages in the process and production renders each time.
+        "PAGE_CACHE_URL": os.environ.get("PAGE_CACHE_URL") or os.environ.get("REDIS_URL") or _redis_or_none(
+            os.environ.get("RATELIMIT_STORAGE_URI", "")),
+        "PAGE_CACHE_PREFIX": os.environ.get("PAGE_CACHE_PREFIX")
+        or os.environ.get("RATELIMIT_KEY_PREFIX", "portal") + ":page:",
+        # Seconds a stored page lives (a publish renews it at once); seconds the cache steps aside after a Redis error.
+        "PAGE_CACHE_TIMEOUT": int(os.environ.get("PAGE_CACHE_TIMEOUT", 3600)),
+        "PAGE_CACHE_RETRY": float(os.environ.get("PAGE_CACHE_RETRY", 5)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Production is served over HTTPS only: cookies never travel in clear text.
@@ -115,6 +124,11 @@ def build_config(instance_path: str) -> dict:
         instance, "receipt_pepper", lambda: secrets.token_hex(16)
     )
     return cfg
+
+
+def _redis_or_none(uri: str) -> str | None:
+    # The limiter's redis+unix:// form is not a URL redis-py reads; set PAGE_CACHE_URL for a socket.
+    return uri if uri.startswith(("redis://", "rediss://")) else None
 
 
 def rate_limit_storage_options(cfg: dict) -> dict:

@@ -163,6 +163,8 @@ def app_config(database_url, tmp_path):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Each test app keeps pages in its own memory, whatever Redis the environment names.
+        "PAGE_CACHE_URL": None,
     }
 
 

@@ -6,8 +6,6 @@ template work; any other view is answered by a validator made from the body it r
 """
 import functools
 import hashlib
-import threading
-from collections import OrderedDict
 from datetime import datetime
 
 from flask import Flask, Response, g, make_response, request
@@ -38,53 +36,6 @@ def _stamp(response: Response, etag: str, last_modified: datetime | None) -> Res
     response.headers["Cache-Control"] = "public, no-cache"
     response.vary.add("Cookie")
     return response
-
-
-class RenderedPages:
-    """A small per-process cache of rendered public pages, keyed by their ETag.
-
-    A village page costs milliseconds of template work but changes rarely; its
-    ETag already names everything it depends on, so the ETag is a safe key.
-    Signed-in staff get fresh renders (their header differs).
-    """
-
-    def __init__(self, size: int = 512):
-        self.size = size
-        self._pages: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_render(self, key: str, render) -> str:
-        """Return the cached body for key, rendering (and keeping) it on a miss."""
-        if _signed_in():
-            return render()
-        with self._lock:
-            body = self._pages.get(key)
-            if body is not None:
-                self._pages.move_to_end(key)
-                return body
-        body = render()
-        with self._lock:
-            self._pages[key] = body
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-        return body
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-
-
-def _signed_in() -> bool:
-    from flask import session
-
-    return "_user_id" in session
-
-
-def rendered_pages() -> RenderedPages:
-    """The current app's page cache (one per app, so tests and apps never share)."""
-    from flask import current_app
-
-    return current_app.extensions.setdefault("portal_rendered_pages", RenderedPages())
 
 
 class _NotModified(Exception):

@@ -3,6 +3,7 @@
 Pure functions over the canonical content (columns, rows, totals, notes); no
 database. The stored revision is never changed: this is presentation only.
 """
+import html
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -70,11 +71,29 @@ class TableView:
         return bool(self.totals)
 
 
+_TAG = re.compile(r"<[^>]*>")
+_LABELS = tuple(label for labels in _FIGURE_LABELS.values() for label in labels)
+
+
+def _notes_text(content: dict) -> str:
+    """The notes' visible text where a figure may be written, else their rough text or plain notes.
+
+    Parsing the notes' HTML (html5lib) costs a millisecond: it is done only when the notes, tags
+    removed and entities decoded, name a figure at all. That rough text holds everything the
+    parsed text holds (and more: it keeps what a browser would not show), so nothing is missed.
+    """
+    notes_html = content.get("notes_html") or ""
+    rough = html.unescape(_TAG.sub("", notes_html)).strip()
+    if rough and any(label in rough for label in _LABELS):
+        return plain_text(notes_html) or content.get("notes") or ""
+    return rough or content.get("notes") or ""
+
+
 def _figures(content: dict, keys: dict, totals: dict) -> list[tuple[str, str]]:
     """期初 / 收入 / 支出 / 期末 of a finance statement, from its footer rows, notes and totals."""
     found: dict[str, Decimal] = {}
     texts = [" ".join(row) for row in content.get("rows") or []]
-    texts.append(plain_text(content.get("notes_html") or "") or content.get("notes") or "")
+    texts.append(_notes_text(content))
     for text in texts:
         for kind, labels in _FIGURE_LABELS.items():
             for label in labels:

@@ -82,18 +82,23 @@ def _link_prefix(endpoint: str, **values) -> str:
     return url_for(endpoint, **values).removesuffix("0")
 
 
-def _latest_statement(village_id: int) -> tuple[Disclosure | None, list]:
+_LATEST_TABLES = None
+
+
+def _latest_statement(village_id: int) -> tuple[object | None, list]:
     """The newest finance table that reads as a statement of income and expense, with its key figures."""
-    candidates = db.session.scalars(
-        select(Disclosure).where(Disclosure.village_id == village_id, Disclosure.status == "published",
-                                 Disclosure.domain == "finance", Disclosure.kind == "table")
-        .order_by(Disclosure.last_published_at.desc(), Disclosure.id.desc()).limit(3)
-        .options(db.joinedload(Disclosure.current_revision))
-    ).unique().all()
-    for disclosure in candidates:
-        figures = build_table_view(disclosure.current_revision.content or {}).figures
+    global _LATEST_TABLES
+    if _LATEST_TABLES is None:
+        d, r = Disclosure.__table__.c, PublishedRevision.__table__.c
+        _LATEST_TABLES = (select(d.id, d.title, r.content)
+                          .join_from(Disclosure.__table__, PublishedRevision.__table__, d.current_revision_id == r.id)
+                          .where(d.village_id == bindparam("village_id"), d.status == "published",
+                                 d.domain == "finance", d.kind == "table")
+                          .order_by(d.last_published_at.desc(), d.id.desc()).limit(3))
+    for row in db.session.connection().execute(_LATEST_TABLES, {"village_id": village_id}):
+        figures = build_table_view(row.content or {}).figures
         if figures:
-            return disclosure, figures
+            return row, figures
     return None, []
 
 

@@ -1,8 +1,9 @@
 """Public place pages: find a village, a township's villages, a village's page."""
 from flask import Blueprint, abort, make_response, redirect, render_template, request, send_file
 
-from portal.core.http import conditional, rendered_pages, revalidate
+from portal.core.http import conditional, revalidate
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
+from portal.core.page_cache import shared_page
 from portal.core.storage import FILE_CSP, open_upload
 from portal.core.timezone import local_midnight_utc, local_today
 from portal.core.urls import safe_next_url
@@ -51,18 +52,17 @@ def township_show(code: str):
 
 
 @bp.get("/villages/<code>")
+@shared_page("code")
 @conditional
 def village_show(code: str):
     village = service.get_village_summary(code)
     # Today's date is part of the page: what counts as missing changes at midnight.
     today = local_today()
-    etag = revalidate("village", village.id, village.content_version, today,
-                      last_modified=max(village.updated_at, local_midnight_utc(today)))
-    return rendered_pages().get_or_render(
-        f"{etag}:{village.code}",
-        lambda: render_template("home/village_show.html", page=village_page(village), village=village,
-                                hotlines=service.village_hotlines(village)),
-    )
+    revalidate("village", village.id, village.content_version, today,
+               last_modified=max(village.updated_at, local_midnight_utc(today)))
+    # Stored for every worker and node (core.page_cache) until the village publishes again.
+    return render_template("home/village_show.html", page=village_page(village), village=village,
+                           hotlines=service.village_hotlines(village))
 
 
 def _safe_next(default: str = "/") -> str:

@@ -3,9 +3,10 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, bindparam, event, select
+from sqlalchemy.orm import ORMExecuteState, Session, joinedload, object_session, selectinload
 
+from portal.core import page_cache
 from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.extensions import db
@@ -107,6 +108,23 @@ def touch_village(village: Village) -> None:
     """Mark a village's public pages as changed (new ETag and Last-Modified)."""
     village.content_version = (village.content_version or 0) + 1
     village.updated_at = utcnow()
+
+
+@event.listens_for(Village.content_version, "set")
+def _village_pages_change(village: Village, _value, _old, _initiator) -> None:
+    """Whoever raises a village's content version (publishing, editing, importing), its stored pages are
+    renewed for every node once the transaction commits."""
+    session = object_session(village)
+    if session is not None and village.code:
+        page_cache.changed(session, village.code)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _village_rows_rewritten(state: ORMExecuteState) -> None:
+    """An UPDATE or DELETE of many villages at once (a township renamed): renew every stored page."""
+    table = getattr(state.statement, "table", None)  # an annotated copy of the table, hence the name
+    if (state.is_update or state.is_delete) and getattr(table, "name", None) == Village.__tablename__:
+        page_cache.changed_everywhere(state.session)
 
 
 def list_townships() -> list[Township]:

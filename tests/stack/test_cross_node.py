@@ -113,3 +113,55 @@ def test_rate_limit_counters_are_kept_in_redis_for_both_nodes(stack, phone, fres
     client.close()
     per_minute = [int(v) for k, v in counters.items() if k.endswith("/minute") and v is not None]
     assert per_minute == [len(posts)], f"both nodes' {len(posts)} attempts in one Redis counter: {counters}"
+
+
+def _fetch(stack, path: str, headers: dict) -> tuple[int, dict, bytes]:
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    request = urllib.request.Request(stack.base + path, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5, context=context) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+def test_public_pages_are_stored_once_in_redis_and_answered_by_both_nodes(stack):
+    """The shared page cache (core/page_cache.py): one stored copy in the stack's Redis, the same bytes and
+    validators from node A and node B, gzipped by the portal and passed through nginx, 304 from both."""
+    import gzip
+
+    import redis
+
+    from stack.conftest import NODE_HEADER
+
+    path = f"/villages/{VILLAGE}"
+    answers: dict[str, tuple[dict, bytes]] = {}
+    for _ in range(10):
+        status, headers, body = _fetch(stack, path, {"Accept-Encoding": "gzip"})
+        assert status == 200
+        answers.setdefault(stack.node_name(headers.get(NODE_HEADER.lower(), "")), (headers, body))
+        if {"A", "B"} <= set(answers):
+            break
+    assert {"A", "B"} <= set(answers), list(answers)
+    (on_a, body_a), (on_b, body_b) = answers["A"], answers["B"]
+    assert on_a["content-encoding"] == on_b["content-encoding"] == "gzip"
+    assert gzip.decompress(body_a) == gzip.decompress(body_b)
+    assert on_a["etag"] == on_b["etag"] and "Accept-Encoding" in on_a["vary"]
+
+    client = redis.Redis.from_url(stack.redis_url, socket_timeout=2)
+    stored = [k.decode() for k in client.scan_iter(f"{stack.rate_limit_prefix}:page:page:home.village_show:{VILLAGE}:*")]
+    client.close()
+    # One language, one text size, one day, HTTPS: one stored page for both nodes.
+    assert len([k for k in stored if k.endswith(":https")]) == 1, stored
+
+    nodes = set()
+    for _ in range(6):
+        status, headers, body = _fetch(stack, path, {"If-None-Match": on_a["etag"], "Accept-Encoding": "gzip"})
+        assert status == 304 and body == b""
+        nodes.add(stack.node_name(headers.get(NODE_HEADER.lower(), "")))
+    assert {"A", "B"} <= nodes
