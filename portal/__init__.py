@@ -77,6 +77,7 @@ def _import_models() -> None:
     import portal.core.mail
     import portal.core.settings
     import portal.disclosures.models
+    import portal.disclosures.search_index
     import portal.duty.models
     import portal.places.models
     import portal.polls.models
@@ -103,7 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.complaints import triage as triage_views
     from portal.complaints import views as complaints
     from portal.core import health
-    from portal.disclosures import files
+    from portal.disclosures import files, search_views
     from portal.disclosures import manage as disclosures_manage
     from portal.disclosures import views as disclosures
     from portal.duty import evaluation
@@ -122,11 +123,13 @@ def _register_blueprints(app: Flask) -> None:
     # Modules that only add routes to a blueprint defined elsewhere in their package.
     del two_factor_views, accounts_views, admin_accounts, places_views, settings_views, templates_views, admin_views
     del mail_views, officials_views, import_views
-    del api_complaints, api_figures, openapi, api_public, triage_views, triage_actions, receipt_views, step_views, triage_intake
+    del api_figures
+    del api_complaints, openapi, api_public, triage_views, triage_actions, receipt_views, step_views, triage_intake
     for blueprint in (
         health.bp, home.bp, powers.bp, disclosures.bp, duty.bp, records.bp, files.bp, feeds.bp, poster.bp,
         accounts.bp, admin.bp, home_manage.bp, powers_manage.bp, disclosures_manage.bp, duty_manage.bp,
         complaints.bp, triage.triage_bp, evaluation.bp, oversight.bp, polls.bp, api.bp, figures.bp,
+        search_views.bp,
     ):
         app.register_blueprint(blueprint)
 
