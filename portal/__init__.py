@@ -110,7 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.duty import evaluation
     from portal.duty import manage as duty_manage
     from portal.duty import views as duty
-    from portal.home import feeds, poster
+    from portal.home import feeds, letter, poster
     from portal.home import manage as home_manage
     from portal.home import views as home
     from portal.oversight import public_views as figures
@@ -129,7 +129,7 @@ def _register_blueprints(app: Flask) -> None:
         health.bp, home.bp, powers.bp, disclosures.bp, duty.bp, records.bp, files.bp, feeds.bp, poster.bp,
         accounts.bp, admin.bp, home_manage.bp, powers_manage.bp, disclosures_manage.bp, duty_manage.bp,
         complaints.bp, triage.triage_bp, evaluation.bp, oversight.bp, polls.bp, api.bp, figures.bp,
-        search_views.bp,
+        search_views.bp, letter.bp,
     ):
         app.register_blueprint(blueprint)
 

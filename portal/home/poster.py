@@ -1,34 +1,13 @@
 """A printable A4 poster per village for the notice board: QR codes, hotlines, how to report."""
-import segno
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
 
 from portal.core.http import cached_page, not_modified, page_etag
 from portal.core.urls import public_base_url
+from portal.home.printing import hotlines, qr_svg
 from portal.places.service import get_village
 
 bp = Blueprint("poster", __name__)
-
-
-def qr_svg(url: str, title: str) -> Markup:
-    """Draw a QR code as inline SVG markup (scalable, no style attributes)."""
-    svg = segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr", lineclass=None, title=title)
-    # Name the image for screen readers; segno writes <svg class="qr" viewBox=...>.
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1))
-
-
-def hotlines(village) -> list[tuple[str, str]]:
-    """(who, number) pairs: village supervision, township, county, and the national 12388."""
-    township, county = village.township, village.township.county
-    pairs = [(village.name, village.supervision_phone), (township.name, township.hotline),
-             (county.name, county.hotline), ("", "12388")]
-    seen, out = set(), []
-    for who, number in pairs:
-        if number and number not in seen:
-            seen.add(number)
-            out.append((who, number))
-    return out
 
 
 @bp.get("/villages/<code>/poster")

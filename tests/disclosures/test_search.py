@@ -1,9 +1,9 @@
 """Search inside the county's disclosures: titles, text and table cells, filters, masked numbers, paging."""
 import pytest
 from demo_ids import OTHER_VILLAGE, VILLAGE
-from disclosures.support import META, disclosure_id_of, new_disclosure, publish
 from sqlalchemy import select
 
+from disclosures.support import META, disclosure_id_of, new_disclosure, publish
 from portal.core.timezone import local_today
 from portal.disclosures.search_index import DisclosureText
 from portal.extensions import db
