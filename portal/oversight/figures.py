@@ -34,6 +34,14 @@ class Disclosed:
         return self.due - self.on_time - self.late
 
     @property
+    def published(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def published_rate(self) -> float | None:
+        return round(100 * self.published / self.due, 1) if self.due else None
+
+    @property
     def rate(self) -> float | None:
         return round(100 * self.on_time / self.due, 1) if self.due else None
 
@@ -99,8 +107,7 @@ def public_figures(today: date, township: Township | None = None) -> Figures:
     villages = db.session.execute(village_stmt).all()
     checked = obligations.for_villages([v.id for v in villages], today, township_id=township_id)
     complaints_by_code = {g.key: g.tally for g in report.villages}
-    empty = stats.suppress_small(
-        stats.Report(report.filters, stats.Tally(), [], [], [], []), threshold).total  # a village without cases
+    empty = stats.Tally(**{name: stats.shown(0, threshold) for name in stats.COLUMNS})  # a village without cases
     township_disclosed: dict[int, Disclosed] = {}
     total_disclosed = Disclosed()
     rows = []

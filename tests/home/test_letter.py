@@ -28,7 +28,7 @@ def test_the_demo_month_has_a_letter_worth_printing(client, english):
     assert "was corrected on" in letter and "漏记材料费" in letter
     # How to report: the QR code of the complaint form and the hotlines; the township's poll.
     assert '<svg role="img"' in letter and f"/complaints/new?village={FAR_VILLAGE}" in letter and "12388" in letter
-    assert "residents may propose problems until" in letter
+    assert "Residents may propose problems until" in letter
     # Masked data stays masked: no ID number of the subsidy list reaches the letter.
     assert "339901193805120017" not in body
 
