@@ -12,7 +12,7 @@ correction, the demo seed, a bulk import.
 """
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, event, select
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.core.db import UTCDateTime, utcnow
@@ -92,8 +92,9 @@ def _keep_index(session: Session, _context, _instances) -> None:
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, Disclosure):
             revision = obj.current_revision
+            # A draft saved over a published disclosure changes nothing public: only a new revision counts.
             if obj.status == "published" and revision is not None and (
-                    revision in session.new or session.is_modified(obj, include_collections=False)):
+                    revision in session.new or inspect(obj).attrs.current_revision.history.has_changes()):
                 _fill(session, obj, revision)
         elif isinstance(obj, PublishedRevision) and obj.subject_type == "disclosure" and obj.id is not None \
                 and obj not in session.new and session.is_modified(obj, include_collections=False):

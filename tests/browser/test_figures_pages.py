@@ -1,6 +1,7 @@
 """Public figures, disclosure search and the household letter in Chromium: 360 px and 1366 px, no JavaScript,
 and the letter printed to PDF on exactly one A4 page for every demo village."""
 import io
+import re
 
 import pytest
 
@@ -101,7 +102,7 @@ def test_the_letter_prints_on_one_a4_page_for_every_demo_village(browser, live_s
             if code == FAR_VILLAGE:
                 (folder / f"letter-{code}-{lang}.pdf").write_bytes(pdf)
                 page.emulate_media(media="print")
-                page.set_viewport_size({"width": 794, "height": 1123})
+                page.set_viewport_size({"width": 703, "height": 1032})  # A4 inside the 12 mm margins, at 96 dpi
                 page.screenshot(path=str(folder / f"letter-{code}-{lang}-print.png"), full_page=True)
                 page.emulate_media(media="screen")
             with pikepdf.open(io.BytesIO(pdf)) as doc:
@@ -111,3 +112,98 @@ def test_the_letter_prints_on_one_a4_page_for_every_demo_village(browser, live_s
     context.close()
     write_metrics("household letter pages", pages)
     assert set(pages.values()) == {1}, pages
+
+
+CROWDED_VILLAGE = "339901101201"  # 白石村: a month with more of everything than one sheet can list
+
+
+def _crowd_a_month(database_url: str) -> str:
+    """Give 白石村 last month ten notices, three decisions, two subsidy lists and four corrections, and its
+    township a published top ten with long progress notes; return the month."""
+    from datetime import timedelta
+
+    from portal import create_app
+    from portal.core.db import utcnow, write_transaction
+    from portal.core.timezone import add_months, local_today, month_end
+    from portal.demo.letter_month import _decision, _subsidy
+    from portal.demo.seed import disclosure_content
+    from portal.disclosures.models import Disclosure
+    from portal.extensions import db
+    from portal.places.models import Village
+    from portal.polls.models import GrievancePoll, PollOption, RemedyProgress
+    from portal.records import service as records
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        village = db.session.scalar(sa.select(Village).where(Village.code == CROWDED_VILLAGE))
+        today = local_today()
+        month = add_months(today.replace(day=1), -1)
+        with write_transaction():
+            made = []
+            specs = [({"kind": "text", "domain": "village", "topic": "village_affairs",
+                       "markdown": "本月村务事项公开，请村民监督。" * 5},
+                      f"{village.name}关于第{n}批农村人居环境整治项目资金使用情况的公示（含明细）")
+                     for n in range(1, 11)]
+            specs += [(_decision(month), f"关于{village.name}第{n}项集体经济项目的决议") for n in range(1, 4)]
+            specs += [(_subsidy(month), f"{village.name}第{n}批高龄老人补贴发放名单") for n in range(1, 3)]
+            for spec, title in specs:
+                disclosure = Disclosure(village=village, domain=spec["domain"], kind=spec["kind"],
+                                        topic=spec["topic"], title=title, period_label="本月", period_start=month,
+                                        period_end=month_end(month))
+                db.session.add(disclosure)
+                db.session.flush()
+                content = disclosure_content(spec)
+                if spec["kind"] == "decision":
+                    content["matter"] += "，并同步实施村内道路亮化、排水沟改造和公共厕所提升"
+                records.publish(disclosure, subject_type="disclosure", content=content, title=title, reason=None,
+                                user_id=None)
+                made.append((disclosure, content))
+            db.session.flush()
+            for disclosure, content in made[:4]:
+                records.publish(disclosure, subject_type="disclosure", content=content, title=disclosure.title,
+                                reason="原公示金额与凭证不一致，经村务监督委员会核对后按原始凭证更正", user_id=None)
+            poll = GrievancePoll(township_id=village.township_id, year=month.year - 1,
+                                 title=f"{village.township.name}{month.year - 1}年群众最不满意的10件事",
+                                 proposals_from=today - timedelta(days=90), proposals_until=today - timedelta(days=80),
+                                 voting_from=today - timedelta(days=70), voting_until=today - timedelta(days=60),
+                                 results_published_at=utcnow())
+            db.session.add(poll)
+            db.session.flush()
+            for rank in range(1, 11):
+                option = PollOption(poll_id=poll.id, title=f"第{rank}件：村道两侧路灯长期损坏无人维修，夜间出行不便",
+                                    status="accepted", rank=rank, vote_count=100 - rank, lead_unit="镇建设办")
+                db.session.add(option)
+                db.session.flush()
+                db.session.add(RemedyProgress(option_id=option.id, posted_on=today - timedelta(days=3),
+                                              note="已完成现场勘查，维修方案报镇政府审批，预计下月底前完工并公示结果",
+                                              solved=False))
+        db.session.remove()
+        db.engine.dispose()
+    return month.strftime("%Y-%m")
+
+
+def test_a_crowded_month_still_prints_on_one_page(browser, live_server, live_database_url):
+    import pikepdf
+
+    month = _crowd_a_month(live_database_url)
+    context = browser.new_context(base_url=live_server, locale="zh-CN")
+    page = context.new_page()
+    folder = ARTIFACTS / "letters"
+    counts = {}
+    for lang in ("zh_Hans_CN", "en"):
+        context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+        ok(page.goto(f"/villages/{CROWDED_VILLAGE}/letter?month={month}"))
+        text = page.inner_text("main")
+        assert re.search(r"另有 [67] 项|and [67] more", text), text  # twelve or thirteen notices: six shown
+        assert page.locator("ol.letter-top li").count() == 10
+        page.emulate_media(media="print")
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        page.set_viewport_size({"width": 703, "height": 1032})  # A4 inside the 12 mm margins, at 96 dpi
+        page.screenshot(path=str(folder / f"letter-crowded-{lang}-print.png"), full_page=True)
+        page.emulate_media(media="screen")
+        (folder / f"letter-crowded-{lang}.pdf").write_bytes(pdf)
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            counts[lang] = len(doc.pages)
+    context.close()
+    write_metrics("household letter pages, crowded month", counts)
+    assert set(counts.values()) == {1}, counts
