@@ -133,7 +133,10 @@ def search(criteria: Criteria, today_year: int) -> Results:
 
 
 def snippet(body: str, query: str) -> Markup:
-    """The words around the first match, the match marked."""
+    """The words around the first match below the title (shown already), the match marked."""
+    _title, _sep, rest = body.partition("\n")
+    if query.lower() in rest.lower():
+        body = rest
     at = body.lower().find(query.lower())
     if at < 0:
         return Markup(escape(body[: 2 * SNIPPET]))
