@@ -119,3 +119,10 @@ def test_the_api_answers_the_same(client):
     assert data["items"][0]["url"].endswith("?revision=1") and "郑大山" in data["items"][0]["snippet"]
     bad = client.get("/api/v1/disclosures/search", query_string={"q": "339901196805121234"})
     assert bad.status_code == 400 and "q" in bad.get_json()["errors"]
+
+
+def test_a_repeated_search_answers_304(client):
+    first = client.get("/disclosures/search", query_string={"q": "郑大山"})
+    again = client.get("/disclosures/search", query_string={"q": "郑大山"},
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
