@@ -82,6 +82,7 @@ def _import_models() -> None:
     import portal.core.mail
     import portal.core.settings
     import portal.disclosures.models
+    import portal.disclosures.search_index
     import portal.duty.models
     import portal.places.models
     import portal.polls.models
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin import views as admin_views
     from portal.api import blueprint as api
     from portal.api import complaints as api_complaints
+    from portal.api import figures as api_figures
     from portal.api import openapi
     from portal.api import public as api_public
     from portal.complaints import blueprint as triage
@@ -107,15 +109,16 @@ def _register_blueprints(app: Flask) -> None:
     from portal.complaints import triage as triage_views
     from portal.complaints import views as complaints
     from portal.core import health
-    from portal.disclosures import files
+    from portal.disclosures import files, search_views
     from portal.disclosures import manage as disclosures_manage
     from portal.disclosures import views as disclosures
     from portal.duty import evaluation
     from portal.duty import manage as duty_manage
     from portal.duty import views as duty
-    from portal.home import feeds, poster
+    from portal.home import feeds, letter, poster
     from portal.home import manage as home_manage
     from portal.home import views as home
+    from portal.oversight import public_views as figures
     from portal.oversight import views as oversight
     from portal.polls import views as polls
     from portal.powers import manage as powers_manage
@@ -125,11 +128,13 @@ def _register_blueprints(app: Flask) -> None:
     # Modules that only add routes to a blueprint defined elsewhere in their package.
     del two_factor_views, accounts_views, admin_accounts, places_views, settings_views, templates_views, admin_views
     del mail_views, officials_views, import_views
+    del api_figures
     del api_complaints, openapi, api_public, triage_views, triage_actions, receipt_views, step_views, triage_intake
     for blueprint in (
         health.bp, home.bp, powers.bp, disclosures.bp, duty.bp, records.bp, files.bp, feeds.bp, poster.bp,
         accounts.bp, admin.bp, home_manage.bp, powers_manage.bp, disclosures_manage.bp, duty_manage.bp,
-        complaints.bp, triage.triage_bp, evaluation.bp, oversight.bp, polls.bp, api.bp,
+        complaints.bp, triage.triage_bp, evaluation.bp, oversight.bp, polls.bp, api.bp, figures.bp,
+        search_views.bp, letter.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -254,9 +254,24 @@ def statistics_min_count(user) -> int:
     """
     if not _is(user, Role.TOWNSHIP_HANDLER):
         return 0
+    return public_statistics_min_count()
+
+
+def public_statistics_min_count() -> int:
+    """Smallest count the public figures show: the same setting as the township staff's dashboard."""
     from flask import current_app
 
     return max(0, int(current_app.config.get("STATISTICS_MIN_COUNT", STATISTICS_MIN_COUNT)))
+
+
+def public_statistics_filter(complaint_model):
+    """SQL filter of the complaints the public figures count.
+
+    Never a case about township officials or one a handler recused from: a township's staff could
+    subtract their own dashboard from the public figure and learn that someone complained about them.
+    """
+    return ~complaint_model.concerns_township_officials & (
+        complaint_model.escalation_reason.is_(None) | (complaint_model.escalation_reason != "recusal"))
 
 
 def village_scope_filter(user, village_model):

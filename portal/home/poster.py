@@ -1,21 +1,13 @@
 """A printable A4 poster per village for the notice board: QR codes, hotlines, how to report."""
-import segno
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
 
 from portal.core.http import conditional, revalidate
 from portal.core.urls import public_base_url
+from portal.home.printing import qr_svg
 from portal.places.service import get_village, village_hotlines
 
 bp = Blueprint("poster", __name__)
-
-
-def qr_svg(url: str, title: str) -> Markup:
-    """Draw a QR code as inline SVG markup (scalable, no style attributes)."""
-    svg = segno.make(url, error="m").svg_inline(omitsize=True, svgclass="qr", lineclass=None, title=title)
-    # Name the image for screen readers; segno writes <svg class="qr" viewBox=...>.
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1))
 
 
 @bp.get("/villages/<code>/poster")

@@ -93,10 +93,10 @@ def overdue_counts(township_id: int | None, today: date, user=None) -> dict[int,
     return counts
 
 
-
-def open_count(township_id: int | None) -> int:
-    """Count the cases open today, whenever they were received."""
-    stmt = select(func.count()).select_from(Complaint).where(Complaint.status.in_(OPEN_STATUSES))
+def open_count(township_id: int | None, user=None) -> int:
+    """Count the cases open today, whenever they were received (with a user: those their statistics count)."""
+    where = complaint_statistics_filter(user, Complaint) if user is not None else true()
+    stmt = select(func.count()).select_from(Complaint).where(Complaint.status.in_(OPEN_STATUSES), where)
     if township_id is not None:
         stmt = stmt.where(Complaint.township_id == township_id)
     return db.session.scalar(stmt) or 0

@@ -41,6 +41,18 @@ class Place:
     tally: BreachTally = field(default_factory=BreachTally)
 
 
+def suppress_small(places: list[Place], threshold: int) -> list[Place]:
+    """Replace every count below the threshold (zero included) by Below, in place; return the places."""
+    if threshold > 0:
+        from portal.oversight.stats import Below
+
+        for place in places:
+            for name in COLUMNS:
+                if getattr(place.tally, name) < threshold:
+                    setattr(place.tally, name, Below(threshold))
+    return places
+
+
 def _group(code: str) -> str:
     return next((name for name, codes in GROUPS.items() if code in codes), "other")
 

@@ -257,6 +257,11 @@ def suppress_small(report: Report, threshold: int) -> Report:
     return report
 
 
+def shown(value: int, threshold: int) -> int:
+    """The count itself, or Below when it is under the threshold (zero included)."""
+    return Below(threshold) if threshold > 0 and value < threshold else value
+
+
 def build_for(user, filters: Filters, today: date) -> Report:
     """The dashboard's figures as the user may see them: their scope, small counts suppressed."""
     return suppress_small(build(for_user(filters, user), today), statistics_min_count(user))

@@ -122,9 +122,14 @@ def dashboard():
     }
     cases = overdue.overdue_cases(current_user, filters.township_id, today) if can_list_cases(current_user) else None
     counts = overdue.overdue_counts(filters.township_id, today, current_user)
-    breach_townships, breach_villages = procedure.breaches(filters.start, filters.end, filters.township_id)
-    return render_template("oversight/dashboard.html", report=report, filters=filters, errors=errors,
-                           now={"open": overdue.open_count(filters.township_id), "overdue": sum(counts.values())},
+    # The same privacy threshold as the period's figures: a "1" here could name a single case.
+    threshold = statistics_min_count(current_user)
+    breach_townships, breach_villages = (
+        procedure.suppress_small(places, threshold)
+        for places in procedure.breaches(filters.start, filters.end, filters.township_id))
+    now = {"open": stats.shown(overdue.open_count(filters.township_id, current_user), threshold),
+           "overdue": stats.shown(sum(dict.values(counts)), threshold)}
+    return render_template("oversight/dashboard.html", report=report, filters=filters, errors=errors, now=now,
                            breach_townships=breach_townships, breach_villages=breach_villages,
                            townships=townships, all_townships=oversight_township_id(current_user) is None,
                            figures=figures, month_names=month_names, freshness=freshness, cases=cases,

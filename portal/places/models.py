@@ -89,12 +89,12 @@ class VillageGram(db.Model):
 
 # Search objects the models cannot describe (FTS5 tables, trigram indexes); schema comparison skips them.
 SEARCH_INDEX_OBJECTS = ("village_fts", "search_position", "ix_village_name_trgm", "ix_village_name_pinyin_trgm",
-                        "ix_township_name_trgm")
+                        "ix_township_name_trgm", "disclosure_fts", "ix_disclosure_text_body_trgm")
 
 
 def outside_models(name, type_, parent_names) -> bool:
     """Alembic include_name hook: False for the search index objects that live only in the database."""
-    return not (name and (name in SEARCH_INDEX_OBJECTS or name.startswith("village_fts_")))
+    return not (name and (name in SEARCH_INDEX_OBJECTS or name.startswith(("village_fts_", "disclosure_fts_"))))
 class TownshipOfficial(db.Model):
     """A township official (乡镇干部) the county admin lists by name and post.
 

@@ -14,6 +14,9 @@ GET_ENDPOINTS = {
     "/villages/{code}/disclosures": [f"/api/v1/villages/{VILLAGE}/disclosures",
                                      "/api/v1/villages/339901101203/disclosures"],
     "/complaint-categories": ["/api/v1/complaint-categories"],
+    "/statistics": ["/api/v1/statistics", "/api/v1/statistics?township=339901101"],
+    "/disclosures/search": ["/api/v1/disclosures/search?q=郑大山", "/api/v1/disclosures/search?q=补贴&domain=finance",
+                            "/api/v1/disclosures/search?q=财务收支&year=2025&page=1"],
 }
 
 

@@ -3,7 +3,7 @@ import re
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from demo_ids import TOWNSHIP, VILLAGE
+from demo_ids import FAR_VILLAGE, TOWNSHIP, VILLAGE
 
 # Links that change state or leave HTML: never followed by the crawler.
 SKIP_LINK = re.compile(r"(logout|/lang/|/display/|\.(csv|atom|svg|json|xlsx|pdf|png|jpe?g)(\?|$)|/files/|/export"
@@ -40,6 +40,11 @@ def public_pages(database_url: str) -> dict[str, str]:
         "ballot": "/ballot",
         "top ten poll": f"/townships/{TOWNSHIP}/top-ten",
         "top ten proposal": f"/townships/{TOWNSHIP}/top-ten/propose",
+        "public figures": "/statistics",
+        "public figures of a township": f"/statistics?township={TOWNSHIP}",
+        "disclosure search": "/disclosures/search?q=补贴发放",
+        "disclosure search, two characters": "/disclosures/search?q=补贴",
+        "household letter": f"/villages/{FAR_VILLAGE}/letter",
     }
     for kind, code, disclosure_id in disclosures:
         pages.setdefault(f"disclosure ({kind})", f"/villages/{code}/disclosures/{disclosure_id}")

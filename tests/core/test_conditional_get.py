@@ -92,7 +92,8 @@ def _url(rule, ids: dict) -> str:
         values["code"] = OTHER_TOWNSHIP
     if rule.endpoint == "home.language_set":
         values["code"] = "en"
-    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values.get(m.group(1), "1")), rule.rule)
+    query = "?q=%E4%B8%8A%E5%A1%98" if rule.endpoint.endswith("disclosure_search") else ""  # a search needs words
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values.get(m.group(1), "1")), rule.rule) + query
 
 
 @pytest.fixture
