@@ -3,7 +3,7 @@ import copy
 
 from flask import jsonify
 
-from portal.api import openapi_complaints
+from portal.api import openapi_complaints, openapi_subsidies
 from portal.api.blueprint import bp
 from portal.api.public import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from portal.complaints.models import CATEGORIES
@@ -131,9 +131,10 @@ PATHS = {
 def document() -> dict:
     """Assemble the whole document, merging the complaint fragment."""
     paths, schemas = copy.deepcopy(PATHS), copy.deepcopy(SCHEMAS)
-    for path, item in openapi_complaints.PATHS.items():
-        paths[path.removeprefix("/api/v1")] = copy.deepcopy(item)
-    schemas.update(copy.deepcopy(openapi_complaints.SCHEMAS))
+    for fragment in (openapi_complaints, openapi_subsidies):
+        for path, item in fragment.PATHS.items():
+            paths[path.removeprefix("/api/v1")] = copy.deepcopy(item)
+        schemas.update(copy.deepcopy(fragment.SCHEMAS))
     return {
         "openapi": "3.0.3",
         "info": {"title": "Sunshine Village Portal (阳光村务) API", "version": "1.0.0",

@@ -78,6 +78,9 @@ def seed_demo(reset: bool = False) -> dict:
     handlers = {u.township.code: u for u in users if u.role == "township_handler"}
     seed_recent(villages, cadre_of, people, local_today(), handlers, disclosure_content=disclosure_content,
                 duty_content=duty_content)
+    from portal.demo.subsidies import seed_subsidies
+
+    seed_subsidies(villages, users, local_today(), disclosure_content)
     seed_complaints()
     db.session.commit()
     return {"villages": len(villages), "power_items": len(templates) * len(villages), "accounts": len(users)}
