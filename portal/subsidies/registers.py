@@ -211,11 +211,14 @@ def set_standard(user, item_text, amount_text, note_text) -> SubsidyStandard:
         errors["note"] = [_l("Write at most %(max)d characters.", max=255)]
     if errors:
         raise RegisterError(errors)
+    values = {"item": item, "max_amount": amount, "note": note or None, "updated_by_id": user.id}
     standard = db.session.scalar(select(SubsidyStandard).where(SubsidyStandard.item_key == item_key(item)))
     if standard is None:
-        standard = SubsidyStandard(item_key=item_key(item))
+        standard = SubsidyStandard(item_key=item_key(item), **values)
         db.session.add(standard)
-    standard.item, standard.max_amount, standard.note, standard.updated_by_id = item, amount, note or None, user.id
+    else:
+        for name, value in values.items():
+            setattr(standard, name, value)
     db.session.flush()
     audit.record("subsidy_standard_set", "subsidy_standard", standard.id, detail=f"{item} {amount:.2f}", user=user)
     return standard
