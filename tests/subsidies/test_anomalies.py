@@ -1,7 +1,7 @@
 """Anomaly rules on payment lists: warnings at import, explanations required to publish, the township's queue."""
+from disclosures.support import disclosure_id_of, new_disclosure, upload
 from sqlalchemy import func, select
 
-from disclosures.support import disclosure_id_of, new_disclosure, upload
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.subsidies.models import PaymentAnomaly, PaymentLine, PaymentReview
