@@ -265,6 +265,8 @@ WORK_AREAS = {
     "triage": COMPLAINT_ROLES,
     "oversight": ("township_handler", "county_handler", "county_admin"),
     "admin": ("county_admin",),
+    "relatives": ("village_cadre",),
+    "payment_review": COMPLAINT_ROLES,
 }
 REQUIRE_2FA_SETTING = "require_2fa_for_complaint_staff"
 

@@ -40,6 +40,7 @@ def public_pages(database_url: str) -> dict[str, str]:
         "ballot": "/ballot",
         "top ten poll": f"/townships/{TOWNSHIP}/top-ten",
         "top ten proposal": f"/townships/{TOWNSHIP}/top-ten/propose",
+        "subsidy self-check": "/subsidies/check",
     }
     for kind, code, disclosure_id in disclosures:
         pages.setdefault(f"disclosure ({kind})", f"/villages/{code}/disclosures/{disclosure_id}")
