@@ -27,7 +27,7 @@ def seed_subsidies(villages: dict, users: list, today, disclosure_content) -> No
     end = today.replace(day=1) - timedelta(days=1)
     start = end.replace(day=1)
     label = f"{start.year}年{start.month}月"
-    title = f"{village.name}{label}{subsidies_data.ITEM}发放名单"
+    title = f"{village.name}{label}惠农补贴一卡通发放名单"
     spec = {"kind": "table", "columns": subsidies_data.COLUMNS, "rows": subsidies_data.rows(start.replace(day=15)
                                                                                             .isoformat())}
     meta = {"domain": "finance", "topic": "subsidy", "title": title, "period_label": label,

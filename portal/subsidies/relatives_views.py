@@ -31,10 +31,11 @@ def relatives_list():
     return redirect(url_for(".relatives_list"), code=303)
 
 
-@bp.post("/<int:relative_id>/withdraw")
-def relative_withdraw(relative_id: int):
+@bp.post("/withdraw")
+def relative_withdraw():
+    relative_id = request.form.get("relative", type=int)
     with write_transaction():
-        done = registers.withdraw_relative(current_user, relative_id)
+        done = relative_id is not None and registers.withdraw_relative(current_user, relative_id)
     flash(_("The declaration was withdrawn.") if done else _("That entry no longer exists."),
           "success" if done else "error")
     return redirect(url_for(".relatives_list"), code=303)

@@ -23,7 +23,7 @@ def test_cadre_declares_and_withdraws_a_relative_stored_as_hash(client, forms, a
     assert relative.cadre_name == "陈建国" and len(relative.id_hash) == 64 and "1990030" not in relative.masked_id
     again = forms.post(url, {"name": "陈小明", "relation": "child", "id_number": "110101199003074477"})
     assert again.status_code == 400 and "already declared" in again.get_data(as_text=True)
-    assert forms.post(f"/publish/relatives/{relative.id}/withdraw", {}, form_url=url).status_code == 303
+    assert forms.post("/publish/relatives/withdraw", {"relative": relative.id}, form_url=url).status_code == 303
     assert db.session.get(CadreRelative, relative.id) is None
 
 
