@@ -30,10 +30,11 @@ def subsidy_standards():
     return redirect(url_for(".subsidy_standards"), code=303)
 
 
-@bp.post("/subsidy-standards/<int:standard_id>/remove")
-def subsidy_standard_remove(standard_id: int):
+@bp.post("/subsidy-standards/remove")
+def subsidy_standard_remove():
     require(can_set_subsidy_standards(current_user))
+    standard_id = registers.row_id(request.form.get("standard"))
     with write_transaction():
-        done = registers.remove_standard(current_user, standard_id)
+        done = standard_id is not None and registers.remove_standard(current_user, standard_id)
     flash(_("The standard was removed.") if done else _("That entry no longer exists."), "success" if done else "error")
     return redirect(url_for(".subsidy_standards"), code=303)

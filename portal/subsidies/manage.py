@@ -69,11 +69,12 @@ def deceased_list():
     return redirect(url_for(".deceased_list"), code=303)
 
 
-@bp.post("/deceased/<int:person_id>/remove")
-def deceased_remove(person_id: int):
+@bp.post("/deceased/remove")
+def deceased_remove():
     require(can_keep_deceased_list(current_user))
+    person_id = registers.row_id(request.form.get("person"))
     with write_transaction():
-        removed = registers.remove_deceased(current_user, person_id)
+        removed = person_id is not None and registers.remove_deceased(current_user, person_id)
     flash(_("The person was removed from the list.") if removed else _("That entry no longer exists."),
           "success" if removed else "error")
     return redirect(url_for(".deceased_list"), code=303)

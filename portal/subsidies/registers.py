@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.core import audit
+from portal.core.forms import scrub
 from portal.extensions import db
 from portal.subsidies.keys import NAME_MAX, id_hash, id_problem, mask_id, valid_id
 from portal.subsidies.models import RELATIONS, CadreRelative, DeceasedPerson, SubsidyStandard
@@ -30,8 +31,14 @@ class RegisterError(Exception):
         self.errors = errors
 
 
+def row_id(text) -> int | None:
+    """A row id sent back by a form (hidden field), or None when it is not a plausible one."""
+    text = text if isinstance(text, str) else ""
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**31 else None
+
+
 def _name(text, errors: dict, field: str = "name") -> str:
-    name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text if isinstance(text, str) else ""))
+    name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", scrub(text) if isinstance(text, str) else ""))
     if not name:
         errors[field] = [_l("Enter the name as it is on the ID card.")]
     elif len(name) > NAME_MAX:
@@ -194,7 +201,8 @@ def standards() -> list[SubsidyStandard]:
 def set_standard(user, item_text, amount_text, note_text) -> SubsidyStandard:
     """Set (or change) the most one beneficiary may get for an item in one list (call inside a write transaction)."""
     errors: dict = {}
-    item = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", item_text if isinstance(item_text, str) else "")).strip()
+    item = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", scrub(item_text) if isinstance(item_text, str) else ""))
+    item = item.strip()
     if not item:
         errors["item"] = [_l("Name the subsidy item as payment lists write it, e.g. 耕地地力保护补贴.")]
     elif len(item) > 120:
@@ -206,7 +214,7 @@ def set_standard(user, item_text, amount_text, note_text) -> SubsidyStandard:
             raise InvalidOperation
     except InvalidOperation:
         errors["max_amount"] = [_l("Write an amount in yuan such as 800 or 650.50.")]
-    note = (note_text if isinstance(note_text, str) else "").strip()
+    note = (scrub(note_text) if isinstance(note_text, str) else "").strip()
     if len(note) > 255:
         errors["note"] = [_l("Write at most %(max)d characters.", max=255)]
     if errors:

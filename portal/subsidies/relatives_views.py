@@ -33,7 +33,7 @@ def relatives_list():
 
 @bp.post("/withdraw")
 def relative_withdraw():
-    relative_id = request.form.get("relative", type=int)
+    relative_id = registers.row_id(request.form.get("relative"))
     with write_transaction():
         done = relative_id is not None and registers.withdraw_relative(current_user, relative_id)
     flash(_("The declaration was withdrawn.") if done else _("That entry no longer exists."),

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.core import audit
 from portal.core.db import utcnow
+from portal.core.forms import scrub
 from portal.core.permissions import can_read_payment_review, payment_review_filter
 from portal.extensions import db
 from portal.places.models import Village
@@ -43,7 +44,7 @@ def get_review(user, review_id: int) -> PaymentReview:
 
 def mark_checked(user, review: PaymentReview, note_text) -> None:
     """Record that the handler looked into the list, with what they found (call inside a write transaction)."""
-    note = (note_text if isinstance(note_text, str) else "").strip()
+    note = (scrub(note_text) if isinstance(note_text, str) else "").strip()
     if len(note) < 2:
         raise RegisterError({"note": [_l("Say what you checked and what you found.")]})
     if len(note) > NOTE_MAX:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from portal.core.errors import PortalError
+from portal.core.forms import scrub
 from portal.extensions import db
 from portal.subsidies.keys import NAME_MAX, id_hash, id_problem, name_key, name_matches, valid_id
 from portal.subsidies.models import PaymentAnomaly, PaymentLine, PaymentReview
@@ -46,7 +47,7 @@ def record_publication(plist: PaymentList, disclosure_id: int, revision, anomali
     review = PaymentReview(village_id=plist.village.id, township_id=plist.village.township_id,
                            disclosure_id=disclosure_id, revision_id=revision.id, published_by_id=user_id)
     review.anomalies = [PaymentAnomaly(rule=a.rule, rows=list(a.rows), detail=dict(a.detail),
-                                       explanation=(explanations or {}).get(a.key, "").strip())
+                                       explanation=scrub((explanations or {}).get(a.key, "")).strip())
                         for a in anomalies]
     db.session.add(review)
     db.session.flush()

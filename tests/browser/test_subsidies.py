@@ -56,7 +56,7 @@ def test_township_handler_reads_the_flagged_list_at_360px(new_context):
     page = new_context(js=False).new_page()
     shots = Shots("subsidy-queue-360")
     sign_in(page, "handler_baishi")
-    ok(page.goto("/subsidies/township/"))
+    ok(page.goto("/oversight/payment-lists/"))
     _fits(page)
     shots(page, "queue")
     page.locator("main ul.links a").first.click()

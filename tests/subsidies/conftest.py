@@ -1,14 +1,9 @@
-"""Helpers for the 一卡通 tests: a fixed hash key (the demo is seeded before the test's app exists)."""
-import os
-
+"""Helpers for the 一卡通 tests: people of the demo payment list, a CSV builder, the demo's flagged list."""
 import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.subsidies.models import PaymentLine, PaymentReview
-
-# The seeded template and every test's app must hash ID numbers with the same key.
-os.environ.setdefault("SUBSIDY_HMAC_KEY", "test-subsidy-key-not-for-production")
 
 # The demo list of 溪口村 (portal/demo/subsidies_data.py).
 HE_XIULAN = ("339901197508220023", "何秀兰")

@@ -119,23 +119,23 @@ def test_correction_without_new_file_keeps_the_hashes_and_supersedes_old_lines(c
 
 def test_queue_is_scoped_to_the_township_and_never_public(client, as_user, english, demo_review):
     as_user("handler_baishi")
-    queue = client.get("/subsidies/township/")
+    queue = client.get("/oversight/payment-lists/")
     assert queue.status_code == 200 and "溪口村" in queue.get_data(as_text=True)
-    detail = client.get(f"/subsidies/township/{demo_review.id}").get_data(as_text=True)
+    detail = client.get(f"/oversight/payment-lists/{demo_review.id}").get_data(as_text=True)
     assert "吴长根名下误开两张一卡通" in detail and "Same ID or card number in several rows" in detail
     assert "Above the county standard" in detail and "On the list of deceased persons" in detail
     as_user("handler_liutang")  # 柳塘镇: another township
-    assert "溪口村" not in client.get("/subsidies/township/").get_data(as_text=True)
-    assert client.get(f"/subsidies/township/{demo_review.id}").status_code == 404
+    assert "溪口村" not in client.get("/oversight/payment-lists/").get_data(as_text=True)
+    assert client.get(f"/oversight/payment-lists/{demo_review.id}").status_code == 404
     as_user("county_handler")
-    assert client.get(f"/subsidies/township/{demo_review.id}").status_code == 200
+    assert client.get(f"/oversight/payment-lists/{demo_review.id}").status_code == 200
     as_user("cadre_xikou")
-    assert client.get("/subsidies/township/").status_code == 403
+    assert client.get("/oversight/payment-lists/").status_code == 403
     client.get("/auth/logout")
 
 
 def test_anonymous_visitors_cannot_reach_staff_pages(client):
-    for url in ("/subsidies/township/", "/subsidies/township/deceased", "/publish/relatives/",
+    for url in ("/oversight/payment-lists/", "/oversight/payment-lists/deceased", "/publish/relatives/",
                 "/admin/subsidy-standards"):
         response = client.get(url)
         assert response.status_code in (302, 401), url
@@ -143,13 +143,13 @@ def test_anonymous_visitors_cannot_reach_staff_pages(client):
 
 def test_handler_marks_a_list_checked_with_a_note(client, forms, as_user, english, demo_review):
     as_user("handler_baishi")
-    url = f"/subsidies/township/{demo_review.id}"
+    url = f"/oversight/payment-lists/{demo_review.id}"
     empty = forms.post(url, {"note": ""})
     assert empty.status_code == 400 and 'id="error-note"' in empty.get_data(as_text=True)
     assert forms.post(url, {"note": "已到村核实，重复行已停发。"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(PaymentReview, demo_review.id).checked_at is not None
-    assert "No flagged payment list is waiting." in client.get("/subsidies/township/").get_data(as_text=True)
+    assert "No flagged payment list is waiting." in client.get("/oversight/payment-lists/").get_data(as_text=True)
 
 
 def test_demo_list_carries_its_planted_anomalies(demo_review):

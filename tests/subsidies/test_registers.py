@@ -34,7 +34,7 @@ def test_only_cadres_declare_relatives(client, as_user):
 
 def test_township_enters_and_uploads_the_deceased(client, forms, as_user, english):
     as_user("handler_liutang")
-    url = "/subsidies/township/deceased"
+    url = "/oversight/payment-lists/deceased"
     bad = forms.post(url, {"name": "钱七", "id_number": "12345", "died_on": "2999-01-01"})
     page = bad.get_data(as_text=True)
     assert bad.status_code == 400 and 'id="error-id_number"' in page and 'id="error-died_on"' in page
