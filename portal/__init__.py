@@ -87,7 +87,8 @@ def _import_models() -> None:
     import portal.places.models
     import portal.polls.models
     import portal.powers.models
-    import portal.records.models  # noqa: F401
+    import portal.records.models
+    import portal.subsidies.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -97,13 +98,22 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts_views
     from portal.admin import accounts_views as admin_accounts
     from portal.admin import blueprint as admin
-    from portal.admin import import_views, mail_views, officials_views, places_views, settings_views, templates_views
+    from portal.admin import (
+        import_views,
+        mail_views,
+        officials_views,
+        places_views,
+        settings_views,
+        subsidy_views,
+        templates_views,
+    )
     from portal.admin import views as admin_views
     from portal.api import blueprint as api
     from portal.api import complaints as api_complaints
     from portal.api import figures as api_figures
     from portal.api import openapi
     from portal.api import public as api_public
+    from portal.api import subsidies as api_subsidies
     from portal.complaints import blueprint as triage
     from portal.complaints import receipt_views, step_views, triage_actions, triage_intake
     from portal.complaints import triage as triage_views
@@ -124,17 +134,21 @@ def _register_blueprints(app: Flask) -> None:
     from portal.powers import manage as powers_manage
     from portal.powers import views as powers
     from portal.records import views as records
+    from portal.subsidies import blueprint as subsidies
+    from portal.subsidies import manage as subsidies_manage
+    from portal.subsidies import relatives_views
+    from portal.subsidies import views as subsidies_views
 
     # Modules that only add routes to a blueprint defined elsewhere in their package.
     del two_factor_views, accounts_views, admin_accounts, places_views, settings_views, templates_views, admin_views
-    del mail_views, officials_views, import_views
-    del api_figures
+    del mail_views, officials_views, import_views, subsidy_views, subsidies_manage, relatives_views
+    del api_figures, api_subsidies, subsidies_views
     del api_complaints, openapi, api_public, triage_views, triage_actions, receipt_views, step_views, triage_intake
     for blueprint in (
         health.bp, home.bp, powers.bp, disclosures.bp, duty.bp, records.bp, files.bp, feeds.bp, poster.bp,
         accounts.bp, admin.bp, home_manage.bp, powers_manage.bp, disclosures_manage.bp, duty_manage.bp,
         complaints.bp, triage.triage_bp, evaluation.bp, oversight.bp, polls.bp, api.bp, figures.bp,
-        search_views.bp, letter.bp,
+        search_views.bp, letter.bp, subsidies.bp, subsidies.township_bp, subsidies.relatives_bp,
     ):
         app.register_blueprint(blueprint)
 

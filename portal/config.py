@@ -123,6 +123,8 @@ def build_config(instance_path: str) -> dict:
     cfg["RECEIPT_PEPPER"] = pepper or _instance_secret(
         instance, "receipt_pepper", lambda: secrets.token_hex(16)
     )
+    # Keyed hashes of ID and card numbers in payment lists (一卡通 self-check); derived from SECRET_KEY when unset.
+    cfg["SUBSIDY_HMAC_KEY"] = os.environ.get("SUBSIDY_HMAC_KEY") or None
     return cfg
 
 

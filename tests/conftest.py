@@ -22,6 +22,9 @@ from portal.extensions import db
 from portal.places.models import Village
 
 BACKEND = os.environ.get("PORTAL_TEST_BACKEND", "sqlite")
+# The seeded template and every test's app hash the demo's ID numbers with one key (the
+# instance folder, and with it SECRET_KEY, differs between them).
+os.environ.setdefault("SUBSIDY_HMAC_KEY", "test-subsidy-hmac-key")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

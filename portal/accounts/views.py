@@ -24,6 +24,8 @@ AREAS = (
     ("triage", "triage.inbox_list", _l("Complaints to handle")),
     ("oversight", "oversight.dashboard", _l("Oversight and statistics")),
     ("admin", "admin.home", _l("County administration")),
+    ("payment_review", "subsidies_township.queue_list", _l("Flagged payment lists")),
+    ("relatives", "subsidies_relatives.relatives_list", _l("My close relatives")),
 )
 
 

@@ -26,6 +26,8 @@ from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.powers.models import PowerItem
+from portal.subsidies import service as subsidies
+from portal.subsidies.models import PaymentLine
 
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_FILES = 5
@@ -88,6 +90,17 @@ def resolve_link(village: Village | None, power_item_id, step_seq, disclosure_id
     return link
 
 
+def resolve_payment(village: Village | None, payment_id, errors: Errors) -> PaymentLine | None:
+    """The published payment line a complaint questions ("这笔不对" on the self-check), if it names one."""
+    if payment_id in (None, ""):
+        return None
+    line = subsidies.get_line(payment_id, current_only=False)
+    if line is None or village is None or line.village_id != village.id:
+        errors.add("payment", _l("The linked payment does not exist."))
+        return None
+    return line
+
+
 def clean(raw: dict, *, today_: date) -> tuple[dict, Errors]:
     """Check a submission's fields; return the cleaned values and the messages per field."""
     errors = Errors()
@@ -116,6 +129,7 @@ def clean(raw: dict, *, today_: date) -> tuple[dict, Errors]:
         "happened_on": parse_past_date(raw.get("happened_on"), "happened_on", errors, today_),
         "anonymous": parse_bool(raw.get("anonymous"), "anonymous", errors, True),
         "link": resolve_link(village, raw.get("power_item"), raw.get("step"), raw.get("disclosure"), errors),
+        "payment": resolve_payment(village, raw.get("payment"), errors),
         "contact": None,
     }
     if not data["anonymous"]:
@@ -183,7 +197,7 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
         receipt = new_receipt()
         receipt_hash = hash_receipt(receipt)
         contact = encrypt_text(json.dumps(data["contact"], ensure_ascii=False)) if data["contact"] else None
-        village_id, link = data["village"].id, data["link"]
+        village_id, link, payment = data["village"].id, data["link"], data["payment"]
         begin_write()
         village = find_village(raw["village"])
         # Chosen 乡镇干部, or a listed township official or the township's own handler named anywhere.
@@ -199,9 +213,12 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
             concerns_township_officials=concerns,
             power_item_id=link.power_item.id if link.power_item else None,
             power_step_seq=link.step.get("seq") if link.step else None,
-            disclosure_id=link.disclosure.id if link.disclosure else None,
+            disclosure_id=payment.disclosure_id if payment else link.disclosure.id if link.disclosure else None,
             power_item_revision_id=link.power_item.current_revision_id if link.power_item else None,
-            disclosure_revision_id=link.disclosure.current_revision_id if link.disclosure else None,
+            # A payment line pins the very revision the resident saw it in.
+            disclosure_revision_id=payment.revision_id if payment else
+            link.disclosure.current_revision_id if link.disclosure else None,
+            subsidy_payment_id=payment.id if payment else None,
             anonymous=data["anonymous"], contact_encrypted=contact, channel=channel, status=Status.RECEIVED,
         )
         db.session.add(complaint)

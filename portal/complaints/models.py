@@ -44,6 +44,8 @@ class Complaint(db.Model):
         ForeignKey("published_revision.id", ondelete="SET NULL"))
     disclosure_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("published_revision.id", ondelete="SET NULL"))
+    # The 一卡通 payment line questioned from the subsidy self-check ("这笔不对").
+    subsidy_payment_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_payment.id", ondelete="SET NULL"))
     anonymous: Mapped[bool] = mapped_column(default=True)
     contact_encrypted: Mapped[str | None] = mapped_column(Text)  # Fernet token of {"name", "phone"}
     channel: Mapped[str] = mapped_column(String(16), default="portal")

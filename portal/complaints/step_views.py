@@ -32,6 +32,16 @@ def _page(draft: dict, step: str, errors=None, status: int = 200):
     ), status
 
 
+@bp.post("/new/payment")
+@step_limit
+def payment_begin():
+    """"这笔不对" on the subsidy self-check: a draft about that payment line (POST keeps it out of URLs and history)."""
+    draft = steps.start_payment(request.form.get("payment"))
+    if draft is None:
+        abort(404)
+    return redirect(url_for("complaints.step_show", step=steps.first_step(draft)), code=303)
+
+
 @bp.get("/new/<step>")
 def step_show(step: str):
     if step not in steps.STEPS:

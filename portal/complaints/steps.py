@@ -15,6 +15,7 @@ from portal.core.errors import PortalError
 from portal.core.media_audio import AUDIO_TYPES
 from portal.core.storage import StoredFile, store_upload
 from portal.core.timezone import local_today as today
+from portal.subsidies import service as subsidies
 
 SLOT = "complaint_draft"
 START = "complaint_start"  # what the link said, until the first answer
@@ -73,6 +74,18 @@ def start(args: dict) -> dict:
     if find_village(begun.get("village")) is None:
         begun.pop("village", None)
     session[START] = begun
+    return load()
+
+
+def start_payment(payment_id) -> dict | None:
+    """Begin a fresh draft about one published payment line: subsidy category, the line named in the text."""
+    line = subsidies.get_line(payment_id, current_only=False)
+    if line is None:
+        return None
+    abandon()
+    session[START] = {"village": line.village.code, "disclosure": str(line.disclosure_id), "payment": str(line.id),
+                      "category": "subsidy_fraud", "about": subsidies.describe_about(line),
+                      "description": subsidies.describe(line) + "\n"}
     return load()
 
 

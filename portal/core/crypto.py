@@ -3,6 +3,9 @@
 PORTAL_ENCRYPTION_KEY holds one Fernet key, or several separated by commas
 during a key rotation: the first encrypts, all of them decrypt.
 """
+import hashlib
+import hmac
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 
@@ -23,3 +26,12 @@ def decrypt_text(token: str) -> str:
         return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, UnicodeError) as exc:
         raise ValueError("the encrypted text cannot be read with this portal's key") from exc
+
+
+def keyed_hash(key: bytes | str, purpose: str, value: str) -> str:
+    """HMAC-SHA256 of a value under a deployment secret, separated by purpose: can be looked up, not reversed.
+
+    Like receipts (complaints/receipts.py): without the key no guess can even be checked.
+    """
+    key = key if isinstance(key, bytes) else str(key).encode()
+    return hmac.new(key, purpose.encode() + b":" + value.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -285,6 +285,41 @@ def village_scope_filter(user, village_model):
     return false()
 
 
+# ---- subsidy payment lists (一卡通) ------------------------------------------------------
+
+def can_review_payment_lists(user) -> bool:
+    """The queue of flagged payment lists: township handlers (own township) and county handlers (all)."""
+    return _is(user, *COMPLAINT_ROLES)
+
+
+def payment_review_filter(user, review_model):
+    """SQL filter of the flagged payment lists a user may read."""
+    if _is(user, "county_handler"):
+        return true()
+    if _is(user, "township_handler"):
+        return review_model.township_id == user.township_id
+    return false()
+
+
+def can_read_payment_review(user, review) -> bool:
+    return _is(user, "county_handler") or (_is(user, "township_handler") and review.township_id == user.township_id)
+
+
+def can_keep_deceased_list(user) -> bool:
+    """The township's list of deceased persons: its own township handlers enter and remove names."""
+    return _is(user, "township_handler") and user.township_id is not None
+
+
+def can_declare_relatives(user) -> bool:
+    """Village cadres declare their own close relatives (近亲属备案)."""
+    return _is(user, "village_cadre") and user.village_id is not None
+
+
+def can_set_subsidy_standards(user) -> bool:
+    """The standard amount per subsidy item is the county admin's."""
+    return _is(user, "county_admin")
+
+
 # ---- staff areas and account security ------------------------------------------------
 
 # Which roles work in which staff area (the "My work" page links to these).
@@ -293,6 +328,8 @@ WORK_AREAS = {
     "triage": COMPLAINT_ROLES,
     "oversight": (Role.TOWNSHIP_HANDLER, Role.COUNTY_HANDLER, Role.COUNTY_ADMIN),
     "admin": (Role.COUNTY_ADMIN,),
+    "relatives": (Role.VILLAGE_CADRE,),
+    "payment_review": COMPLAINT_ROLES,
 }
 REQUIRE_2FA_SETTING = "require_2fa_for_complaint_staff"
 

@@ -13,7 +13,8 @@ CSP = (
 # Staff pages: drafts, case lists, accounts. No browser or proxy may keep a copy (core.http).
 STAFF_PREFIXES = ("/auth", "/admin", "/publish", "/triage", "/evaluation", "/oversight", "/record/redact")
 # Pages where a referrer or a cached copy could expose a complainant (no-store: core.http).
-PRIVATE_PREFIXES = ("/complaints", "/api/v1/complaints", "/triage", "/auth", "/ballot")
+PRIVATE_PREFIXES = ("/complaints", "/api/v1/complaints", "/triage", "/auth", "/ballot", "/subsidies",
+                    "/api/v1/subsidies")
 # On those pages the browser names the page it comes from to this portal only, never to another
 # site. "no-referrer" is not an option: over HTTPS the CSRF check (WTF_CSRF_SSL_STRICT) requires a
 # same-origin Referer on every form post, and with "no-referrer" the browser sends none (and sends

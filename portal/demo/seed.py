@@ -75,12 +75,14 @@ def seed_demo(reset: bool = False) -> dict:
     from portal.core.timezone import local_today
     from portal.demo.letter_month import seed_letter_month
     from portal.demo.recent import seed_recent
+    from portal.demo.subsidies import seed_subsidies
 
     people = {v[1]: (v[3], v[5], v[6]) for v in places_data.VILLAGES}
     handlers = {u.township.code: u for u in users if u.role == Role.TOWNSHIP_HANDLER}
     seed_recent(villages, cadre_of, people, local_today(), handlers, disclosure_content=disclosure_content,
                 duty_content=duty_content)
     seed_letter_month(villages, cadre_of, local_today(), disclosure_content=disclosure_content)
+    seed_subsidies(villages, users, local_today(), disclosure_content)
     seed_complaints()
     db.session.commit()
     return {"villages": len(villages), "power_items": len(templates) * len(villages), "accounts": len(users)}

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.errors import PortalError
 from portal.core.storage import StoredFile, remove_upload, store_upload
-from portal.disclosures import drafting
+from portal.disclosures import drafting, payments
 from portal.disclosures.forms import DecisionForm
 from portal.disclosures.periods import as_month
 from portal.disclosures.tables import MAX_BYTES, PreparedTable, TableError, prepare_table, read_table
@@ -32,17 +32,23 @@ def _table(form, previous: dict) -> Submission:
     if upload is None or not getattr(upload, "filename", ""):
         if not previous.get("rows"):
             raise PortalError(_l("Choose the CSV or XLSX file of the table."), field="upload")
-        return Submission(drafting.with_notes(drafting.public_part(previous), notes),
-                          [*previous.get("_warnings", []), *drafting.masked_note(notes)])
+        content = drafting.with_notes(drafting.public_part(previous), notes)
+        if previous.get(payments.KEYS_SLOT) is not None:  # the hashes kept at import stay with the rows
+            content[payments.KEYS_SLOT] = previous[payments.KEYS_SLOT]
+        return Submission(content, [*previous.get("_warnings", []), *drafting.masked_note(notes)])
     data = upload.stream.read(MAX_BYTES + 1)
     try:
-        prepared = prepare_table(read_table(data, upload.filename or "table.csv"))
+        parsed = read_table(data, upload.filename or "table.csv")
+        prepared = prepare_table(parsed)
     except TableError as exc:
         raise PortalError(exc.message, field="upload") from exc
     if prepared.errors:
         return Submission(table=prepared)
-    return Submission(drafting.table_content(prepared, notes),
-                      [str(w.message) for w in prepared.warnings] + drafting.masked_note(notes))
+    content = drafting.table_content(prepared, notes)
+    hashes = payments.row_keys(parsed)  # the raw ID and card numbers are seen here only
+    if hashes is not None:
+        content[payments.KEYS_SLOT] = hashes
+    return Submission(content, [str(w.message) for w in prepared.warnings] + drafting.masked_note(notes))
 
 
 def _attachments(form, previous: dict, request_form) -> Submission:

@@ -18,6 +18,7 @@ from portal.core.errors import PortalError
 from portal.core.masking import mask_content, mask_text, masked_note  # noqa: F401  (masked_note: compose)
 from portal.core.sanitize import plain_text, render_markdown
 from portal.core.storage import StoredFile, remove_upload
+from portal.disclosures import payments
 from portal.disclosures.decisions import check_decision
 from portal.disclosures.models import DOMAINS, KINDS, TOPICS, Attachment, Disclosure
 from portal.disclosures.periods import derive_label
@@ -26,6 +27,7 @@ from portal.extensions import db
 from portal.places.models import Village
 from portal.records import service as records
 from portal.records.models import PublishedRevision
+from portal.subsidies import service as subsidies
 
 META_FIELDS = ("domain", "topic", "title", "period_label", "period_start", "period_end")
 # What the page shows beside the content: kept inside each hashed revision, so every revision keeps its own.
@@ -265,12 +267,18 @@ def _check_publishable(kind: str, content: dict) -> dict:
     return content
 
 
-def publish_draft(disclosure: Disclosure, user) -> PublishedRevision:
-    """Publish the draft as the disclosure's next chained revision (call inside a write transaction)."""
+def publish_draft(disclosure: Disclosure, user, explanations: dict | None = None) -> PublishedRevision:
+    """Publish the draft as the disclosure's next chained revision (call inside a write transaction).
+
+    A payment list goes through the anomaly rules again: each warning needs the cadre's explanation
+    (subsidies.service.Unexplained otherwise), and a flagged list joins the township's queue.
+    """
     draft = disclosure.draft_content
     if not draft:
         raise PortalError(_l("There is no draft to publish."))
     content = _check_publishable(disclosure.kind, public_part(draft))
+    payment_list, anomalies = payments.screen_draft(disclosure, draft)
+    subsidies.require_explained(anomalies, explanations)
     content = mask_content(content)[0]  # also drafts saved before free text was masked
     meta = _check_meta(draft.get("_meta") or meta_of(disclosure))
     correction = is_correction(disclosure)
@@ -282,6 +290,8 @@ def publish_draft(disclosure: Disclosure, user) -> PublishedRevision:
     content = revision_content(content, meta)
     revision = records.publish(disclosure, subject_type="disclosure", content=content, title=meta["title"],
                                reason=disclosure.draft_reason, user_id=user.id)
+    if payment_list is not None:
+        subsidies.record_publication(payment_list, disclosure.id, revision, anomalies, explanations, user.id)
     audit.record("correct" if correction else "publish", "disclosure", disclosure.id,
                  detail=f"revision {revision.number}, chain #{revision.chain_seq}", user=user)
     return revision

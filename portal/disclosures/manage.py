@@ -8,7 +8,7 @@ from portal.core.db import write_transaction
 from portal.core.errors import PortalError
 from portal.core.forms import show_errors
 from portal.core.permissions import can_use_publishing, guard_area
-from portal.disclosures import drafting, table_templates
+from portal.disclosures import drafting, payments, table_templates
 from portal.disclosures.compose import form_data, submission
 from portal.disclosures.decisions import check_decision
 from portal.disclosures.forms import FORMS
@@ -18,6 +18,7 @@ from portal.disclosures.table_templates import TEMPLATES
 from portal.extensions import db
 from portal.places.scope import load_owned, own_village
 from portal.records.diff import diff_revisions
+from portal.subsidies.service import Unexplained
 
 bp = Blueprint("disclosures_manage", __name__, url_prefix="/publish")
 # Only village cadres get past this line; each object is then checked against their own village.
@@ -136,9 +137,15 @@ def _attachments(files: list[dict]) -> list[tuple[dict, Attachment | None]]:
 
 @bp.get("/disclosures/<int:disclosure_id>")
 def disclosure_preview(disclosure_id: int):
+    return _preview(disclosure_id)
+
+
+def _preview(disclosure_id: int, explain_errors: dict | None = None, explained: dict | None = None,
+             status: int = 200):
     village = own_village()
     disclosure = load_owned(Disclosure, disclosure_id)
     draft = disclosure.draft_content or None
+    _plist, anomalies = payments.screen_draft(disclosure, draft)  # a payment list's warnings, to explain
     content = drafting.public_part(draft) if draft else (disclosure.current_revision.content or {})
     breaches = check_decision({k: v for k, v in content.items() if k not in ("kind", "breaches")}) \
         if disclosure.kind == "decision" else []
@@ -150,15 +157,19 @@ def disclosure_preview(disclosure_id: int):
     return render_template("disclosures/disclosure_preview.html", village=village, disclosure=disclosure, draft=draft,
                            content=content, meta=(draft or {}).get("_meta") or drafting.meta_of(disclosure),
                            warnings=(draft or {}).get("_warnings", []), breaches=breaches, diff=diff,
-                           files=_attachments(content.get("files", [])))
+                           files=_attachments(content.get("files", [])), anomalies=anomalies,
+                           explain_errors=explain_errors or {}, explained=explained or {}), status
 
 
 @bp.post("/disclosures/<int:disclosure_id>/publish")
 def disclosure_publish(disclosure_id: int):
+    explained = {k[len("explain-"):]: v for k, v in request.form.items() if k.startswith("explain-")}
     try:
         with write_transaction():
-            revision = drafting.publish_draft(load_owned(Disclosure, disclosure_id), current_user)
+            revision = drafting.publish_draft(load_owned(Disclosure, disclosure_id), current_user, explained)
             number = revision.number
+    except Unexplained as exc:  # each warning without an explanation gets its message beside its field
+        return _preview(disclosure_id, exc.problems, explained, 400)
     except PortalError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for(".disclosure_preview", disclosure_id=disclosure_id))

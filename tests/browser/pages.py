@@ -45,6 +45,7 @@ def public_pages(database_url: str) -> dict[str, str]:
         "disclosure search": "/disclosures/search?q=补贴发放",
         "disclosure search, two characters": "/disclosures/search?q=补贴",
         "household letter": f"/villages/{FAR_VILLAGE}/letter",
+        "subsidy self-check": "/subsidies/check",
     }
     for kind, code, disclosure_id in disclosures:
         pages.setdefault(f"disclosure ({kind})", f"/villages/{code}/disclosures/{disclosure_id}")

@@ -43,6 +43,31 @@ from hardening.scenes import (
 __all__ = ["TARGETS", "Target", "Env"]
 
 
+def _payment_lines(env, state):
+    """The self-check's answer for a demo beneficiary: one "这笔不对" form per payment line."""
+    from hardening.formkit import csrf_token
+
+    token = csrf_token(env.client.get("/subsidies/check").get_data(as_text=True))
+    answer = env.client.post("/subsidies/check", data={"csrf_token": token, "id_number": "339901197508220023",
+                                                       "name": "何秀兰"})
+    return "/subsidies/check", answer.get_data(as_text=True)
+
+
+def _flagged_list(env):
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.subsidies.models import PaymentReview
+
+    return {"review_id": db.session.scalar(select(PaymentReview.id).order_by(PaymentReview.id))}
+
+
+def _declared_relative(env):
+    env.sign_in(CADRE)
+    env.submit("/publish/relatives/", {"name": "陈小明", "relation": "child", "id_number": "110101199003074477"})
+    return {}
+
+
 @dataclass
 class Target:
     endpoint: str
@@ -66,6 +91,8 @@ class Target:
 
 TARGETS = [
     # Public.
+    Target("subsidies.check_show", valid={"id_number": "339901197508220023", "name": "何秀兰"}, success=""),
+    Target("complaints.payment_begin", page=_payment_lines),
     Target("complaints.step_answer", variant="what", setup=complaint_begun("what"), page=page_at("/complaints/new/what"),
            valid={"description": DESCRIPTION}),
     Target("complaints.step_answer", variant="who", setup=complaint_begun("who"), page=page_at("/complaints/new/who"),
@@ -117,6 +144,19 @@ TARGETS = [
       for kind in ("text", "table", "decision", "attachment")],
     Target("disclosures_manage.disclosure_edit", role=CADRE, setup=draft_disclosure, valid=TEXT_META),
     Target("disclosures_manage.disclosure_publish", role=CADRE, setup=draft_disclosure),
+    Target("subsidies_relatives.relatives_list", role=CADRE,
+           valid={"name": "陈小明", "relation": "child", "id_number": "110101199003074477"}),
+    Target("subsidies_relatives.relative_withdraw", role=CADRE, setup=_declared_relative,
+           page=lambda env, st: ("/publish/relatives/", env.client.get("/publish/relatives/").get_data(as_text=True))),
+    # Township staff: the flagged payment lists and the list of the deceased.
+    Target("subsidies_township.review_check", role=HANDLER, setup=_flagged_list, valid={"note": "已到村核实。"},
+           page=lambda env, st: page_at(f"/oversight/payment-lists/{st['review_id']}")(env, st)),
+    Target("subsidies_township.deceased_list", role=HANDLER, variant="one", pick=lambda f: "upload" not in f.names(),
+           valid={"name": "钱七", "id_number": "110101199003074477", "died_on": "2026-01-05"}),
+    Target("subsidies_township.deceased_list", role=HANDLER, variant="file", pick=lambda f: "upload" in f.names()),
+    Target("subsidies_township.deceased_remove", role=HANDLER,
+           page=lambda env, st: ("/oversight/payment-lists/deceased",
+                                 env.client.get("/oversight/payment-lists/deceased").get_data(as_text=True))),
     Target("disclosures_manage.disclosure_discard", role=CADRE, setup=draft_disclosure),
     Target("duty_manage.report_new", role=CADRE, valid={"period": "2025", "title": "述责述廉报告", **SECTIONS}),
     Target("duty_manage.report_edit", role=CADRE, setup=draft_report, valid={"title": "述责述廉报告", **SECTIONS}),
@@ -170,6 +210,10 @@ TARGETS = [
     Target("admin.deadlines_edit", role=ADMIN),
     Target("admin.holiday_list", role=ADMIN, valid={"day": "2031-05-06", "kind": "off", "note": "调休"}),
     Target("admin.holiday_remove", role=ADMIN, setup=holiday),
+    Target("admin.subsidy_standards", role=ADMIN, valid={"item": "生猪调出大县奖励", "max_amount": "800"}),
+    Target("admin.subsidy_standard_remove", role=ADMIN,
+           page=lambda env, st: ("/admin/subsidy-standards", env.client.get("/admin/subsidy-standards")
+                                 .get_data(as_text=True))),
     Target("admin.mail_retry", role=ADMIN, setup=dead_mail),
     Target("admin.routing_edit", role=ADMIN, params={"scope": TOWNSHIP}),
     Target("admin.security_edit", role=ADMIN),

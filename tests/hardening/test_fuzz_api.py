@@ -16,7 +16,8 @@ from portal.extensions import db
 
 CREATE, TRACK = "/api/v1/complaints", "/api/v1/complaints/track"
 ENDPOINT = {CREATE: "api.complaints_create", TRACK: "api.complaints_track",
-            "/complaints": "api.complaints_create", "/complaints/track": "api.complaints_track"}
+            "/complaints": "api.complaints_create", "/complaints/track": "api.complaints_track",
+            "/subsidies/check": "api.subsidies_check"}
 VALID = {"village": VILLAGE, "category": "integrity", "about": "村主任", "description": "村主任在村道工程中收受礼金两万元。"}
 FIELDS = [*VALID, "happened_on", "power_item", "step", "disclosure", "anonymous", "concerns_township_officials",
           "contact"]
@@ -140,7 +141,7 @@ def test_schemathesis_posts_find_no_server_error(app, snapshot, tally):
     """Generated POST bodies for every POST operation of the OpenAPI document: no 5xx, nothing stored on refusal."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app).include(method="POST")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {op.path for op in operations} == {"/complaints", "/complaints/track"}
+    assert {op.path for op in operations} == {"/complaints", "/complaints/track", "/subsidies/check"}
     seen = set()
     for operation in operations:
         @settings(max_examples=25, deadline=None, database=None, phases=[Phase.generate],
@@ -158,4 +159,4 @@ def test_schemathesis_posts_find_no_server_error(app, snapshot, tally):
                 assert changes(before, snapshot()) == {}
 
         check()
-    assert {path for path, _ in seen} == {"/complaints", "/complaints/track"}
+    assert {path for path, _ in seen} == {"/complaints", "/complaints/track", "/subsidies/check"}

@@ -8,7 +8,7 @@ from tests.demo_ids import VILLAGE
 
 # Paths anyone may see; everything else must be a staff path. A new page has to be put in one list.
 PUBLIC_PREFIXES = ("/static", "/healthz", "/readyz", "/villages", "/townships", "/lang", "/display", "/files", "/emblem",
-                   "/complaints", "/ballot", "/api/v1", "/record")
+                   "/complaints", "/ballot", "/api/v1", "/record", "/subsidies", "/statistics", "/disclosures")
 SAMPLE = {"int": "1", "default": VILLAGE}
 ROLES = ("county_admin", "cadre_shangtang", "handler_baishi", "county_handler")
 
