@@ -92,6 +92,17 @@ def build_config(instance_path: str) -> dict:
         # production; in development the address of each request is used (portal/urls.py).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
         "PAGE_SIZE": 20,
+        # Text messages to complainants who chose them: "log" (development) or "http" (a cloud SMS gateway).
+        "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "log"),
+        "SMS_API_URL": os.environ.get("SMS_API_URL"),
+        "SMS_ACCESS_KEY_ID": os.environ.get("SMS_ACCESS_KEY_ID"),
+        "SMS_ACCESS_KEY_SECRET": os.environ.get("SMS_ACCESS_KEY_SECRET"),
+        "SMS_SIGN_NAME": os.environ.get("SMS_SIGN_NAME"),
+        "SMS_TEMPLATE_CASE_UPDATE": os.environ.get("SMS_TEMPLATE_CASE_UPDATE"),
+        "SMS_TEMPLATE_CASE_QUESTION": os.environ.get("SMS_TEMPLATE_CASE_QUESTION"),
+        "SMS_REGION": os.environ.get("SMS_REGION", "cn-hangzhou"),
+        "SMS_TIMEOUT": float(os.environ.get("SMS_TIMEOUT", 10)),
+        "SMS_MAX_ATTEMPTS": int(os.environ.get("SMS_MAX_ATTEMPTS", 6)),
     }
     secret = os.environ.get("SECRET_KEY")
     enc_key = os.environ.get("PORTAL_ENCRYPTION_KEY")
@@ -104,6 +115,10 @@ def build_config(instance_path: str) -> dict:
         raise UnsafeConfig(
             "PUBLIC_BASE_URL must be set when PORTAL_ENV is not development "
             "(e.g. https://portal.example.gov.cn): posters, ballot sheets, feeds and e-mails print it")
+    from portal.core.sms_gateway import check_config
+
+    if problems := check_config(cfg):
+        raise UnsafeConfig("; ".join(problems))
     cfg["SECRET_KEY"] = secret or _instance_secret(
         instance, "secret_key", lambda: secrets.token_hex(32)
     )

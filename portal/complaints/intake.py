@@ -17,6 +17,7 @@ from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.complaints.routing import route
 from portal.complaints.textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
 from portal.core.crypto import encrypt_text
+from portal.core.sms import is_mobile
 from portal.core.db import begin_write
 from portal.core.errors import PortalError
 from portal.core.storage import remove_upload, store_upload
@@ -124,11 +125,17 @@ def clean(raw: dict, *, today_: date) -> tuple[dict, Errors]:
         "anonymous": parse_bool(raw.get("anonymous"), "anonymous", errors, True),
         "link": resolve_link(village, raw.get("power_item"), raw.get("step"), raw.get("disclosure"), errors),
         "contact": None,
+        "sms": False,
     }
     if not data["anonymous"]:
         name = clean_text(raw.get("contact_name"), "contact_name", errors, max_len=NAME_MAX, required=True)
         phone = normalize_phone(raw.get("contact_phone"), "contact_phone", errors)
         data["contact"] = {"name": name, "phone": phone}
+        # Ticking the box is the consent; texts go to mobiles only, never for an anonymous report.
+        data["sms"] = parse_bool(raw.get("notify_sms"), "notify_sms", errors, False)
+        if data["sms"] and phone is not None and not is_mobile(phone):
+            errors.add("notify_sms", _l("Text messages can only go to a mobile number (11 digits starting with 1). "
+                                        "Enter a mobile number above, or leave this box unticked."))
     return data, errors
 
 
@@ -209,7 +216,8 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
             disclosure_id=link.disclosure.id if link.disclosure else None,
             power_item_revision_id=link.power_item.current_revision_id if link.power_item else None,
             disclosure_revision_id=link.disclosure.current_revision_id if link.disclosure else None,
-            anonymous=data["anonymous"], contact_encrypted=contact, channel=channel, status="received",
+            anonymous=data["anonymous"], contact_encrypted=contact, sms_opt_in=data["sms"], channel=channel,
+            status="received",
         )
         db.session.add(complaint)
         event = add_event(complaint, "status", None, to_status="received")

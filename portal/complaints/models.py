@@ -47,6 +47,8 @@ class Complaint(db.Model):
         ForeignKey("published_revision.id", ondelete="SET NULL"))
     anonymous: Mapped[bool] = mapped_column(default=True)
     contact_encrypted: Mapped[str | None] = mapped_column(Text)  # Fernet token of {"name", "phone"}
+    # The real-name complainant agreed to a text message to their mobile (the number stays in the contact).
+    sms_opt_in: Mapped[bool] = mapped_column(default=False)
     channel: Mapped[str] = mapped_column(String(16), default="portal")
     status: Mapped[str] = mapped_column(String(16), default="received", index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -156,3 +158,19 @@ class HolidayOverride(db.Model):
     day: Mapped[date] = mapped_column(Date, unique=True)
     is_working_day: Mapped[bool] = mapped_column()
     note: Mapped[str | None] = mapped_column(String(255))
+
+
+class ComplaintLink(db.Model):
+    """A handler's decision on two cases: one lead (``linked``) or not related after all (``linked`` false).
+
+    The pair is stored once, lower id first; a decision overrides the automatic grouping.
+    """
+
+    __tablename__ = "complaint_link"
+    __table_args__ = (UniqueConstraint("first_id", "second_id", name="uq_complaint_link_pair"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    second_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    linked: Mapped[bool] = mapped_column()
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
