@@ -3,6 +3,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 
@@ -115,9 +116,7 @@ def build_config(instance_path: str) -> dict:
         raise UnsafeConfig(
             "PUBLIC_BASE_URL must be set when PORTAL_ENV is not development "
             "(e.g. https://portal.example.gov.cn): posters, ballot sheets, feeds and e-mails print it")
-    from portal.core.sms_gateway import check_config
-
-    if problems := check_config(cfg):
+    if problems := sms_config_problems(cfg):
         raise UnsafeConfig("; ".join(problems))
     cfg["SECRET_KEY"] = secret or _instance_secret(
         instance, "secret_key", lambda: secrets.token_hex(32)
@@ -130,6 +129,24 @@ def build_config(instance_path: str) -> dict:
         instance, "receipt_pepper", lambda: secrets.token_hex(16)
     )
     return cfg
+
+
+SMS_TEMPLATE_SETTINGS = {"case_update": "SMS_TEMPLATE_CASE_UPDATE", "case_question": "SMS_TEMPLATE_CASE_QUESTION"}
+SMS_HTTP_SETTINGS = ("SMS_API_URL", "SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_SIGN_NAME",
+                     *SMS_TEMPLATE_SETTINGS.values())
+
+
+def sms_config_problems(cfg) -> list[str]:
+    """What is missing or wrong in the SMS settings (empty when the portal can send)."""
+    name = (cfg.get("SMS_PROVIDER") or "log").lower()
+    if name == "log":
+        return []
+    if name != "http":
+        return [f"SMS_PROVIDER must be 'log' or 'http', not {name!r}"]
+    problems = [f"{key} must be set when SMS_PROVIDER is http" for key in SMS_HTTP_SETTINGS if not cfg.get(key)]
+    if cfg.get("SMS_API_URL") and urlsplit(cfg["SMS_API_URL"]).scheme not in ("http", "https"):
+        problems.append("SMS_API_URL must be an http(s) address")
+    return problems
 
 
 def rate_limit_storage_options(cfg: dict) -> dict:

@@ -19,8 +19,8 @@ from flask import Flask, current_app
 from sqlalchemy import select, text
 
 from portal.complaints.overdue import OverdueResult, escalate_overdue
-from portal.core.db import utcnow, write_transaction
 from portal.core import sms as sms_outbox
+from portal.core.db import utcnow, write_transaction
 from portal.core.mail import DeliveryResult, deliver_pending
 from portal.duty import evaluation_service
 from portal.duty.models import EvaluationRound

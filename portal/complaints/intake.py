@@ -17,9 +17,9 @@ from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.complaints.routing import route
 from portal.complaints.textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
 from portal.core.crypto import encrypt_text
-from portal.core.sms import is_mobile
 from portal.core.db import begin_write
 from portal.core.errors import PortalError
+from portal.core.sms import is_mobile
 from portal.core.storage import remove_upload, store_upload
 from portal.core.timezone import local_today as today
 from portal.disclosures.models import Disclosure

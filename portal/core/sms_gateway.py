@@ -15,7 +15,10 @@ import urllib.error
 import urllib.request
 import uuid
 from datetime import UTC, datetime
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
+
+from portal.config import SMS_TEMPLATE_SETTINGS as TEMPLATE_SETTINGS
+from portal.config import sms_config_problems as check_config
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +28,6 @@ PERMANENT_CODES = frozenset({
     "isv.SMS_SIGNATURE_ILLEGAL", "isv.INVALID_PARAMETERS", "isv.PARAM_LENGTH_LIMIT", "isv.BLACK_KEY_CONTROL_LIMIT",
     "InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch",
 })
-TEMPLATE_SETTINGS = {"case_update": "SMS_TEMPLATE_CASE_UPDATE", "case_question": "SMS_TEMPLATE_CASE_QUESTION"}
-HTTP_SETTINGS = ("SMS_API_URL", "SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_SIGN_NAME",
-                 *TEMPLATE_SETTINGS.values())
 MAX_ANSWER_BYTES = 64 * 1024
 
 
@@ -105,20 +105,6 @@ class HttpGateway:
         detail = str(answer.get("Message", ""))[:200] if isinstance(answer, dict) else ""
         raise SmsError(f"gateway refused (HTTP {status}, {code or 'no code'}): {detail}",
                        permanent=code in PERMANENT_CODES)
-
-
-def check_config(config) -> list[str]:
-    """What is missing or wrong in the SMS settings (empty when the portal can send)."""
-    name = (config.get("SMS_PROVIDER") or "log").lower()
-    if name == "log":
-        return []
-    if name != "http":
-        return [f"SMS_PROVIDER must be 'log' or 'http', not {name!r}"]
-    problems = [f"{key} must be set when SMS_PROVIDER is http" for key in HTTP_SETTINGS if not config.get(key)]
-    url = config.get("SMS_API_URL") or ""
-    if url and urlsplit(url).scheme not in ("http", "https"):
-        problems.append("SMS_API_URL must be an http(s) address")
-    return problems
 
 
 def provider(config):

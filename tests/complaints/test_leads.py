@@ -2,9 +2,9 @@
 handlers (audited), never showing a case outside the handler's scope."""
 from datetime import timedelta
 
+from conftest import csrf_from
 from sqlalchemy import select
 
-from conftest import csrf_from
 from portal.complaints.events import add_event
 from portal.complaints.models import Complaint, ComplaintLink
 from portal.complaints.routing import move_to_county

@@ -5,6 +5,7 @@ import logging
 import time
 
 import pytest
+from conftest import csrf_from
 from sqlalchemy import func, select
 
 from portal import jobs
@@ -14,7 +15,6 @@ from portal.core.crypto import decrypt_text
 from portal.core.sms import SmsMessage
 from portal.core.sms_gateway import HttpGateway, SmsError
 from portal.extensions import db
-from conftest import csrf_from
 from tests.complaints.conftest import DESCRIPTION, advance, complaint_count, user
 from tests.complaints.sms_server import KEY_ID, SmsGatewayServer
 from tests.complaints.test_privacy import every_logger  # noqa: F401 - fixture
@@ -218,3 +218,13 @@ def test_a_refused_request_dies_at_once(app, file_case):
         server.answers = [(200, {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "illegal number"})]
         result = sms.deliver_pending()
     assert (result.sent, result.retried, result.dead) == (0, 0, 1)
+
+
+def test_an_http_gateway_without_its_settings_refuses_to_start(monkeypatch, tmp_path):
+    from portal.config import UnsafeConfig, build_config
+
+    monkeypatch.setenv("SMS_PROVIDER", "http")
+    monkeypatch.setenv("SMS_API_URL", "file:///etc/passwd")
+    with pytest.raises(UnsafeConfig) as refused:
+        build_config(str(tmp_path))
+    assert "SMS_ACCESS_KEY_SECRET must be set" in str(refused.value) and "http(s) address" in str(refused.value)
