@@ -6,10 +6,14 @@ no number, and a text would tie a phone to a case.
 """
 import json
 
+from flask_babel import lazy_gettext as _l
+
 from portal.complaints import notify
+from portal.complaints.events import COMPLAINANT, audit_case
 from portal.complaints.models import Complaint
 from portal.core import sms
 from portal.core.crypto import decrypt_text
+from portal.core.errors import PortalError
 from portal.core.urls import public_base_url
 
 # Handler actions that are news for the complainant, and the template that says so.
@@ -47,6 +51,10 @@ def news(complaint: Complaint, what: str) -> bool:
 
 
 def stop(complaint: Complaint) -> int:
-    """The complainant no longer wants texts: stop, and withdraw the ones not yet sent."""
+    """The complainant withdraws their consent: no more texts, and the waiting ones are deleted."""
+    if not complaint.sms_opt_in:
+        raise PortalError(_l("This case sends no text messages."))
     complaint.sms_opt_in = False
-    return sms.withdraw(ref_of(complaint))
+    withdrawn = sms.withdraw(ref_of(complaint))
+    audit_case("complaint_sms_stopped", complaint, COMPLAINANT)
+    return withdrawn

@@ -228,3 +228,24 @@ def test_an_http_gateway_without_its_settings_refuses_to_start(monkeypatch, tmp_
     with pytest.raises(UnsafeConfig) as refused:
         build_config(str(tmp_path))
     assert "SMS_ACCESS_KEY_SECRET must be set" in str(refused.value) and "http(s) address" in str(refused.value)
+
+
+def test_the_complainant_stops_the_texts_on_the_tracking_page_and_waiting_ones_are_withdrawn(client, forms,
+                                                                                            file_case):
+    complaint, receipt = file_case(anonymous="0", contact_name="王小明", contact_phone=MOBILE, notify_sms="1")
+    advance(complaint, "accepted", user("handler_baishi"))
+    assert len(_queued(complaint)) == 1  # not sent yet
+    client.set_cookie("lang", "en")
+    forms.post("/complaints/track", {"receipt": receipt})
+    page = client.get("/complaints/track").get_data(as_text=True)
+    assert "You get a text message when there is news on this case." in page
+    response = forms.post("/complaints/track/sms-stop", {}, form_url="/complaints/track")
+    assert response.status_code == 303
+    page = client.get("/complaints/track").get_data(as_text=True)
+    assert "No more text messages will be sent about this case." in page and "Stop the text messages" not in page
+    db.session.expire_all()
+    assert not db.session.get(Complaint, complaint.id).sms_opt_in and _queued(complaint) == []
+    advance(complaint, "concluded", user("handler_baishi"))
+    assert _queued(complaint) == []
+    again = forms.post("/complaints/track/sms-stop", {}, form_url="/complaints/track")
+    assert again.status_code == 400 and "This case sends no text messages." in again.get_data(as_text=True)
