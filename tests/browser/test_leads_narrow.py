@@ -33,3 +33,34 @@ def test_the_case_page_shows_its_lead_at_360_px(new_context):
         page.set_viewport_size({"width": 360, "height": 740})
         lead.screenshot(path=str(shots.folder / f"lead-section-{'js' if js else 'nojs'}.png"))
         context.close()
+
+
+def test_a_resident_chooses_text_messages_on_a_360_px_phone(new_context):
+    from demo_ids import VILLAGE
+
+    from browser.support import submit
+
+    shots = Shots("sms-choice-360")
+    page = new_context(js=False).new_page()
+    ok(page.goto(f"/complaints/new?village={VILLAGE}"))
+    page.fill("#description", "村里的误工补贴名单上有人从来没参加过会议，请核查。")
+    submit(page)
+    page.fill("#about", "村会计")
+    submit(page)
+    page.check("input[name=category][value=collective_assets]")
+    submit(page)
+    page.check("input[name=anonymous][value='0']")
+    submit(page)
+    assert "/complaints/new/contact" in page.url
+    page.fill("#contact_name", "王小明")
+    page.fill("#contact_phone", "0571-88886666")
+    page.check("input[name=notify_sms]")
+    submit(page)  # refused: a landline cannot get texts
+    assert page.locator("#field-notify_sms .error, #error-notify_sms").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    shots(page, "contact-sms-error")
+    page.fill("#contact_phone", "13812345678")
+    submit(page)
+    assert "/complaints/new/check" in page.url and "有进展时短信通知我" in page.inner_text("main")
+    shots(page, "check")
+    page.context.close()
