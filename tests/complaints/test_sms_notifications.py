@@ -201,6 +201,8 @@ def test_failures_retry_with_backoff_then_die_and_the_county_sees_the_dead_lette
         page = client.get("/admin/mail").get_data(as_text=True)
         assert "Text messages to complainants" in page and "138****5678" in page and MOBILE not in page
         assert 'id="sms-dead-count">1<' in page
+        home = client.get("/admin/").get_data(as_text=True)
+        assert "Text messages to complainants" in home and "0 waiting, 1 undeliverable" in home
         token = csrf_from(page)
         assert client.post(f"/admin/mail/sms/{msg.id}/retry", data={"csrf_token": token}).status_code == 302
         again = sms.deliver_pending()
