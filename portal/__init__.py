@@ -81,6 +81,7 @@ def _import_models() -> None:
     import portal.core.audit
     import portal.core.mail
     import portal.core.settings
+    import portal.core.sms
     import portal.disclosures.models
     import portal.disclosures.search_index
     import portal.duty.models

@@ -3,6 +3,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 
@@ -101,6 +102,17 @@ def build_config(instance_path: str) -> dict:
         # production; in development the address of each request is used (portal/urls.py).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
         "PAGE_SIZE": 20,
+        # Text messages to complainants who chose them: "log" (development) or "http" (a cloud SMS gateway).
+        "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "log"),
+        "SMS_API_URL": os.environ.get("SMS_API_URL"),
+        "SMS_ACCESS_KEY_ID": os.environ.get("SMS_ACCESS_KEY_ID"),
+        "SMS_ACCESS_KEY_SECRET": os.environ.get("SMS_ACCESS_KEY_SECRET"),
+        "SMS_SIGN_NAME": os.environ.get("SMS_SIGN_NAME"),
+        "SMS_TEMPLATE_CASE_UPDATE": os.environ.get("SMS_TEMPLATE_CASE_UPDATE"),
+        "SMS_TEMPLATE_CASE_QUESTION": os.environ.get("SMS_TEMPLATE_CASE_QUESTION"),
+        "SMS_REGION": os.environ.get("SMS_REGION", "cn-hangzhou"),
+        "SMS_TIMEOUT": float(os.environ.get("SMS_TIMEOUT", 10)),
+        "SMS_MAX_ATTEMPTS": int(os.environ.get("SMS_MAX_ATTEMPTS", 6)),
     }
     secret = os.environ.get("SECRET_KEY")
     enc_key = os.environ.get("PORTAL_ENCRYPTION_KEY")
@@ -113,6 +125,8 @@ def build_config(instance_path: str) -> dict:
         raise UnsafeConfig(
             "PUBLIC_BASE_URL must be set when PORTAL_ENV is not development "
             "(e.g. https://portal.example.gov.cn): posters, ballot sheets, feeds and e-mails print it")
+    if problems := sms_config_problems(cfg):
+        raise UnsafeConfig("; ".join(problems))
     cfg["SECRET_KEY"] = secret or _instance_secret(
         instance, "secret_key", lambda: secrets.token_hex(32)
     )
@@ -131,6 +145,24 @@ def build_config(instance_path: str) -> dict:
 def _redis_or_none(uri: str) -> str | None:
     # The limiter's redis+unix:// form is not a URL redis-py reads; set PAGE_CACHE_URL for a socket.
     return uri if uri.startswith(("redis://", "rediss://")) else None
+
+
+SMS_TEMPLATE_SETTINGS = {"case_update": "SMS_TEMPLATE_CASE_UPDATE", "case_question": "SMS_TEMPLATE_CASE_QUESTION"}
+SMS_HTTP_SETTINGS = ("SMS_API_URL", "SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_SIGN_NAME",
+                     *SMS_TEMPLATE_SETTINGS.values())
+
+
+def sms_config_problems(cfg) -> list[str]:
+    """What is missing or wrong in the SMS settings (empty when the portal can send)."""
+    name = (cfg.get("SMS_PROVIDER") or "log").lower()
+    if name == "log":
+        return []
+    if name != "http":
+        return [f"SMS_PROVIDER must be 'log' or 'http', not {name!r}"]
+    problems = [f"{key} must be set when SMS_PROVIDER is http" for key in SMS_HTTP_SETTINGS if not cfg.get(key)]
+    if cfg.get("SMS_API_URL") and urlsplit(cfg["SMS_API_URL"]).scheme not in ("http", "https"):
+        problems.append("SMS_API_URL must be an http(s) address")
+    return problems
 
 
 def rate_limit_storage_options(cfg: dict) -> dict:

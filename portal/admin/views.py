@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.admin.blueprint import bp
-from portal.core import mail
+from portal.core import mail, sms
 from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.powers.models import PowerTemplate
@@ -19,5 +19,6 @@ def home():
         "villages": db.session.scalar(select(func.count(Village.id))),
         "templates": db.session.scalar(select(func.count(PowerTemplate.id))),
     }
-    return render_template("admin/home.html", counts=counts, outbox=mail.outbox_counts())
+    return render_template("admin/home.html", counts=counts, outbox=mail.outbox_counts(),
+                           sms_outbox=sms.outbox_counts())
 

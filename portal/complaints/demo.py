@@ -1,4 +1,4 @@
-"""Demo complaints C1–C8 (DOMAIN.md section 8), mapped to the portal's statuses."""
+"""Demo complaints C1–C8 (DOMAIN.md section 8), mapped to the portal's statuses, and C9 (a lead with C2)."""
 import json
 import re
 from contextvars import ContextVar
@@ -68,6 +68,7 @@ CASES = [
          "steps": [("2025-01-20", "status", "handler_liutang", Status.DECLINED,
                  "宅基地边界纠纷属于邻里纠纷，不属于纪检监察机关受理范围。请向柳塘镇人民调解委员会或镇人民政府申请调解。")]},
     {"key": "C2", "filed": "2025-02-10", "channel": "visit", "contact": {"name": "何某某", "phone": "13900000002"},
+         "sms": True,  # chose a text message when the case has news
          "village": "339901101203", "about": "村主任 郑海", "category": "subsidy_fraud",
          "description": "村主任郑海的亲属没有种地，却领取了耕地地力保护补贴。",
          "steps": [("2025-02-14", "status", "handler_baishi", Status.ACCEPTED, None),
@@ -79,6 +80,11 @@ CASES = [
          "village": "339901101201", "about": "镇纪委书记 赵敏", "category": "retaliation", "concerns": True,
          "description": "我向镇纪委反映问题后，被威胁取消低保，怀疑是镇纪委书记赵敏泄露了我的信息。",
          "steps": [("2025-02-24", "status", "county_handler", Status.ACCEPTED, None)]},
+    # Same village and same person as C2 within 90 days: the handler sees the two as one lead (线索).
+    {"key": "C9", "filed": "2025-03-10", "channel": "portal", "contact": None, "village": "339901101203",
+         "about": "村主任郑海", "category": "subsidy_fraud",
+         "description": "溪口村耕地地力保护补贴名单上有村主任郑海家里早已不种地的亲戚，补贴打到了他们的一卡通。",
+         "steps": []},
     {"key": "C1", "filed": "2025-03-02", "channel": "portal", "contact": None, "village": "339901101202",
          "about": "村委会",
          "category": "project_tender", "description": "村道工程拆成3段分别发包，每段都在招标限额以下，规避公开招标。",
@@ -152,7 +158,7 @@ def _create(spec: dict, villages: dict, users: dict) -> Complaint:
         handling_level=level, escalation_reason=reason,
         escalated_at=filed + timedelta(days=1) if reason else None,
         category=spec["category"], about=spec["about"], description=shift_text(spec["description"]),
-        concerns_township_officials=concerns, anonymous=contact is None,
+        concerns_township_officials=concerns, anonymous=contact is None, sms_opt_in=bool(spec.get("sms")),
         contact_encrypted=encrypt_text(json.dumps(contact, ensure_ascii=False)) if contact else None,
         channel=spec["channel"], status=Status.RECEIVED, received_at=filed,
         power_item_id=item.id if item else None, power_step_seq=spec.get("step") if item else None,
@@ -199,7 +205,7 @@ def _replay(c: Complaint, at: datetime, kind: str, actor, to_status, body, spec:
 
 
 def seed_complaints(today_: date | None = None) -> int:
-    """Load the eight demo complaints through the workflow, without e-mail (the caller commits).
+    """Load the demo complaints through the workflow, without e-mail (the caller commits).
 
     Their dates move with today (``offset_for``); pass ``today_=ANCHOR`` for the stories as written.
     """

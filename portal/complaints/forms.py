@@ -17,6 +17,7 @@ class IntakeForm(PortalForm):
     anonymous = StringField(default="1")
     contact_name = StringField()
     contact_phone = StringField()
+    notify_sms = StringField()
     power_item = HiddenField()
     step = HiddenField()
     disclosure = HiddenField()
@@ -55,3 +56,4 @@ class ActionForm(PortalForm):
     reason = TextAreaField()
     body = TextAreaField()
     note = TextAreaField()
+    other = StringField()  # the other case of a link or unlink

@@ -1,6 +1,7 @@
 """Handler actions that leave the status alone: notes, messages and questions to the complainant."""
 from flask_babel import lazy_gettext as _l
 
+from portal.complaints import sms_notify
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import Complaint, ComplaintEvent
 from portal.complaints.textcheck import Errors, clean_text
@@ -37,4 +38,6 @@ def send_message(complaint: Complaint, actor, body, *, question: bool = False) -
     kind = "question" if question else "message"
     event = add_event(complaint, kind, actor, body=_text(body), public=True)
     audit_case(f"complaint_{kind}", complaint, actor)
+    if question:
+        sms_notify.news(complaint, "question")
     return event

@@ -20,6 +20,7 @@ from portal.core.crypto import encrypt_text
 from portal.core.db import begin_write
 from portal.core.errors import PortalError
 from portal.core.roles import Status
+from portal.core.sms import is_mobile
 from portal.core.storage import remove_upload, store_upload
 from portal.core.timezone import local_today as today
 from portal.disclosures.models import Disclosure
@@ -131,11 +132,17 @@ def clean(raw: dict, *, today_: date) -> tuple[dict, Errors]:
         "link": resolve_link(village, raw.get("power_item"), raw.get("step"), raw.get("disclosure"), errors),
         "payment": resolve_payment(village, raw.get("payment"), errors),
         "contact": None,
+        "sms": False,
     }
     if not data["anonymous"]:
         name = clean_text(raw.get("contact_name"), "contact_name", errors, max_len=NAME_MAX, required=True)
         phone = normalize_phone(raw.get("contact_phone"), "contact_phone", errors)
         data["contact"] = {"name": name, "phone": phone}
+        # Ticking the box is the consent; texts go to mobiles only, never for an anonymous report.
+        data["sms"] = parse_bool(raw.get("notify_sms"), "notify_sms", errors, False)
+        if data["sms"] and phone is not None and not is_mobile(phone):
+            errors.add("notify_sms", _l("Text messages can only go to a mobile number (11 digits starting with 1). "
+                                        "Enter a mobile number above, or leave this box unticked."))
     return data, errors
 
 
@@ -219,7 +226,8 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
             disclosure_revision_id=payment.revision_id if payment else
             link.disclosure.current_revision_id if link.disclosure else None,
             subsidy_payment_id=payment.id if payment else None,
-            anonymous=data["anonymous"], contact_encrypted=contact, channel=channel, status=Status.RECEIVED,
+            anonymous=data["anonymous"], contact_encrypted=contact, sms_opt_in=data["sms"],
+            channel=channel, status=Status.RECEIVED,
         )
         db.session.add(complaint)
         event = add_event(complaint, "status", None, to_status=Status.RECEIVED)

@@ -48,6 +48,8 @@ class Complaint(db.Model):
     subsidy_payment_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_payment.id", ondelete="SET NULL"))
     anonymous: Mapped[bool] = mapped_column(default=True)
     contact_encrypted: Mapped[str | None] = mapped_column(Text)  # Fernet token of {"name", "phone"}
+    # The real-name complainant agreed to a text message to their mobile (the number stays in the contact).
+    sms_opt_in: Mapped[bool] = mapped_column(default=False)
     channel: Mapped[str] = mapped_column(String(16), default="portal")
     status: Mapped[str] = mapped_column(String(16), default=Status.RECEIVED, index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -172,3 +174,19 @@ class VisitHold(db.Model):
     payload: Mapped[str] = mapped_column(Text)  # encrypted JSON
     files: Mapped[str] = mapped_column(Text, default="")  # stored names, space-separated
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ComplaintLink(db.Model):
+    """A handler's decision on two cases: one lead (``linked``) or not related after all (``linked`` false).
+
+    The pair is stored once, lower id first; a decision overrides the automatic grouping.
+    """
+
+    __tablename__ = "complaint_link"
+    __table_args__ = (UniqueConstraint("first_id", "second_id", name="uq_complaint_link_pair"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    second_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    linked: Mapped[bool] = mapped_column()
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -27,6 +27,11 @@ def muted():
         _muted.reset(token)
 
 
+def is_muted() -> bool:
+    """True inside ``muted()``: nothing is queued for anyone (mail or text)."""
+    return _muted.get()
+
+
 def handlers_of(complaint: Complaint) -> list[User]:
     """Active handlers of the case's handling unit who have an e-mail address (recused ones excluded)."""
     stmt = select(User).where(permissions.case_holders_filter(complaint, User), User.email.is_not(None),

@@ -26,7 +26,7 @@ FIELDS = {
     "who": ("about_whom", "about"),
     "kind": ("category",),
     "name": ("anonymous",),
-    "contact": ("contact_name", "contact_phone"),
+    "contact": ("contact_name", "contact_phone", "notify_sms"),
     "check": (),
 }
 LINK_FIELDS = ("power_item", "step", "disclosure")
@@ -149,6 +149,7 @@ def answer(draft: dict, step: str, form: dict, files=(), voice=None, remove=()) 
     if step == "name" and answers.get("anonymous") == "1":
         answers.pop("contact_name", None)
         answers.pop("contact_phone", None)
+        answers.pop("notify_sms", None)
     for key, messages in step_errors(draft, step).items():
         for message in messages:
             errors.add(key, message)

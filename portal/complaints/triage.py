@@ -3,7 +3,7 @@ from flask import abort, render_template, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.complaints import casefile
+from portal.complaints import casefile, leads
 from portal.complaints.blueprint import triage_bp as bp
 from portal.complaints.clock import clock
 from portal.complaints.events import audit_case
@@ -27,6 +27,7 @@ def inbox_list():
     clk = clock()
     page = inbox(current_user, filters, clk)
     html = render_template("complaints/inbox_list.html", page=page, filters=filters,
+                           leads=leads.leads_for(current_user, [c for c, _state in page.rows]),
                            villages=scope_villages(current_user),
                            show_audit=permissions.can_view_audit_log(current_user),
                            statuses=STATUSES, categories=CATEGORIES, today=clk.today)
@@ -47,7 +48,9 @@ def render_case(case_number: str, *, reveal: bool = False, errors=None, form=Non
         return html, status
     contact = casefile.reveal_contact(complaint) if reveal else None
     view = casefile.case_view(complaint, current_user, clock())
-    html = render_template("complaints/case_show.html", **view, contact=contact, errors=errors or {},
+    lead = leads.leads_for(current_user, [complaint])[complaint.id]
+    html = render_template("complaints/case_show.html", **view, contact=contact, errors=errors or {}, lead=lead,
+                           lead_reasons=leads.REASON_LABELS,
                            form=form or ActionForm(formdata=None), findings=FINDINGS, disposal_modes=DISPOSAL_MODES,
                            category_labels=LABELS["complaint_category"])
     # The page is handed out only once its read is on record.

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.complaints import casefile, handling, routing, workflow
+from portal.complaints import casefile, handling, leads, routing, workflow
 from portal.complaints.blueprint import triage_bp as bp
 from portal.complaints.forms import ActionForm
 from portal.complaints.triage import render_case, render_review
@@ -30,6 +30,8 @@ ACTIONS = {
     "escalate": lambda c, u, f: routing.escalate(c, u, f.reason.data),
     "recuse": lambda c, u, f: routing.recuse(c, u, f.reason.data),
     "assign": lambda c, u, f: routing.assign_to_township(c, u, f.note.data),
+    "link": lambda c, u, f: leads.link(c, u, f.other.data),
+    "unlink": lambda c, u, f: leads.unlink(c, u, f.other.data),
 }
 # Fields each action's texts are reported under (services name them; the page prefixes the action).
 FIELD_ALIASES = {"body": {"note": "note"}}
@@ -47,6 +49,8 @@ DONE = {
     "escalate": _l("The case is sent to the county and has left your inbox."),
     "recuse": _l("You have recused yourself. The case went to the county and has left your inbox."),
     "assign": _l("The case is assigned to the township."),
+    "link": _l("The two cases are now one lead."),
+    "unlink": _l("The case is no longer shown in this lead."),
 }
 
 

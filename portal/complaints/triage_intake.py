@@ -16,7 +16,8 @@ from portal.core.timezone import local_today as today
 
 SLIP_KEY = "staff_receipt_slip"
 FIELDS = ("village", "category", "channel", "about", "description", "happened_on", "anonymous", "contact_name",
-          "contact_phone", "proxy_name", "consent", "consent_how", "intake_note", "concerns_township_officials")
+          "contact_phone", "proxy_name", "consent", "consent_how", "intake_note", "concerns_township_officials",
+          "notify_sms")
 
 
 def _page(values: dict, errors: dict | None = None, status: int = 200):

@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.complaints import tracking
+from portal.complaints import sms_notify, tracking
 from portal.complaints.blueprint import bp
 from portal.complaints.clock import clock
 from portal.complaints.forms import IntakeForm, RateForm, TextForm, TrackForm
@@ -106,6 +106,7 @@ _CONFIRMATIONS = {
     "info": lambda: _("Your information was added to the case and the handler was told."),
     "rate": lambda: _("Thank you: your rating was recorded."),
     "review": lambda: _("You asked for a review. The county discipline commission will look at the case again."),
+    "sms": lambda: _("No more text messages will be sent about this case. Check it here with your receipt."),
 }
 
 
@@ -127,6 +128,11 @@ def track_rate():
 @bp.post("/track/review")
 def track_review():
     return _act("review", lambda c, f: tracking.request_review(c, f.body.data))
+
+
+@bp.post("/track/sms-stop")
+def track_sms_stop():
+    return _act("sms", lambda c, f: sms_notify.stop(c))
 
 
 @bp.post("/track/leave")

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from portal.complaints import notify
+from portal.complaints import notify, sms_notify
 from portal.complaints.clock import clock
 from portal.complaints.events import add_event, audit_case
 from portal.complaints.models import DISPOSAL_MODES, FINDINGS, Complaint, ComplaintEvent
@@ -141,6 +141,7 @@ def _apply(complaint: Complaint, to_status: str, actor, values: dict) -> Complai
     audit_case("complaint_transition", complaint, actor, f"{from_status}->{to_status}")
     if to_status == Status.UNDER_REVIEW:
         notify.escalated(complaint)
+    sms_notify.news(complaint, to_status)  # only the statuses that are news for the complainant
     return event
 
 
@@ -166,4 +167,5 @@ def extend(complaint: Complaint, actor, days, reason) -> ComplaintEvent:
     complaint.extended_days, complaint.extension_reason = number, text
     event = add_event(complaint, "extension", actor)
     audit_case("complaint_extended", complaint, actor, f"{number}d")
+    sms_notify.news(complaint, "extension")
     return event

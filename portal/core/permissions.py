@@ -110,6 +110,11 @@ def can_change_complaint(user, complaint) -> bool:
     return can_see_case_contents(user, complaint)
 
 
+def can_link_complaints(user, complaint, other) -> bool:
+    """Group two cases into one lead, or part them: only who may change both."""
+    return can_change_complaint(user, complaint) and can_change_complaint(user, other)
+
+
 def can_use_triage(user) -> bool:
     """The triage area (inbox, case pages) is for complaint handlers only."""
     return _is(user, *COMPLAINT_ROLES)

@@ -1,4 +1,5 @@
-"""Background jobs: overdue escalation, the mail outbox, closing due evaluation rounds, expired visit holds.
+"""Background jobs: overdue escalation, the mail and text-message outboxes, closing due evaluation rounds,
+expired visit holds.
 
 One runner, started by a systemd unit or a sidecar container on any number of hosts:
 ``flask --app portal jobs run`` loops (every 30 s by default); ``jobs run-once`` does one
@@ -20,6 +21,7 @@ from sqlalchemy import select, text
 
 from portal.complaints import holds
 from portal.complaints.overdue import OverdueResult, escalate_overdue
+from portal.core import sms as sms_outbox
 from portal.core.db import utcnow, write_transaction
 from portal.core.mail import DeliveryResult, deliver_pending
 from portal.duty import evaluation_service
@@ -49,6 +51,7 @@ class JobSummary:
     rounds_closed: int | None = None
     holds_swept: int = 0
     mail: DeliveryResult = field(default_factory=DeliveryResult)
+    sms: sms_outbox.SmsResult = field(default_factory=sms_outbox.SmsResult)
     busy: list[str] = field(default_factory=list)  # jobs another runner was doing at that moment
     failed: list[str] = field(default_factory=list)
 
@@ -64,6 +67,9 @@ class JobSummary:
             parts.append(f"swept {self.holds_swept} expired visit holds")
         m = self.mail
         parts.append(f"mail: {m.sent} sent, {m.retried} to retry, {m.dead} given up (dead)")
+        t = self.sms
+        if t.sent or t.retried or t.dead:
+            parts.append(f"sms: {t.sent} sent, {t.retried} to retry, {t.dead} given up (dead)")
         if self.busy:
             parts.append("skipped (another runner has them): " + ", ".join(self.busy))
         if self.failed:
@@ -124,6 +130,12 @@ def run_once(*, escalation: bool = True) -> JobSummary:
         db.session.rollback()
         log.exception("job mail failed")
         summary.failed.append("mail")
+    try:
+        summary.sms = sms_outbox.deliver_pending()  # rows claimed one by one, like mail: safe with two runners
+    except Exception:
+        db.session.rollback()
+        log.exception("job sms failed")
+        summary.failed.append("sms")
     db.session.rollback()  # end the last read; the connection goes back to the pool
     return summary
 
@@ -139,7 +151,9 @@ def run_forever(interval: float, escalate_every: float, stop=lambda: False, echo
         if due and "escalate" not in summary.failed:
             last_escalation = started
         m, e = summary.mail, summary.escalation
-        if summary.failed or m.sent or m.retried or m.dead or summary.rounds_closed or (
+        t = summary.sms
+        if summary.failed or m.sent or m.retried or m.dead or t.sent or t.retried or t.dead or (
+                summary.rounds_closed) or (
                 e and (e.escalated or e.flagged)):
             echo(summary.line())
         log.info("jobs pass: %s", summary.line())

@@ -10,7 +10,7 @@ from portal.complaints import holds
 from portal.complaints.models import VisitHold
 from portal.core.db import utcnow
 from portal.extensions import db
-from portal.jobs import run_once
+from portal.jobs.runner import run_once
 from tests.complaints.conftest import DESCRIPTION, jpeg_bytes
 from tests.demo_ids import VILLAGE
 

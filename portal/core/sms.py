@@ -1,0 +1,184 @@
+"""Text messages (SMS) through an outbox table, like e-mail (``portal.core.mail``).
+
+A message is queued in the transaction that caused it (``enqueue``) and sent by the job
+runner. Senders *claim* due rows in a short write transaction (``FOR UPDATE SKIP LOCKED``
+on PostgreSQL, the ``BEGIN IMMEDIATE`` write lock on SQLite) by taking a lease, send
+outside any transaction, then record the outcome: two runners at once send each message
+once. Failures wait 1, 2, 4 … minutes; after ``SMS_MAX_ATTEMPTS`` (or at once when the
+gateway says the request itself is wrong) the message is dead and listed for the county.
+
+The number is kept encrypted only until the message is sent, then dropped; the outbox
+keeps the masked number for the county's list. A message carries a template code and
+its parameters (a public reference and where to look), never anything the resident wrote.
+"""
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import Integer, String, Text, delete, func, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.crypto import decrypt_text, encrypt_text
+from portal.core.db import UTCDateTime, utcnow, write_transaction
+from portal.core.masking import mask_phone
+from portal.core.sms_gateway import SmsError, provider
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+RETRY_BASE_SECONDS = 60
+RETRY_MAX_SECONDS = 3600
+TEMPLATES = ("case_update", "case_question")
+
+
+class SmsMessage(db.Model):
+    __tablename__ = "sms_outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What the message is about, e.g. "complaint:12": lets a case's waiting messages be withdrawn.
+    ref: Mapped[str] = mapped_column(String(64), index=True)
+    template: Mapped[str] = mapped_column(String(32))
+    params: Mapped[str] = mapped_column(Text)  # JSON of the template's parameters
+    # Fernet token of the number; NULL once sent or withdrawn.
+    recipient_encrypted: Mapped[str | None] = mapped_column(Text)
+    recipient_masked: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    gateway_id: Mapped[str | None] = mapped_column(String(64))  # the gateway's id of the sent message
+
+
+@dataclass
+class SmsResult:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+
+
+def is_mobile(number: str | None) -> bool:
+    return isinstance(number, str) and len(number) == 11 and number.isdigit() and number[0] == "1" \
+        and number[1] in "3456789"
+
+
+def enqueue(number: str, template: str, params: dict, ref: str) -> SmsMessage:
+    """Queue a text to a mainland mobile number in the current transaction."""
+    if template not in TEMPLATES:
+        raise ValueError(f"unknown SMS template {template!r}")
+    if not is_mobile(number):
+        raise ValueError("text messages go to mobile numbers only")
+    msg = SmsMessage(ref=ref, template=template, params=json.dumps(params, ensure_ascii=False, sort_keys=True),
+                     recipient_encrypted=encrypt_text(number), recipient_masked=mask_phone(number), attempts=0)
+    db.session.add(msg)
+    return msg
+
+
+def withdraw(ref: str) -> int:
+    """Delete the messages about ``ref`` that were not sent (consent withdrawn, contact erased)."""
+    result = db.session.execute(delete(SmsMessage).where(SmsMessage.ref == ref, SmsMessage.sent_at.is_(None))
+                                .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def _cfg(name: str, default):
+    return current_app.config.get(name, default)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait after the n-th failure: 1, 2, 4 … minutes, at most an hour."""
+    base = int(_cfg("SMS_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS))
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
+
+
+def _due(now: datetime):
+    return (SmsMessage.sent_at.is_(None), SmsMessage.dead_at.is_(None),
+            SmsMessage.recipient_encrypted.is_not(None),
+            or_(SmsMessage.next_attempt_at.is_(None), SmsMessage.next_attempt_at <= now),
+            or_(SmsMessage.claimed_until.is_(None), SmsMessage.claimed_until < now))
+
+
+def claim(limit: int, now: datetime) -> tuple[str, list[int]]:
+    """Take a lease on up to ``limit`` due messages; return the lease token and their ids."""
+    token = uuid.uuid4().hex
+    lease = timedelta(seconds=float(_cfg("SMS_TIMEOUT", 10)) * 2 * limit + 60)
+    with write_transaction():
+        ids = list(db.session.scalars(
+            select(SmsMessage.id).where(*_due(now)).order_by(SmsMessage.id).limit(limit)
+            .with_for_update(skip_locked=True)))
+        if ids:
+            db.session.execute(update(SmsMessage).where(SmsMessage.id.in_(ids))
+                               .values(claimed_until=now + lease, claimed_by=token)
+                               .execution_options(synchronize_session=False))
+    return token, ids
+
+
+def deliver_pending(limit: int = 50, now: datetime | None = None) -> SmsResult:
+    """Send the due messages once each; failures wait (backoff) or, at the limit, die."""
+    now = now or utcnow()
+    gateway = provider(current_app.config)  # a misconfiguration fails here, before anything is claimed
+    token, ids = claim(limit, now)
+    result = SmsResult()
+    max_attempts = int(_cfg("SMS_MAX_ATTEMPTS", MAX_ATTEMPTS))
+    for msg_id in ids:
+        msg = db.session.get(SmsMessage, msg_id, populate_existing=True)
+        if msg is None or msg.claimed_by != token or msg.sent_at is not None or not msg.recipient_encrypted:
+            continue
+        error, permanent, gateway_id = None, False, None
+        try:
+            gateway_id = gateway.send(decrypt_text(msg.recipient_encrypted), msg.recipient_masked, msg.template,
+                                      json.loads(msg.params))
+        except SmsError as exc:
+            error, permanent = str(exc)[:500], exc.permanent
+        except ValueError:
+            error, permanent = "the stored number cannot be read with this portal's key", True
+        db.session.rollback()  # end the read transaction before writing
+        with write_transaction():
+            msg = db.session.get(SmsMessage, msg_id, populate_existing=True)
+            if msg is None:  # withdrawn while it was being sent
+                continue
+            msg.attempts = (msg.attempts or 0) + 1
+            msg.claimed_until = msg.claimed_by = None
+            if error is None:
+                msg.sent_at, msg.gateway_id = utcnow(), (gateway_id or "")[:64] or None
+                msg.recipient_encrypted = None  # sent: the number is no longer needed here
+                result.sent += 1
+            elif permanent or msg.attempts >= max_attempts:
+                msg.last_error, msg.dead_at = error, utcnow()
+                result.dead += 1
+                log.error("sms %s to %s given up after %d attempts: %s", msg.id, msg.recipient_masked,
+                          msg.attempts, error)
+            else:
+                msg.last_error, msg.next_attempt_at = error, now + retry_delay(msg.attempts)
+                result.retried += 1
+                log.warning("sms %s to %s failed (attempt %d), retry at %s: %s", msg.id, msg.recipient_masked,
+                            msg.attempts, msg.next_attempt_at.isoformat(), error)
+    return result
+
+
+def dead_letters(limit: int = 50) -> list[SmsMessage]:
+    """Messages given up on, newest first (for the county admin)."""
+    return list(db.session.scalars(select(SmsMessage).where(SmsMessage.dead_at.is_not(None))
+                                   .order_by(SmsMessage.dead_at.desc(), SmsMessage.id.desc()).limit(limit)))
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many texts wait and how many were given up on."""
+    waiting = db.session.scalar(select(func.count(SmsMessage.id)).where(
+        SmsMessage.sent_at.is_(None), SmsMessage.dead_at.is_(None))) or 0
+    dead = db.session.scalar(select(func.count(SmsMessage.id)).where(SmsMessage.dead_at.is_not(None))) or 0
+    return {"waiting": waiting, "dead": dead}
+
+
+def requeue(message_id: int) -> bool:
+    """Give a dead message a fresh set of attempts (call inside a write transaction)."""
+    msg = db.session.get(SmsMessage, message_id)
+    if msg is None or msg.dead_at is None or msg.sent_at is not None or not msg.recipient_encrypted:
+        return False
+    msg.dead_at, msg.attempts, msg.next_attempt_at = None, 0, None
+    return True
