@@ -99,3 +99,4 @@ class PowerUpdate(db.Model):
 
     template: Mapped[PowerTemplate] = relationship()
     item: Mapped[PowerItem] = relationship()
+    village: Mapped[Village] = relationship()
