@@ -112,6 +112,7 @@ def accept(update_id: int, user):
     attrs = {name: value for name, value in proposed(update).items() if name in TEMPLATE_FIELDS}
     reason = f"{ACCEPT_REASON}（{update.template.code} 第{update.version}版）"
     revision = editing.apply_fields(item, user, attrs, reason)
+    db.session.flush()
     update.status, update.decided_at, update.decided_by_id = "accepted", utcnow(), user.id
     update.revision_id = revision.id if revision is not None else None
     audit.record("power_update_accept", "power_item", item.id, f"{item.code} v{update.version}", user=user)
