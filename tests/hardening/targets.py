@@ -26,6 +26,8 @@ from hardening.scenes import (
     hidden_is,
     holiday,
     new_template,
+    pending_update,
+    update_waiting,
     official,
     one_page_form,
     page_at,
@@ -134,6 +136,9 @@ TARGETS = [
     Target("records.revision_redact", role="county_handler", setup=raw_revision, valid={"reason": "公示了手机号"}),
     Target("powers_manage.power_adopt", role=CADRE, setup=new_template),
     Target("powers_manage.powers_adopt_all", role=CADRE, setup=new_template),
+    Target("powers_manage.update_accept", role=CADRE, setup=pending_update, prepare=update_waiting),
+    Target("powers_manage.update_decline", role=CADRE, setup=pending_update, prepare=update_waiting,
+           valid={"reason": "本村另有规定"}),
     # Complaint handlers.
     *[Target("triage.case_act", role=HANDLER, variant=action, setup=complaint_state(status),
              pick=hidden_is("action", action))
