@@ -26,12 +26,11 @@ from hardening.scenes import (
     hidden_is,
     holiday,
     new_template,
-    pending_update,
-    update_waiting,
     official,
     one_page_form,
     page_at,
     pending_second_factor,
+    pending_update,
     poll,
     raw_revision,
     receipt_kept,
@@ -39,6 +38,7 @@ from hardening.scenes import (
     setup_link,
     setup_page,
     two_factor_on,
+    update_waiting,
     user_id,
 )
 
