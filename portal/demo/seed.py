@@ -106,7 +106,8 @@ def _offer_demo_update(templates: list[PowerTemplate], villages: dict, cadre_of:
     power_templates.update_template(template, {
         "title": template.title, "category": template.category, "top_class": template.top_class,
         "responsible_body": template.responsible_body, "total_time_limit": template.total_time_limit,
-        "legal_basis": "\n".join([*template.legal_basis, spec["basis_added"]]), "steps": steps})
+        "legal_basis": "\n".join([*template.legal_basis, spec["basis_added"]]), "steps": steps,
+        "risks": power_templates.format_risks(template.risks)})
     village = villages[spec["declined_by"]]
     update = next(u for u in power_updates.pending_for(village) if u.template_id == template.id)
     power_updates.decline(update.id, cadre_of[village.id], spec["decline_reason"])

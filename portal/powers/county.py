@@ -24,7 +24,7 @@ from portal.powers.models import PowerTemplate
 bp = Blueprint("powers_county", __name__, url_prefix="/admin")
 bp.before_request(guard_area(can_manage_places))
 
-FIELDS = ("title", "category", "top_class", "responsible_body", "total_time_limit", "legal_basis", "steps")
+FIELDS = ("title", "category", "top_class", "responsible_body", "total_time_limit", "legal_basis", "steps", "risks")
 
 
 def _template_or_404(template_id: int) -> PowerTemplate:
@@ -35,7 +35,8 @@ def _template_or_404(template_id: int) -> PowerTemplate:
 
 
 def _values(form) -> dict:
-    return {name: getattr(form, name).data for name in FIELDS}
+    # A form posted without the risk box (an older page) leaves the item's risks as they are.
+    return {name: getattr(form, name).data for name in FIELDS if name != "risks" or "risks" in request.form}
 
 
 @bp.get("/templates")
@@ -69,6 +70,7 @@ def template_edit(template_id: int):
         "title": template.title, "category": template.category, "top_class": template.top_class,
         "responsible_body": template.responsible_body, "total_time_limit": template.total_time_limit,
         "legal_basis": "\n".join(template.legal_basis or []), "steps": templates.format_steps(template.steps),
+        "risks": templates.format_risks(template.risks),
     })
     if form.validate_on_submit():
         try:

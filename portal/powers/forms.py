@@ -55,6 +55,9 @@ class TemplateEditForm(FlaskForm):
     legal_basis = TextAreaField(_l("Legal basis"), description=_l("One law, regulation or document per line."))
     steps = TextAreaField(_l("Steps"), description=_l(
         "One step per line: who | what | time limit | record. End the 'what' with ! to mark a risk point."))
+    risks = TextAreaField(_l("Risk points and controls"), description=_l(
+        "One per line: step number | high, medium or low | the risk | how it is controlled. "
+        "Step 0 concerns the whole item."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from portal.core.text import refuse_hidden
 from portal.extensions import db
 from portal.places.service import the_county
 from portal.powers import updates
+from portal.powers.editing import format_risks, parse_risks  # noqa: F401  (format_risks: the edit form)
 from portal.powers.models import CATEGORIES, TOP_CLASSES, PowerTemplate
 from portal.powers.steps import fit_risks, format_steps, parse_steps  # noqa: F401  (format_steps: the edit form)
 
@@ -51,9 +52,14 @@ def _clean(data: dict) -> dict:
     limit = (data.get("total_time_limit") or "").strip()
     if len(limit) > 64:
         raise PortalError(_l("Use at most %(n)s characters.", n=64), field="total_time_limit")
-    return {"title": title, "category": data["category"], "top_class": data["top_class"],
-            "legal_basis": parse_lines(data.get("legal_basis"), "legal_basis"), "responsible_body": body,
-            "total_time_limit": limit or None, "steps": parse_steps(data.get("steps"))}
+    steps = parse_steps(data.get("steps"))
+    fields = {"title": title, "category": data["category"], "top_class": data["top_class"],
+              "legal_basis": parse_lines(data.get("legal_basis"), "legal_basis"), "responsible_body": body,
+              "total_time_limit": limit or None, "steps": steps}
+    if data.get("risks") is not None:  # the form sends them; older callers leave the risks as they were
+        refuse_hidden("risks", data.get("risks"))
+        fields["risks"] = parse_risks(data["risks"], len(steps))
+    return fields
 
 
 def create_template(data: dict, actor=None) -> PowerTemplate:
@@ -81,7 +87,8 @@ def update_template(template: PowerTemplate, data: dict, actor=None) -> bool:
     before = updates.template_fields(template)
     for key, value in fields.items():
         setattr(template, key, value)
-    template.risks = fit_risks(template.risks, len(fields["steps"]))
+    if "risks" not in fields:
+        template.risks = fit_risks(template.risks, len(fields["steps"]))
     template.version = (template.version or 1) + 1
     audit.record("template_update", "power_template", template.id, f"{template.code} v{template.version}",
                  user=actor)

@@ -48,7 +48,8 @@ def _pending(code: str, village_code: str = VILLAGE) -> PowerUpdate | None:
 def _form_of(template: PowerTemplate, **changes) -> dict:
     data = {"title": template.title, "category": template.category, "top_class": template.top_class,
             "responsible_body": template.responsible_body, "total_time_limit": template.total_time_limit or "",
-            "legal_basis": "\n".join(template.legal_basis), "steps": templates.format_steps(template.steps)}
+            "legal_basis": "\n".join(template.legal_basis), "steps": templates.format_steps(template.steps),
+            "risks": templates.format_risks(template.risks)}
     return {**data, **changes}
 
 
@@ -225,3 +226,16 @@ def test_the_update_page_speaks_both_languages(client, login_as, lang, expected)
     update = _pending("QX-E-01")
     page = _text(client.get(f"/publish/powers/updates/{update.id}"))
     assert expected in page and "《中华人民共和国农村集体经济组织法》" in page
+
+
+def test_the_county_edits_risk_points_and_the_village_is_offered_them(client, forms, login_as, english):
+    template = _template("QX-B-03")
+    risks = templates.format_risks(template.risks) + "\n0 | high | 化整为零规避招标 | 同一项目年度累计计算，超限额进平台"
+    _county_changes(client, forms, login_as, "QX-B-03", risks=risks)
+    changed = _template("QX-B-03")
+    assert changed.risks[-1] == {"step_seq": 0, "level": "high", "risk": "化整为零规避招标",
+                                 "control": "同一项目年度累计计算，超限额进平台"}
+    assert set(_pending("QX-B-03").changes) == {"risks"}
+    bad = forms.post(f"/admin/templates/{changed.id}", _form_of(changed, risks="9 | high | 风险 | 控制"))
+    assert bad.status_code == 200 and 'href="#risks"' in _text(bad)
+    assert _template("QX-B-03").version == changed.version  # refused: nothing changed
