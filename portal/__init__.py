@@ -106,7 +106,6 @@ def _register_blueprints(app: Flask) -> None:
         places_views,
         settings_views,
         subsidy_views,
-        templates_views,
     )
     from portal.admin import views as admin_views
     from portal.api import blueprint as api
@@ -132,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.oversight import public_views as figures
     from portal.oversight import views as oversight
     from portal.polls import views as polls
+    from portal.powers import county as powers_county
     from portal.powers import manage as powers_manage
     from portal.powers import views as powers
     from portal.records import views as records
@@ -141,14 +141,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.subsidies import views as subsidies_views
 
     # Modules that only add routes to a blueprint defined elsewhere in their package.
-    del two_factor_views, accounts_views, admin_accounts, places_views, settings_views, templates_views, admin_views
+    del two_factor_views, accounts_views, admin_accounts, places_views, settings_views, admin_views
     del mail_views, officials_views, import_views, subsidy_views, subsidies_manage, relatives_views
     del api_figures, api_subsidies, subsidies_views
     del api_complaints, openapi, api_public, triage_views, triage_actions, receipt_views, step_views, triage_intake
     for blueprint in (
         health.bp, home.bp, powers.bp, disclosures.bp, duty.bp, records.bp, files.bp, feeds.bp, poster.bp,
         accounts.bp, admin.bp, home_manage.bp, powers_manage.bp, disclosures_manage.bp, duty_manage.bp,
-        complaints.bp, triage.triage_bp, evaluation.bp, oversight.bp, polls.bp, api.bp, figures.bp,
+        powers_county.bp, complaints.bp, triage.triage_bp, evaluation.bp, oversight.bp, polls.bp, api.bp, figures.bp,
         search_views.bp, letter.bp, subsidies.bp, subsidies.township_bp, subsidies.relatives_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,15 +1,13 @@
 """Forms of the admin area; the services check the values and name the field at fault."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField
 
 from portal.admin.settings_service import DEADLINE_FIELDS
 from portal.complaints.models import CATEGORIES
 from portal.core.forms import PortalForm
 from portal.core.labels import label
 from portal.core.roles import LEVELS, ROLES
-from portal.powers.models import CATEGORIES as POWER_CATEGORIES
-from portal.powers.models import TOP_CLASSES
 
 
 def _choices(group: str, codes) -> list[tuple[str, str]]:
@@ -66,26 +64,6 @@ class VillageEditForm(PortalForm):
 
 class VillageNewForm(VillageEditForm):
     code = StringField(_l("Village code"), description=_l("12 digits: the township code followed by 3 digits."))
-
-
-class TemplateEditForm(PortalForm):
-    title = StringField(_l("Title"))
-    category = SelectField(_l("Category"), validate_choice=False)
-    top_class = SelectField(_l("Class"), validate_choice=False)
-    responsible_body = StringField(_l("Responsible body"))
-    total_time_limit = StringField(_l("Overall time limit"))
-    legal_basis = TextAreaField(_l("Legal basis"), description=_l("One law, regulation or document per line."))
-    steps = TextAreaField(_l("Steps"), description=_l(
-        "One step per line: who | what | time limit | record. End the 'what' with ! to mark a risk point."))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.category.choices = _choices("power_category", POWER_CATEGORIES)
-        self.top_class.choices = _choices("top_class", TOP_CLASSES)
-
-
-class TemplateNewForm(TemplateEditForm):
-    code = StringField(_l("Item code"), description=_l("Letters, digits and '-', e.g. QX-A-02."))
 
 
 def routing_form(values: dict[str, str], default_label: str) -> PortalForm:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from portal.complaints import notify
 from portal.complaints.conflicts import ABOUT_WHOM, conflict_reason
 from portal.complaints.events import add_event, audit_case
-from portal.complaints.models import CATEGORIES, Complaint, ComplaintAttachment
+from portal.complaints.models import CATEGORIES, Complaint, ComplaintAttachment, StaffEntry
 from portal.complaints.numbering import new_reference, next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.complaints.routing import route
@@ -180,7 +180,8 @@ def attach(complaint: Complaint, stored, event=None) -> None:
 
 
 def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=None,
-           intake_note: str | None = None, extra_errors: Errors | None = None) -> tuple[Complaint, str]:
+           intake_note: str | None = None, extra_errors: Errors | None = None,
+           staff_entry: dict | None = None) -> tuple[Complaint, str]:
     """File and commit a complaint; return it and its receipt (shown once, stored only as a hash).
 
     ``kept`` are files already checked and stored while the resident filled in
@@ -233,6 +234,9 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
         event = add_event(complaint, "status", None, to_status=Status.RECEIVED)
         if intake_note:
             event = add_event(complaint, "intake", entered_by, body=intake_note, public=False)
+        if staff_entry is not None:
+            db.session.add(StaffEntry(complaint=complaint, entered_by_id=getattr(entered_by, "id", None),
+                                      **staff_entry))
         attach(complaint, stored, event)
         db.session.flush()
         audit_case("complaint_received", complaint, entered_by, f"channel {channel}" if entered_by else None)

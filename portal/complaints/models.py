@@ -190,3 +190,20 @@ class ComplaintLink(db.Model):
     linked: Mapped[bool] = mapped_column()
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StaffEntry(db.Model):
+    """How a complaint entered by staff reached them: channel, who entered it and, for a proxy, the consent."""
+
+    __tablename__ = "complaint_staff_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))  # phone | letter | visit | proxy
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"),
+                                                      index=True)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A 村监委 member or neighbour filing for the resident, and how the resident agreed (signed | in_person | phone).
+    proxy_name: Mapped[str | None] = mapped_column(String(50))
+    consent_how: Mapped[str | None] = mapped_column(String(16))
+
+    complaint: Mapped[Complaint] = relationship()

@@ -24,6 +24,8 @@ def enter(user, raw: dict, files=()):
     if village is not None and not permissions.can_enter_complaint(user, village):
         errors.add("village", _l("Choose a village you serve."))
     lines = [str(_l("Received by: %(channel)s", channel=label("channel", channel)))] if channel in CHANNELS else []
+    # The facts as fields (the intake event keeps them readable in the case history).
+    entry = {"channel": channel if channel in CHANNELS else "visit", "proxy_name": None, "consent_how": None}
     if channel == "proxy":
         proxy = clean_text(raw.get("proxy_name"), "proxy_name", errors, max_len=50, required=True)
         if raw.get("consent") not in ("1", "y", "on", True):
@@ -31,10 +33,11 @@ def enter(user, raw: dict, files=()):
         how = raw.get("consent_how")
         if how not in CONSENT_WAYS:
             errors.add("consent_how", _l("Say how the resident gave their consent."))
+        entry.update(proxy_name=proxy or None, consent_how=how if how in CONSENT_WAYS else None)
         lines += [str(_l("Filed on the resident's behalf by: %(name)s", name=proxy or "")),
                   str(_l("The resident's consent: %(how)s", how=CONSENT_LABELS.get(how, "")))]
     note = clean_text(raw.get("intake_note"), "intake_note", errors, multiline=True, max_len=1000)
     if note:
         lines.append(note)
     return submit(raw, files, channel=channel if channel in CHANNELS else "visit", entered_by=user,
-                  intake_note="\n".join(lines), extra_errors=errors)
+                  intake_note="\n".join(lines), extra_errors=errors, staff_entry=entry)

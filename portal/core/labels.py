@@ -150,6 +150,9 @@ LABELS = {
         "responsible_person": _l("Responsible person"), "responsible_phone": _l("Phone"),
         "supervisor": _l("Supervision"), "hotline": _l("Hotline"), "retired": _l("Retired"),
     },
+    "adoption_state": {"as_is": _l("Adopted as is"), "changed": _l("Adopted and changed"),
+                       "pending": _l("Update not yet answered"), "declined": _l("Declined the latest update"),
+                       "retired": _l("Retired the item"), "not_adopted": _l("Not adopted")},
     "meta_field": {
         "domain": _l("Category"), "topic": _l("Topic"), "period_label": _l("Period"),
         "period_start": _l("Period starts"), "period_end": _l("Period ends"), "cadre_name": _l("Cadre"),

@@ -166,3 +166,13 @@ def parse_steps(lines: list[str]) -> list[dict]:
 def parse_risks(rows) -> list[dict]:
     """Turn risk tuples into risk dicts."""
     return [{"step_seq": s, "level": level, "risk": risk, "control": control} for s, level, risk, control in rows]
+
+# The county's revision of one standard item after the collective economic organisation law took effect:
+# offered to every village as an update; 溪口村 keeps its own wording for now.
+DEMO_UPDATE = {
+    "code": "QX-E-01",
+    "basis_added": "《中华人民共和国农村集体经济组织法》",
+    "step_change": ("成交公示5日后签订合同，报镇中心备案", "成交结果公示5日无异议后签订合同，合同报镇中心备案"),
+    "declined_by": "339901101203",
+    "decline_reason": "本村发包合同已按镇中心要求备案，待村民代表会议讨论后再采纳。",
+}

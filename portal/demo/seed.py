@@ -20,6 +20,8 @@ from portal.extensions import db
 from portal.places.models import Cadre, County, Township, TownshipOfficial, Village
 from portal.places.search import pinyin_of
 from portal.powers import record as power_record
+from portal.powers import templates as power_templates
+from portal.powers import updates as power_updates
 from portal.powers.models import PowerItem, PowerTemplate
 from portal.records import service as records
 
@@ -83,6 +85,7 @@ def seed_demo(reset: bool = False) -> dict:
                 duty_content=duty_content)
     seed_letter_month(villages, cadre_of, local_today(), disclosure_content=disclosure_content)
     seed_subsidies(villages, users, local_today(), disclosure_content)
+    _offer_demo_update(templates, villages, cadre_of)
     seed_complaints()
     db.session.commit()
     return {"villages": len(villages), "power_items": len(templates) * len(villages), "accounts": len(users)}
@@ -98,6 +101,21 @@ def _seed_templates(county: County) -> list[PowerTemplate]:
     db.session.add_all(templates)
     db.session.flush()
     return templates
+
+
+def _offer_demo_update(templates: list[PowerTemplate], villages: dict, cadre_of: dict) -> None:
+    """The county revised one standard item: every village has the update waiting, one declined it."""
+    spec = powers_data.DEMO_UPDATE
+    template = next(t for t in templates if t.code == spec["code"])
+    steps = power_templates.format_steps(template.steps).replace(*spec["step_change"])
+    power_templates.update_template(template, {
+        "title": template.title, "category": template.category, "top_class": template.top_class,
+        "responsible_body": template.responsible_body, "total_time_limit": template.total_time_limit,
+        "legal_basis": "\n".join([*template.legal_basis, spec["basis_added"]]), "steps": steps,
+        "risks": power_templates.format_risks(template.risks)})
+    village = villages[spec["declined_by"]]
+    update = next(u for u in power_updates.pending_for(village) if u.template_id == template.id)
+    power_updates.decline(update.id, cadre_of[village.id], spec["decline_reason"])
 
 
 def _adopt_all(village: Village, templates: list[PowerTemplate]) -> None:

@@ -8,6 +8,7 @@ from portal.duty.models import DutyReport
 from portal.extensions import db
 from portal.home.owed import SHOWN, owed
 from portal.places.scope import own_village
+from portal.powers.updates import pending_for
 
 bp = Blueprint("home_manage", __name__, url_prefix="/publish")
 # Only village cadres get past this line; each object is then checked against their own village.
@@ -36,5 +37,6 @@ def dashboard_show():
     return render_template("home/dashboard_show.html", village=village, kinds=KINDS,
                            draft_disclosures=_pending(Disclosure, village.id),
                            draft_reports=_pending(DutyReport, village.id),
-                           published=published, reports=published_reports, owed=owed(village), shown=SHOWN)
+                           published=published, reports=published_reports, owed=owed(village), shown=SHOWN,
+                           updates=pending_for(village))
 

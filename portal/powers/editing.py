@@ -152,12 +152,24 @@ def _apply(item: PowerItem, values: dict) -> None:
         setattr(item, name, value)
 
 
+def apply_fields(item: PowerItem, user, attrs: dict, reason: str | None):
+    """Set checked attributes of an item and publish it with the reason (call inside a write transaction).
+
+    The one way an existing item changes: the cadre's editor and an accepted county update both use it.
+    Returns the new revision, or None when nothing the public sees changed.
+    """
+    reason = record.check_reason(reason)
+    for name, value in attrs.items():
+        setattr(item, name, value)
+    revision = record.publish(item, reason, user.id)
+    _changed(item.village, user, "power_edit", item.id, detail=item.code)
+    return revision
+
+
 def update(item: PowerItem, user, values: dict) -> None:
     """Change an item's title, people, steps and risks, saying why (call inside a write transaction)."""
     reason = record.check_reason(values.get("reason"))
-    _apply(item, values)
-    record.publish(item, reason, user.id)
-    _changed(item.village, user, "power_edit", item.id, detail=item.code)
+    apply_fields(item, user, parsed(values), reason)
 
 
 def add(village: Village, user, values: dict) -> PowerItem:

@@ -41,7 +41,7 @@ def rows_for(item) -> tuple[list[dict], str]:
 def edit_page(village, item, form, rows, focus=None, outcome=None):
     status = 400 if form.errors or form.form_errors else 200
     return render_template("powers/power_edit.html", village=village, item=item, form=form, rows=rows,
-                           levels=step_rows.LEVELS, focus=focus, outcome=outcome), status
+                           levels=step_rows.LEVELS, focus=focus, outcome=outcome, max_rows=step_rows.MAX_ROWS), status
 
 
 def _rows_from_text(text: str) -> list[dict]:

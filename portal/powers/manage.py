@@ -11,8 +11,9 @@ from portal.extensions import db
 from portal.places.scope import load_owned, own_village
 from portal.powers import editing as power_list
 from portal.powers import editor as power_editor
-from portal.powers.forms import ContactsForm, ItemForm, RetireForm
-from portal.powers.models import PowerItem, PowerTemplate
+from portal.powers import updates as power_updates
+from portal.powers.forms import ContactsForm, DeclineForm, ItemForm, RetireForm
+from portal.powers.models import PowerItem, PowerTemplate, PowerUpdate
 
 bp = Blueprint("powers_manage", __name__, url_prefix="/publish")
 # Only village cadres get past this line; each object is then checked against their own village.
@@ -151,3 +152,59 @@ def power_retire(item_id: int):
             flash(_("The item was taken off your public list; its page and history stay public."), "success")
             return redirect(url_for(".powers_list"))
     return render_template("powers/power_retire.html", village=village, item=item, form=form), _status(form)
+
+
+def _update(update_id: int) -> PowerUpdate:
+    update = load_owned(PowerUpdate, update_id)
+    if update.status != "pending" or update.item.retired_at is not None:
+        flash(_("This update has already been answered or replaced by a newer one."), "error")
+        abort(redirect(url_for("home_manage.dashboard_show")))
+    return update
+
+
+def _update_page(village, update, form, status=200):
+    return render_template("powers/update_show.html", village=village, update=update, form=form,
+                           diff=power_updates.diff_of(update), reason=power_updates.ACCEPT_REASON), status
+
+
+@bp.get("/powers/updates/<int:update_id>")
+def update_show(update_id: int):
+    """A county change offered for one of the village's items: what it would change, accept or decline."""
+    village = own_village()
+    return _update_page(village, _update(update_id), DeclineForm())
+
+
+@bp.post("/powers/updates/<int:update_id>/accept")
+def update_accept(update_id: int):
+    """Apply the county's change to the item and publish it, with its reason, in the village's record."""
+    village = own_village()
+    update = _update(update_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _update_page(village, update, form, 400)
+    try:
+        with write_transaction():
+            power_updates.accept(update_id, current_user)
+    except PortalError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("home_manage.dashboard_show"))
+    flash(_("The county's update is published in your item “%(title)s”.", title=update.item.title), "success")
+    return redirect(url_for("home_manage.dashboard_show", _anchor="updates"))
+
+
+@bp.post("/powers/updates/<int:update_id>/decline")
+def update_decline(update_id: int):
+    """Keep the item as it is; the answer and its reason go to the county."""
+    village = own_village()
+    update = _update(update_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _update_page(village, update, form, 400)
+    try:
+        with write_transaction():
+            power_updates.decline(update_id, current_user, form.reason.data)
+    except PortalError as exc:
+        show_errors(form, exc)
+        return _update_page(village, update, form, 400)
+    flash(_("You kept “%(title)s” as it is; the county sees your answer.", title=update.item.title), "success")
+    return redirect(url_for("home_manage.dashboard_show", _anchor="updates"))

@@ -70,3 +70,33 @@ class PowerItem(PowerFields, db.Model):
     village: Mapped[Village] = relationship()
     template: Mapped[PowerTemplate | None] = relationship()
     current_revision: Mapped[PublishedRevision | None] = relationship(foreign_keys=[current_revision_id])
+
+
+UPDATE_STATUSES = ("pending", "accepted", "declined", "superseded")
+
+
+class PowerUpdate(db.Model):
+    """A change of a county template offered to one village item that was adopted from it.
+
+    ``changes`` holds only the template fields the county changed in that version, with their
+    new values, so accepting it leaves the village's own changes to other fields alone.
+    """
+
+    __tablename__ = "power_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("power_template.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("power_item.id", ondelete="CASCADE"), index=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    changes: Mapped[dict] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The item's revision that published an accepted update.
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("published_revision.id", ondelete="SET NULL"))
+
+    template: Mapped[PowerTemplate] = relationship()
+    item: Mapped[PowerItem] = relationship()
+    village: Mapped[Village] = relationship()

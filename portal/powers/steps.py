@@ -50,3 +50,9 @@ def format_steps(steps: list[dict]) -> str:
         lines.append(" | ".join([step.get("actor_role") or "", action, step.get("time_limit") or "",
                                  step.get("output_doc") or ""]).rstrip(" |"))
     return "\n".join(lines)
+
+
+def fit_risks(risks: list[dict], step_count: int) -> list[dict]:
+    """Move risks tied to a step that no longer exists to the whole item (step 0)."""
+    return [{**r, "step_seq": r.get("step_seq") if (r.get("step_seq") or 0) <= step_count else 0}
+            for r in risks or []]

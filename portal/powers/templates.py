@@ -1,5 +1,7 @@
 """The county's standard power list (templates), edited in a plain-text format.
 
+A change is offered to every village that adopted the item (``portal.powers.updates``).
+
 Steps use the one-line-per-step format of ``portal.powers.steps``, the same
 the cadres edit. Legal bases are one per line.
 """
@@ -13,8 +15,10 @@ from portal.core.errors import PortalError
 from portal.core.text import refuse_hidden
 from portal.extensions import db
 from portal.places.service import the_county
+from portal.powers import updates
+from portal.powers.editing import format_risks, parse_risks  # noqa: F401  (format_risks: the edit form)
 from portal.powers.models import CATEGORIES, TOP_CLASSES, PowerTemplate
-from portal.powers.steps import format_steps, parse_steps  # noqa: F401  (format_steps: the edit form)
+from portal.powers.steps import fit_risks, format_steps, parse_steps  # noqa: F401  (format_steps: the edit form)
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
 
@@ -48,15 +52,14 @@ def _clean(data: dict) -> dict:
     limit = (data.get("total_time_limit") or "").strip()
     if len(limit) > 64:
         raise PortalError(_l("Use at most %(n)s characters.", n=64), field="total_time_limit")
-    return {"title": title, "category": data["category"], "top_class": data["top_class"],
-            "legal_basis": parse_lines(data.get("legal_basis"), "legal_basis"), "responsible_body": body,
-            "total_time_limit": limit or None, "steps": parse_steps(data.get("steps"))}
-
-
-def _fit_risks(risks: list[dict], step_count: int) -> list[dict]:
-    # A risk tied to a step that no longer exists now concerns the whole item.
-    return [{**r, "step_seq": r.get("step_seq") if (r.get("step_seq") or 0) <= step_count else 0}
-            for r in risks or []]
+    steps = parse_steps(data.get("steps"))
+    fields = {"title": title, "category": data["category"], "top_class": data["top_class"],
+              "legal_basis": parse_lines(data.get("legal_basis"), "legal_basis"), "responsible_body": body,
+              "total_time_limit": limit or None, "steps": steps}
+    if data.get("risks") is not None:  # the form sends them; older callers leave the risks as they were
+        refuse_hidden("risks", data.get("risks"))
+        fields["risks"] = parse_risks(data["risks"], len(steps))
+    return fields
 
 
 def create_template(data: dict, actor=None) -> PowerTemplate:
@@ -81,10 +84,14 @@ def update_template(template: PowerTemplate, data: dict, actor=None) -> bool:
     fields = _clean(data)
     if all(getattr(template, key) == value for key, value in fields.items()):
         return False
+    before = updates.template_fields(template)
     for key, value in fields.items():
         setattr(template, key, value)
-    template.risks = _fit_risks(template.risks, len(fields["steps"]))
+    if "risks" not in fields:
+        template.risks = fit_risks(template.risks, len(fields["steps"]))
     template.version = (template.version or 1) + 1
     audit.record("template_update", "power_template", template.id, f"{template.code} v{template.version}",
                  user=actor)
+    # Villages keep what they published; each one that adopted the item is offered the change.
+    updates.offer(template, before, actor=actor)
     return True

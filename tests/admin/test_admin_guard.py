@@ -36,7 +36,7 @@ def _token(client) -> str:
 def test_the_sweep_covers_the_admin_area(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin")}
     assert {"admin.home", "admin.account_new", "admin.account_deactivate", "admin.village_edit",
-            "admin.template_edit", "admin.routing_edit", "admin.deadlines_edit", "admin.holiday_remove",
+            "powers_county.template_edit", "powers_county.template_adoption_show", "admin.routing_edit", "admin.deadlines_edit", "admin.holiday_remove",
             "admin.security_edit"} <= endpoints
 
 

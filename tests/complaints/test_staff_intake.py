@@ -3,9 +3,10 @@ same intake, with the channel and the resident's consent recorded, and a receipt
 import io
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
+from portal.accounts.models import User
+from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, StaffEntry
 from portal.complaints.tracking import find_by_receipt
 from portal.core.audit import AuditEntry
 from portal.extensions import db
@@ -45,6 +46,9 @@ def test_a_letter_is_filed_with_its_scan_and_the_slip_shows_the_receipt_once(cli
     intake = db.session.scalar(select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id,
                                                             ComplaintEvent.kind == "intake"))
     assert intake.public is False and intake.actor_id is not None and "Letter by post" in intake.body
+    staff = db.session.scalar(select(StaffEntry).where(StaffEntry.complaint_id == complaint.id))
+    assert staff.channel == "letter" and staff.entered_by_id == intake.actor_id
+    assert staff.proxy_name is None and staff.consent_how is None and staff.entered_at is not None
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "complaint_received",
                                                        AuditEntry.object_id == str(complaint.id)))
     assert entry.username == "handler_baishi"
@@ -69,15 +73,20 @@ def test_proxy_filing_needs_the_residents_consent_and_says_how_it_was_given(clie
     body = db.session.scalar(select(ComplaintEvent.body).where(ComplaintEvent.complaint_id == complaint.id,
                                                                ComplaintEvent.kind == "intake"))
     assert "李德明" in body and "In person, in front of me" in body
+    staff = db.session.scalar(select(StaffEntry).where(StaffEntry.complaint_id == complaint.id))
+    assert (staff.channel, staff.proxy_name, staff.consent_how) == ("proxy", "李德明", "in_person")
+    assert staff.entered_by_id == db.session.scalar(select(User.id).where(User.username == "handler_baishi"))
 
 
 def test_the_same_intake_rules_apply(client, login_as, forms):
     login_as("handler_baishi")
     before = complaint_count()
+    entries = db.session.scalar(select(func.count(StaffEntry.id)))
     for bad in (_base(description="太短"), _base(channel="fax"), _base(category="nope"),
                 _base(anonymous="0", contact_name="", contact_phone="12")):
         assert _post(forms, bad).status_code == 400
     assert complaint_count() == before
+    assert db.session.scalar(select(func.count(StaffEntry.id))) == entries
 
 
 def test_a_handler_enters_only_for_villages_of_their_township(client, login_as, forms):

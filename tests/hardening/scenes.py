@@ -103,6 +103,25 @@ def new_template(env):
     return {"template_id": db.session.scalar(select(PowerTemplate.id).where(PowerTemplate.code == "QX-Z-99"))}
 
 
+def pending_update(env):
+    """The demo county's revised item waiting in the cadre's village."""
+    from portal.places.models import Village
+    from portal.powers.models import PowerUpdate
+
+    village = db.session.scalar(select(Village).where(Village.code == VILLAGE))
+    return {"update_id": db.session.scalar(select(PowerUpdate.id).where(PowerUpdate.village_id == village.id,
+                                                                         PowerUpdate.status == "pending"))}
+
+
+def update_waiting(env, state):
+    """Answering takes the update off the list: put it back before each try."""
+    from portal.powers.models import PowerUpdate
+
+    update = db.session.get(PowerUpdate, state["update_id"])
+    update.status, update.reason = "pending", None
+    db.session.commit()
+
+
 def user_id(username: str, deactivate: bool = False, two_factor: bool = False):
     def setup(env):
         user = _user(username)

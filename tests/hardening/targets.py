@@ -30,6 +30,7 @@ from hardening.scenes import (
     one_page_form,
     page_at,
     pending_second_factor,
+    pending_update,
     poll,
     raw_revision,
     receipt_kept,
@@ -37,6 +38,7 @@ from hardening.scenes import (
     setup_link,
     setup_page,
     two_factor_on,
+    update_waiting,
     user_id,
 )
 
@@ -174,6 +176,9 @@ TARGETS = [
     Target("records.revision_redact", role="county_handler", setup=raw_revision, valid={"reason": "公示了手机号"}),
     Target("powers_manage.power_adopt", role=CADRE, setup=new_template),
     Target("powers_manage.powers_adopt_all", role=CADRE, setup=new_template),
+    Target("powers_manage.update_accept", role=CADRE, setup=pending_update, prepare=update_waiting),
+    Target("powers_manage.update_decline", role=CADRE, setup=pending_update, prepare=update_waiting,
+           valid={"reason": "本村另有规定"}),
     # Complaint handlers.
     *[Target("triage.case_act", role=HANDLER, variant=action, setup=complaint_state(status),
              pick=hidden_is("action", action))
@@ -217,9 +222,9 @@ TARGETS = [
     Target("admin.mail_retry", role=ADMIN, setup=dead_mail),
     Target("admin.routing_edit", role=ADMIN, params={"scope": TOWNSHIP}),
     Target("admin.security_edit", role=ADMIN),
-    Target("admin.template_new", role=ADMIN, valid={"code": "QX-Y-01", "title": "测试事项", "category": "finance",
+    Target("powers_county.template_new", role=ADMIN, valid={"code": "QX-Y-01", "title": "测试事项", "category": "finance",
                                                     "top_class": "collective", "steps": "村委会|受理|1日"}),
-    Target("admin.template_edit", role=ADMIN, params={"template_id": 1}),
+    Target("powers_county.template_edit", role=ADMIN, params={"template_id": 1}),
     Target("admin.township_new", role=ADMIN, valid={"code": "339901301", "name": "新乡"}),
     Target("admin.township_edit", role=ADMIN, params={"code": OTHER_TOWNSHIP}),
     Target("admin.village_new", role=ADMIN, params={"code": TOWNSHIP}, valid={"code": "339901101299", "name": "新村"}),

@@ -169,7 +169,7 @@ FOUND = [
     ("admin.township_edit", [{"discipline_secretary": "赵\x00敏"}]),
     ("admin.village_edit", [{"name": "上塘\x00村"}]),
     ("admin.account_edit", [{"display_name": "吴\x00志强"}]),
-    ("admin.template_edit", [{"title": "村级\x00决策"}]),
+    ("powers_county.template_edit", [{"title": "村级\x00决策"}]),
     ("triage.case_act[recuse]", [{"reason": "与被反映人\x00是亲属"}]),
     ("triage.case_act[escalate]", [{"reason": "涉及镇干部\x00请县里办理"}]),
     ("polls.proposal_new", [{"title": "路灯\x00不亮"}]),

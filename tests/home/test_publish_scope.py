@@ -11,7 +11,7 @@ from portal.disclosures.models import Attachment, Disclosure
 from portal.duty.models import DutyReport
 from portal.extensions import db
 from portal.places.models import Village
-from portal.powers.models import PowerItem, PowerTemplate
+from portal.powers.models import PowerItem, PowerTemplate, PowerUpdate
 
 
 @pytest.fixture
@@ -112,7 +112,8 @@ def test_own_dashboard_shows_only_own_village(client, login_as, shangtang):
 def _all_publish_urls(app, objs) -> list[tuple[str, str]]:
     values = {"item_id": objs["item"].id, "disclosure_id": objs["draft"].id, "report_id": objs["report"].id,
               "template_id": db.session.scalar(select(PowerTemplate.id)), "kind": "text",
-              "topic": "subsidy", "fmt": "csv"}
+              "topic": "subsidy", "fmt": "csv",
+              "update_id": db.session.scalar(select(PowerUpdate.id).where(PowerUpdate.village_id == objs["village"].id))}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/publish/"):
