@@ -142,6 +142,7 @@ def test_declining_and_transferring_record_the_reply(file_case):
     declined, _ = file_case()
     workflow.transition(declined, "declined", user("handler_baishi"), reply="属邻里纠纷，请向镇调解委员会申请调解。")
     assert declined.decline_reason == declined.reply and declined.replied_at is not None
+    db.session.commit()  # filing the next case takes the write lock: nothing may be left uncommitted
     transferred, _ = file_case()
     workflow.transition(transferred, "transferred", user("handler_baishi"), transferred_to="镇政府", reply="已转镇政府办理。")
     assert transferred.transferred_to == "镇政府"

@@ -209,3 +209,34 @@ def test_windows_must_be_in_order_and_one_poll_a_year(forms, poll):
         "voting_until": (today + timedelta(days=2)).isoformat()})
     assert 'class="error-summary"' in response.get_data(as_text=True)
     assert db.session.query(GrievancePoll).filter_by(township_id=poll.township_id).count() == 1
+
+
+@pytest.mark.parametrize("field, limit", [("title", 255), ("detail", 2000)])
+def test_an_over_long_proposal_is_refused_beside_its_field_never_cut(app, poll, field, limit):
+    """The service refuses what the form would: the API or a script gets the same answer, nothing stored."""
+    from portal.core.errors import PortalError
+
+    texts = {"title": "路灯不亮", "detail": None, field: "灯" * (limit + 1)}
+    before = db.session.query(PollOption).count()
+    with pytest.raises(PortalError) as refused, write_transaction():
+        service.propose(poll, texts["title"], texts["detail"], local_today())
+    assert refused.value.field == field
+    assert db.session.query(PollOption).count() == before
+    texts[field] = "灯" * limit
+    with write_transaction():
+        option = service.propose(poll, texts["title"], texts["detail"], local_today())
+    assert len(getattr(option, field)) == limit
+
+
+def test_an_over_long_poll_title_is_refused_not_cut(app, poll):
+    from types import SimpleNamespace
+
+    from portal.core.errors import PortalError
+
+    today = local_today()
+    with pytest.raises(PortalError) as refused, write_transaction():
+        service.create(SimpleNamespace(id=poll.created_by_id), poll.township, year=today.year + 1, title="十" * 256,
+                       proposals_from=today, proposals_until=today + timedelta(days=1),
+                       voting_from=today + timedelta(days=2), voting_until=today + timedelta(days=3))
+    assert refused.value.field == "title"
+    assert db.session.query(GrievancePoll).filter_by(year=today.year + 1).count() == 0

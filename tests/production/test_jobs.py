@@ -46,7 +46,7 @@ def _overdue_cases(n: int) -> list[int]:
         complaint, _receipt = submit(case_data(), ())
         complaint.received_at = long_ago.astimezone(UTC)
         ids.append(complaint.id)
-        db.session.commit()  # each intake is its own write transaction
+        db.session.commit()  # the next filing takes the write lock: nothing may be left uncommitted
     return ids
 
 
