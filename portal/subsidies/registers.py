@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.core import audit
 from portal.core.forms import line_ends
-from portal.core.text import HIDDEN_MESSAGE, has_hidden, strip_hidden
+from portal.core.text import HIDDEN_MESSAGE, has_hidden
 from portal.extensions import db
 from portal.subsidies.keys import NAME_MAX, id_hash, id_problem, mask_id, valid_id
 from portal.subsidies.models import RELATIONS, CadreRelative, DeceasedPerson, SubsidyStandard
@@ -39,7 +39,11 @@ def row_id(text) -> int | None:
 
 
 def _name(text, errors: dict, field: str = "name") -> str:
-    name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", strip_hidden(text) if isinstance(text, str) else ""))
+    text = text if isinstance(text, str) else ""
+    if has_hidden(text):
+        errors[field] = [HIDDEN_MESSAGE]
+        return ""
+    name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if not name:
         errors[field] = [_l("Enter the name as it is on the ID card.")]
     elif len(name) > NAME_MAX:
@@ -49,6 +53,9 @@ def _name(text, errors: dict, field: str = "name") -> str:
 
 def _id(text, errors: dict, field: str = "id_number") -> str | None:
     text = text if isinstance(text, str) else ""
+    if has_hidden(text):
+        errors[field] = [HIDDEN_MESSAGE]
+        return None
     problem = id_problem(text[:64])
     if problem:
         errors[field] = [problem]

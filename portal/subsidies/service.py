@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from portal.core.errors import PortalError
 from portal.core.forms import line_ends
+from portal.core.text import HIDDEN_MESSAGE, has_hidden
 from portal.extensions import db
 from portal.subsidies.keys import NAME_MAX, id_hash, id_problem, name_key, name_matches, valid_id
 from portal.subsidies.models import PaymentAnomaly, PaymentLine, PaymentReview
@@ -65,11 +66,13 @@ def check_lookup(id_text, name_text) -> tuple[str | None, dict]:
     errors = {}
     id_text = id_text if isinstance(id_text, str) else ""
     name_text = name_text if isinstance(name_text, str) else ""
-    problem = id_problem(id_text[:64])
+    problem = HIDDEN_MESSAGE if has_hidden(id_text) else id_problem(id_text[:64])
     if problem:
         errors["id_number"] = [problem]
     key = name_key(name_text)
-    if not key:
+    if has_hidden(name_text):
+        errors["name"] = [HIDDEN_MESSAGE]
+    elif not key:
         errors["name"] = [_l("Enter your name as it is on your ID card.")]
     elif len(key) > NAME_MAX:
         errors["name"] = [_l("Write at most %(max)d characters.", max=NAME_MAX)]

@@ -47,13 +47,14 @@ def hidden_is(name: str, value: str | None):
     return lambda form: form.hidden(name) == value
 
 
-def complaint_state(status: str = "received", question: bool = False):
+def complaint_state(status: str = "received", question: bool = False, sms: bool = False):
     def setup(env):
         from portal.complaints.handling import send_message
         from portal.complaints.intake import submit
         from tests.complaints.conftest import advance, case_data
 
-        complaint, receipt = submit(case_data())
+        named = {"anonymous": "0", "contact_name": "王小明", "contact_phone": "13812345678", "notify_sms": "1"}
+        complaint, receipt = submit(case_data(**(named if sms else {})))
         if status != "received":
             advance(complaint, status, actor=_user(HANDLER))
         if question:
@@ -296,6 +297,38 @@ def receipt_kept(env, state):
 def page_at(path: str):
     """The form's page is another route of the same URL (GET shows it, POST answers it)."""
     return lambda env, state: (path, env.client.get(path).get_data(as_text=True))
+
+
+def dead_sms(env):
+    """A text message the gateway never took, on the county admin's mail page."""
+    from portal.core.crypto import encrypt_text
+    from portal.core.db import utcnow
+    from portal.core.sms import SmsMessage
+
+    env.sign_in(ADMIN)
+    message = SmsMessage(ref="C-test", template="case_update", params="{}", recipient_masked="138****5678",
+                         recipient_encrypted=encrypt_text("13812345678"), attempts=6, dead_at=utcnow(),
+                         last_error="refused")
+    db.session.add(message)
+    db.session.commit()
+    return {"message_id": message.id}
+
+
+def county_emblem(env):
+    """An emblem on the home page, so the admin's page offers to replace or remove it."""
+    import io
+
+    from PIL import Image
+    from werkzeug.datastructures import FileStorage
+
+    from portal.places import emblem
+
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 64), (164, 22, 26)).save(picture, "PNG")
+    picture.seek(0)
+    emblem.replace(FileStorage(stream=picture, filename="县徽.png", name="emblem"))
+    db.session.commit()
+    return {}
 
 
 def dead_mail(env):

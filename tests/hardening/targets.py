@@ -18,7 +18,9 @@ from hardening.scenes import (
     complaint_begun,
     complaint_ready,
     complaint_state,
+    county_emblem,
     dead_mail,
+    dead_sms,
     draft_disclosure,
     draft_report,
     evaluation_round,
@@ -116,6 +118,7 @@ TARGETS = [
     Target("complaints.track_review", setup=complaint_state("concluded"), prepare=reopen_case,
            valid={"body": "答复与事实不符，请求复查。"}),
     Target("complaints.track_leave", setup=complaint_state(), prepare=reopen_case),
+    Target("complaints.track_sms_stop", setup=complaint_state(sms=True), prepare=reopen_case),
     Target("evaluation.ballot", variant="code", setup=evaluation_round, valid={"code": "1234 5678 9012"},
            pick=hidden_is("step", None)),
     Target("evaluation.ballot", variant="vote", setup=evaluation_round, page=code_page("/ballot"), success="",
@@ -220,6 +223,10 @@ TARGETS = [
            page=lambda env, st: ("/admin/subsidy-standards", env.client.get("/admin/subsidy-standards")
                                  .get_data(as_text=True))),
     Target("admin.mail_retry", role=ADMIN, setup=dead_mail),
+    Target("admin.sms_retry", role=ADMIN, setup=dead_sms),
+    Target("admin.emblem_edit", role=ADMIN),
+    Target("admin.emblem_remove", role=ADMIN, setup=county_emblem, page=lambda env, st: (
+        "/admin/emblem", env.client.get("/admin/emblem").get_data(as_text=True))),
     Target("admin.routing_edit", role=ADMIN, params={"scope": TOWNSHIP}),
     Target("admin.security_edit", role=ADMIN),
     Target("powers_county.template_new", role=ADMIN, valid={"code": "QX-Y-01", "title": "测试事项", "category": "finance",
