@@ -11,22 +11,21 @@ and listed for the county admin, never dropped silently.
 """
 import logging
 import smtplib
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import Integer, String, Text, func, or_, select, update
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core import outbox
 from portal.core.db import UTCDateTime, utcnow, write_transaction
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 RETRY_BASE_SECONDS = 60
-RETRY_MAX_SECONDS = 3600
 
 
 class OutboxMessage(db.Model):
@@ -99,29 +98,13 @@ def _max_attempts() -> int:
 
 def retry_delay(attempts: int) -> timedelta:
     """Wait after the n-th failure: 1, 2, 4 … minutes, at most an hour."""
-    base = int(current_app.config.get("MAIL_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS))
-    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
-
-
-def _due(now: datetime):
-    return (OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None),
-            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+    return outbox.retry_delay(attempts, int(current_app.config.get("MAIL_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS)))
 
 
 def claim(limit: int, now: datetime) -> tuple[str, list[int]]:
     """Take a lease on up to ``limit`` due messages; return the lease token and their ids."""
-    token = uuid.uuid4().hex
     lease = timedelta(seconds=int(current_app.config.get("MAIL_TIMEOUT", 10)) * 3 * limit + 60)
-    with write_transaction():
-        ids = list(db.session.scalars(
-            select(OutboxMessage.id).where(*_due(now)).order_by(OutboxMessage.id).limit(limit)
-            .with_for_update(skip_locked=True)))
-        if ids:
-            db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                               .values(claimed_until=now + lease, claimed_by=token)
-                               .execution_options(synchronize_session=False))
-    return token, ids
+    return outbox.claim(OutboxMessage, limit, now, lease)
 
 
 def deliver_pending(limit: int = 100, now: datetime | None = None) -> DeliveryResult:
@@ -163,16 +146,12 @@ def deliver_pending(limit: int = 100, now: datetime | None = None) -> DeliveryRe
 
 def dead_letters(limit: int = 50) -> list[OutboxMessage]:
     """Messages given up on, newest first (for the county admin)."""
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.dead_at.is_not(None))
-                                   .order_by(OutboxMessage.dead_at.desc(), OutboxMessage.id.desc()).limit(limit)))
+    return outbox.dead_letters(OutboxMessage, limit)
 
 
 def outbox_counts() -> dict[str, int]:
     """How many messages wait and how many were given up on."""
-    waiting = db.session.scalar(select(func.count(OutboxMessage.id)).where(
-        OutboxMessage.sent_at.is_(None), OutboxMessage.dead_at.is_(None))) or 0
-    dead = db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.dead_at.is_not(None))) or 0
-    return {"waiting": waiting, "dead": dead}
+    return outbox.counts(OutboxMessage)
 
 
 def requeue(message_id: int) -> bool:

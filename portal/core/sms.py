@@ -13,14 +13,14 @@ its parameters (a public reference and where to look), never anything the reside
 """
 import json
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Integer, String, Text, delete, func, or_, select, update
+from sqlalchemy import Integer, String, Text, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core import outbox
 from portal.core.crypto import decrypt_text, encrypt_text
 from portal.core.db import UTCDateTime, utcnow, write_transaction
 from portal.core.masking import mask_phone
@@ -30,7 +30,6 @@ from portal.extensions import db
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 RETRY_BASE_SECONDS = 60
-RETRY_MAX_SECONDS = 3600
 TEMPLATES = ("case_update", "case_question")
 
 
@@ -92,30 +91,13 @@ def _cfg(name: str, default):
 
 def retry_delay(attempts: int) -> timedelta:
     """Wait after the n-th failure: 1, 2, 4 … minutes, at most an hour."""
-    base = int(_cfg("SMS_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS))
-    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
-
-
-def _due(now: datetime):
-    return (SmsMessage.sent_at.is_(None), SmsMessage.dead_at.is_(None),
-            SmsMessage.recipient_encrypted.is_not(None),
-            or_(SmsMessage.next_attempt_at.is_(None), SmsMessage.next_attempt_at <= now),
-            or_(SmsMessage.claimed_until.is_(None), SmsMessage.claimed_until < now))
+    return outbox.retry_delay(attempts, int(current_app.config.get("SMS_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS)))
 
 
 def claim(limit: int, now: datetime) -> tuple[str, list[int]]:
     """Take a lease on up to ``limit`` due messages; return the lease token and their ids."""
-    token = uuid.uuid4().hex
     lease = timedelta(seconds=float(_cfg("SMS_TIMEOUT", 10)) * 2 * limit + 60)
-    with write_transaction():
-        ids = list(db.session.scalars(
-            select(SmsMessage.id).where(*_due(now)).order_by(SmsMessage.id).limit(limit)
-            .with_for_update(skip_locked=True)))
-        if ids:
-            db.session.execute(update(SmsMessage).where(SmsMessage.id.in_(ids))
-                               .values(claimed_until=now + lease, claimed_by=token)
-                               .execution_options(synchronize_session=False))
-    return token, ids
+    return outbox.claim(SmsMessage, limit, now, lease, SmsMessage.recipient_encrypted.is_not(None))
 
 
 def deliver_pending(limit: int = 50, now: datetime | None = None) -> SmsResult:
@@ -163,16 +145,12 @@ def deliver_pending(limit: int = 50, now: datetime | None = None) -> SmsResult:
 
 def dead_letters(limit: int = 50) -> list[SmsMessage]:
     """Messages given up on, newest first (for the county admin)."""
-    return list(db.session.scalars(select(SmsMessage).where(SmsMessage.dead_at.is_not(None))
-                                   .order_by(SmsMessage.dead_at.desc(), SmsMessage.id.desc()).limit(limit)))
+    return outbox.dead_letters(SmsMessage, limit)
 
 
 def outbox_counts() -> dict[str, int]:
     """How many texts wait and how many were given up on."""
-    waiting = db.session.scalar(select(func.count(SmsMessage.id)).where(
-        SmsMessage.sent_at.is_(None), SmsMessage.dead_at.is_(None))) or 0
-    dead = db.session.scalar(select(func.count(SmsMessage.id)).where(SmsMessage.dead_at.is_not(None))) or 0
-    return {"waiting": waiting, "dead": dead}
+    return outbox.counts(SmsMessage)
 
 
 def requeue(message_id: int) -> bool:

@@ -1,0 +1,57 @@
+"""What the mail and text-message outboxes share: due rows, leases two senders cannot both take, backoff, counts.
+
+Each outbox keeps its own table and sending; the rules for when a message may be tried, who holds it
+and how long to wait after a failure live here once.
+"""
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+
+from portal.core.db import write_transaction
+from portal.extensions import db
+
+RETRY_MAX_SECONDS = 3600
+
+
+def retry_delay(attempts: int, base_seconds: int) -> timedelta:
+    """Wait after the n-th failure: base, 2×base, 4×base … at most an hour."""
+    return timedelta(seconds=min(base_seconds * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
+
+
+def due(model, now: datetime, *extra) -> tuple:
+    """Conditions of a message that may be tried now: unsent, alive, past its wait, not leased."""
+    return (model.sent_at.is_(None), model.dead_at.is_(None), *extra,
+            or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
+            or_(model.claimed_until.is_(None), model.claimed_until < now))
+
+
+def claim(model, limit: int, now: datetime, lease: timedelta, *extra) -> tuple[str, list[int]]:
+    """Take a lease on up to ``limit`` due messages; return the lease token and their ids.
+
+    Rows another sender is claiming are skipped (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's write
+    lock queues the second sender), so two senders never take the same message.
+    """
+    token = uuid.uuid4().hex
+    with write_transaction():
+        ids = list(db.session.scalars(select(model.id).where(*due(model, now, *extra)).order_by(model.id)
+                                      .limit(limit).with_for_update(skip_locked=True)))
+        if ids:
+            db.session.execute(update(model).where(model.id.in_(ids))
+                               .values(claimed_until=now + lease, claimed_by=token)
+                               .execution_options(synchronize_session=False))
+    return token, ids
+
+
+def dead_letters(model, limit: int = 50) -> list:
+    """Messages given up on, newest first (for the county admin)."""
+    return list(db.session.scalars(select(model).where(model.dead_at.is_not(None))
+                                   .order_by(model.dead_at.desc(), model.id.desc()).limit(limit)))
+
+
+def counts(model) -> dict[str, int]:
+    """How many messages wait and how many were given up on."""
+    waiting = db.session.scalar(select(func.count(model.id)).where(model.sent_at.is_(None),
+                                                                   model.dead_at.is_(None))) or 0
+    dead = db.session.scalar(select(func.count(model.id)).where(model.dead_at.is_not(None))) or 0
+    return {"waiting": waiting, "dead": dead}
