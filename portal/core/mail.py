@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import outbox
-from portal.core.db import UTCDateTime, utcnow, write_transaction
+from portal.core.db import utcnow, write_transaction
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -28,23 +28,12 @@ MAX_ATTEMPTS = 8
 RETRY_BASE_SECONDS = 60
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(outbox.OutboxColumns, db.Model):
     __tablename__ = "outbox_message"
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(255))
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    # Not before this moment (backoff after a failure); NULL: at once.
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # A sender holds the message until this moment; another sender leaves it alone.
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(32))
-    # Given up after MAX_ATTEMPTS failures: listed for the county admin.
-    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     @property
     def state(self) -> str:

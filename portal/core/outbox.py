@@ -6,12 +6,29 @@ and how long to wait after a failure live here once.
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Integer, String, func, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.db import write_transaction
+from portal.core.db import UTCDateTime, utcnow, write_transaction
 from portal.extensions import db
 
 RETRY_MAX_SECONDS = 3600
+
+
+class OutboxColumns:
+    """The delivery state every outbox row carries (mail and text messages alike)."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    # Not before this moment (backoff after a failure); NULL: at once.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A sender holds the message until this moment; another sender leaves it alone.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    # Given up after the last attempt: listed for the county admin.
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 def retry_delay(attempts: int, base_seconds: int) -> timedelta:

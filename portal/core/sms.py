@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Integer, String, Text, delete
+from sqlalchemy import String, Text, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import outbox
 from portal.core.crypto import decrypt_text, encrypt_text
-from portal.core.db import UTCDateTime, utcnow, write_transaction
+from portal.core.db import utcnow, write_transaction
 from portal.core.masking import mask_phone
 from portal.core.sms_gateway import SmsError, provider
 from portal.extensions import db
@@ -33,7 +33,7 @@ RETRY_BASE_SECONDS = 60
 TEMPLATES = ("case_update", "case_question")
 
 
-class SmsMessage(db.Model):
+class SmsMessage(outbox.OutboxColumns, db.Model):
     __tablename__ = "sms_outbox"
     id: Mapped[int] = mapped_column(primary_key=True)
     # What the message is about, e.g. "complaint:12": lets a case's waiting messages be withdrawn.
@@ -43,14 +43,6 @@ class SmsMessage(db.Model):
     # Fernet token of the number; NULL once sent or withdrawn.
     recipient_encrypted: Mapped[str | None] = mapped_column(Text)
     recipient_masked: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(32))
-    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     gateway_id: Mapped[str | None] = mapped_column(String(64))  # the gateway's id of the sent message
 
 
