@@ -3,10 +3,10 @@
 Each sender runs in its own thread with its own app context, session and connection, against the
 backend under test (PostgreSQL when PORTAL_TEST_BACKEND=postgres), and talks to a real HTTP gateway.
 """
-import threading
 from collections import Counter
 
 import pytest
+from production.helpers import in_threads
 from sqlalchemy import func, select
 
 from portal.core import sms
@@ -15,29 +15,6 @@ from portal.extensions import db
 from tests.complaints.sms_server import SmsGatewayServer
 
 pytestmark = pytest.mark.slow
-
-
-def _in_threads(app, target, n=2):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def work(i):
-        with app.app_context():
-            try:
-                barrier.wait()
-                results[i] = target()
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors, errors
-    return results
 
 
 def test_two_senders_at_once_send_each_text_once(app):
@@ -49,7 +26,7 @@ def test_two_senders_at_once_send_each_text_once(app):
     db.session.commit()
     with SmsGatewayServer(delay=0.01) as server:
         app.config.update(server.config())
-        results = _in_threads(app, lambda: sms.deliver_pending(limit=20))
+        results = in_threads(app, lambda: sms.deliver_pending(limit=20))
         rest = sms.deliver_pending(limit=20)
         sent_to = Counter(r["PhoneNumbers"] for r in server.requests)
     assert set(sent_to) == set(numbers) and set(sent_to.values()) == {1}, "a text went out twice or not at all"

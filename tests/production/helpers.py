@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -105,3 +106,29 @@ class Server:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def in_threads(app, target, n=2):
+    """Run target() in n threads at the same moment, each with its own app context; return their results."""
+    from portal.extensions import db
+
+    barrier = threading.Barrier(n)
+    results, errors = [None] * n, []
+
+    def work(i):
+        with app.app_context():
+            try:
+                barrier.wait()
+                results[i] = target()
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    return results

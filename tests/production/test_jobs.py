@@ -24,7 +24,7 @@ from portal.core.mail import OutboxMessage, deliver_pending
 from portal.core.timezone import local_today, local_zone
 from portal.extensions import db
 from portal.jobs import runner as jobs
-from production.helpers import ROOT
+from production.helpers import ROOT, in_threads
 from production.smtp_sink import SilentServer, SmtpSink
 from tests.complaints.conftest import case_data
 
@@ -50,30 +50,6 @@ def _overdue_cases(n: int) -> list[int]:
     return ids
 
 
-def _in_threads(app, target, n=2):
-    """Run target() in n threads at the same moment, each with its own app context."""
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def work(i):
-        with app.app_context():
-            try:
-                barrier.wait()
-                results[i] = target()
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors, errors
-    return results
-
-
 def test_two_runners_at_once_escalate_each_case_once_and_send_each_message_once(app):
     last = _settle_outbox()
     ids = _overdue_cases(6)
@@ -83,7 +59,7 @@ def test_two_runners_at_once_escalate_each_case_once_and_send_each_message_once(
     first_event = db.session.scalar(select(func.max(ComplaintEvent.id)))
     with SmtpSink(delay=0.01) as sink:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_TIMEOUT=5)
-        summaries = _in_threads(app, jobs.run_once)
+        summaries = in_threads(app, jobs.run_once)
         more = jobs.run_once()  # what one runner queued while the other was already sending
         subjects = sink.subjects()
     db.session.expire_all()
