@@ -76,6 +76,8 @@ class PgCopies:
         self.template = template
         self.ready: queue.Queue[str] = queue.Queue(maxsize=self.AHEAD)
         self.used: queue.Queue[str | None] = queue.Queue()
+        self.unchanged: queue.Queue[str] = queue.Queue()
+        self.made = self.reused = 0
         self.engine = _pg_admin()
         self.thread = threading.Thread(target=self._work, daemon=True)
         self.stopping = False
@@ -107,16 +109,25 @@ class PgCopies:
         return self.template
 
     def take(self) -> str:
-        return self.ready.get(timeout=120)
+        try:
+            return self.unchanged.get_nowait()
+        except queue.Empty:
+            self.made += 1
+            return self.ready.get(timeout=120)
 
-    def discard(self, name: str) -> None:
-        self.used.put(name)
+    def give_back(self, name: str, changed: bool) -> None:
+        """A copy the test only read is as good as new: hand it to the next test instead of dropping it."""
+        if changed:
+            self.used.put(name)
+        else:
+            self.reused += 1
+            self.unchanged.put(name)
 
     def close(self) -> None:
         self.stopping = True
         self.thread.join(timeout=30)
         with self.engine.connect() as conn:
-            for pending in (self.ready, self.used):
+            for pending in (self.ready, self.used, self.unchanged):
                 while not pending.empty():
                     name = pending.get_nowait()
                     if name:
@@ -138,6 +149,7 @@ def template_db(tmp_path_factory):
         copies = PgCopies(name)
         yield copies
         copies.close()
+        print(f"\nPostgreSQL copies: {copies.made} made, {copies.reused} reused after a read-only test")
         with _pg_admin().connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
@@ -146,13 +158,37 @@ def template_db(tmp_path_factory):
         yield str(path)
 
 
+# Statements that leave a database as it was. Anything else counts as a change: a SELECT that moves a
+# sequence or takes a lock a stray connection could keep, and every test of the production tools,
+# which write from other processes.
+_READS = re.compile(r"\s*(SELECT|SHOW|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET)\b", re.IGNORECASE)
+_NOT_ONLY_READ = re.compile(r"\b(nextval|setval|pg_advisory_lock)\s*\(|\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)\b",
+                            re.IGNORECASE)
+
+
+class ChangeWatch:
+    """Notes whether any statement of this process could have changed a database."""
+
+    changed = False
+
+    @classmethod
+    def note(cls, conn, cursor, statement, *args) -> None:
+        if not cls.changed and (not _READS.match(statement) or _NOT_ONLY_READ.search(statement)):
+            cls.changed = True
+
+
 @pytest.fixture
-def database_url(template_db, tmp_path):
+def database_url(request, template_db, tmp_path):
     """A private copy of the seeded database for one test."""
     if BACKEND == "postgres":
         name = template_db.take()
-        yield _pg_url(name)
-        template_db.discard(name)
+        ChangeWatch.changed = request.node.path.parent.name in ("production", "stack")
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", ChangeWatch.note)
+        try:
+            yield _pg_url(name)
+        finally:
+            sa.event.remove(sa.engine.Engine, "before_cursor_execute", ChangeWatch.note)
+            template_db.give_back(name, ChangeWatch.changed)
     else:
         path = tmp_path / "portal.sqlite3"
         shutil.copyfile(template_db, path)
