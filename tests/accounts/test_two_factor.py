@@ -182,14 +182,20 @@ def test_a_complaint_reader_must_enrol_at_first_sign_in(app, auth, client, two_f
     db.session.commit()
     assert get_setting("require_2fa_for_complaint_staff", False) is False  # not enforced by the county
     auth.login("handler_liutang")
-    for url in ("/auth/", "/triage/", "/oversight/"):
+    _enrols_before_anything_else(client, two_factor, ("/auth/", "/triage/", "/oversight/"))
+    assert _user("handler_liutang").must_enrol_2fa is False
+
+
+def _enrols_before_anything_else(client, two_factor, urls) -> str:
+    """Every page sends the signed-in handler to enrolment; once enrolled they work, and 2FA cannot be turned off."""
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and response.headers["Location"] == "/auth/2fa", url
     two_factor.enrol()
-    assert client.get("/triage/").status_code == 200
-    assert _user("handler_liutang").must_enrol_2fa is False
+    assert client.get(urls[-1]).status_code == 200
     page = text(client.get("/auth/2fa"))
     assert "/auth/2fa/off" not in page
+    return page
 
 
 def test_a_cadres_first_sign_in_asks_for_nothing_more(app, auth, client):
@@ -212,13 +218,7 @@ def _enforce(app, forms, auth):
 def test_enforced_handler_without_2fa_is_sent_to_enrolment_first(app, auth, client, forms, two_factor):
     _enforce(app, forms, auth)
     auth.login("handler_liutang")
-    for url in ("/auth/", "/auth/password", "/"):
-        response = client.get(url)
-        assert response.status_code == 302 and response.headers["Location"] == "/auth/2fa", url
-    two_factor.enrol()
-    assert client.get("/auth/").status_code == 200
-    page = text(client.get("/auth/2fa"))
-    assert "/auth/2fa/off" not in page
+    page = _enrols_before_anything_else(client, two_factor, ("/auth/", "/auth/password", "/"))
     assert client.post("/auth/2fa/off", data={"csrf_token": csrf_from(page), "password": PASSWORD}).status_code == 403
 
 

@@ -3,8 +3,8 @@ and an import that changes nothing when any row is wrong."""
 import codecs
 import io
 
-import openpyxl
 from demo_ids import COUNTY
+from spreadsheets import xlsx_bytes
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
@@ -32,15 +32,6 @@ def _csv(rows) -> bytes:
     return codecs.BOM_UTF8 + text.encode("utf-8")
 
 
-def _xlsx(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def _counts() -> tuple:
     db.session.expire_all()
     return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Township, Village, Cadre, User))
@@ -58,7 +49,7 @@ def test_dry_run_shows_what_would_change_and_changes_nothing(app):
 
 def test_import_creates_everything_and_a_second_run_changes_nothing(app):
     before = _counts()
-    report = import_places(_xlsx(ROWS), "county.xlsx", apply=True)
+    report = import_places(xlsx_bytes(ROWS), "county.xlsx", apply=True)
     assert report.ok and report.applied, [r.errors for r in report.rows]
     assert _counts() == (before[0] + 1, before[1] + 2, before[2] + 2, before[3] + 2)
     township = db.session.scalar(select(Township).where(Township.code == NEW_TOWNSHIP))

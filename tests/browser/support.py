@@ -71,6 +71,19 @@ def submit(page, form_selector: str = "main form", button: str | None = None):
     no_server_error(navigation.value)
 
 
+def click(page, locator) -> None:
+    """Click the first match of a link or button and wait for the page it leads to."""
+    with page.expect_navigation() as navigation:
+        locator.first.click()
+    no_server_error(navigation.value)
+
+
+def fits(page) -> None:
+    """Nothing scrolls sideways: wide tables scroll inside their own box."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{page.url} is {overflow}px wider than the screen"
+
+
 def no_server_error(response) -> None:
     """A rejected form may answer 400; a crash (5xx) fails the journey at once."""
     if response is not None:

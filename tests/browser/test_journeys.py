@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from browser.handling import REPLY, ask_answer_conclude, resident_view
 from browser.support import Shots, no_server_error, ok, require_browser, sign_in, submit
 
 require_browser()
@@ -190,28 +191,6 @@ def test_cadre_publishes_and_corrects_a_notice_and_the_public_sees_both(js, new_
     shots(public, "public-difference")
 
 
-def _case_action(page, action: str, fill=None) -> None:
-    """Send one action of the case page: the next step stands open, the others are <details> (no script needed)."""
-    box = page.locator(f"main details:has(input[name=action][value={action}]), "
-                       f"main section.primary-action:has(input[name=action][value={action}])")
-    if box.evaluate("e => e.tagName") == "DETAILS" and box.get_attribute("open") is None:
-        box.locator("summary").click()
-    if fill:
-        fill(box)
-    with page.expect_navigation() as navigation:
-        box.locator("button[type=submit]").click()
-    no_server_error(navigation.value)
-    assert page.locator(".error-summary, p.error").count() == 0, page.inner_text("main")[:500]
-
-
-def _resident_view(page, receipt: str) -> str:
-    ok(page.goto("/complaints/track"))
-    if page.locator("#receipt").count():
-        page.fill("#receipt", receipt)
-        submit(page)
-    return page.inner_text("main")
-
-
 def test_handler_asks_resident_answers_handler_replies_resident_rates(js, new_context, tmp_path):
     filed = FILED.get(js) or _resident_files_complaint(new_context(js=js), Shots(f"a-resident-report-{_mode(js)}"),
                                                           tmp_path)
@@ -226,42 +205,15 @@ def test_handler_asks_resident_answers_handler_replies_resident_rates(js, new_co
     assert filed["description"] in handler.inner_text("main")
     shots(handler, "case")
 
-    _case_action(handler, "accept")
-    shots(handler, "accepted")
-    question = "请问鱼塘承包合同是哪一年签订的？"
-    _case_action(handler, "question", lambda box: box.locator("textarea").fill(question))
-    shots(handler, "asked")
-
-    assert question in _resident_view(resident, filed["receipt"])
-    shots(resident, "resident-sees-question")
-    answer = "合同是2023年签的，期限十年。"
-    resident.fill("#answer-body", answer)
-    submit(resident, button="main form[action$='/complaints/track/answer'] button")
-    assert answer in resident.inner_text("main")
-    shots(resident, "resident-answered")
-
-    handler.reload()
-    assert answer in handler.inner_text("main"), "the handler sees the answer"
-    _case_action(handler, "start")
-    reply = "经核查，鱼塘承包未经村民代表会议表决，已责令重新公开招标。"
-
-    def conclude(box):
-        box.locator("input[name=finding][value=true]").check()
-        box.locator("input[name=disposal_mode][value=talk_inquiry]").check()
-        box.locator("textarea[name=reply]").fill(reply)
-
-    assert handler.locator("section.primary-action input[name=action][value=conclude]").count() == 1
-    _case_action(handler, "conclude", conclude)
-    assert reply in handler.inner_text("main .review"), "the handler sees the reply as the resident will"
-    shots(handler, "review-before-concluding")
+    ask_answer_conclude(handler, resident, filed["receipt"], shots)
     with handler.expect_navigation() as navigation:
         handler.locator("main form:has(input[name=confirm]) button:not(.secondary)").click()
     no_server_error(navigation.value)
     assert "published to the complainant" in handler.inner_text(".flashes") or "已向举报人公开" in handler.inner_text(".flashes")
     shots(handler, "concluded")
 
-    text = _resident_view(resident, filed["receipt"])
-    assert reply in text, "the resident reads the reply"
+    text = resident_view(resident, filed["receipt"])
+    assert REPLY in text, "the resident reads the reply"
     shots(resident, "resident-sees-reply")
     resident.check("input[name=rating][value=satisfied]")
     submit(resident, button="main form[action$='/complaints/track/rate'] button")

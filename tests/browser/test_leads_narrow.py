@@ -2,7 +2,7 @@
 and the link and unlink actions fit the screen, with and without JavaScript."""
 import pytest
 
-from browser.support import Shots, no_server_error, ok, require_browser, sign_in
+from browser.support import Shots, click, fits, ok, require_browser, sign_in
 
 require_browser()
 
@@ -18,15 +18,13 @@ def test_the_case_page_shows_its_lead_at_360_px(new_context):
         ok(page.goto("/triage/?status="))
         row = page.locator("ul.cases li", has=page.locator(".tag.warn", has_text="线索")).first
         assert row.count() == 1, "the inbox marks the demo lead"
-        with page.expect_navigation() as navigation:
-            row.locator("a").click()
-        no_server_error(navigation.value)
+        click(page, row.locator("a"))
         lead = page.locator("#lead")
         assert lead.is_visible()
         assert lead.locator("ul.lead-cases li").count() >= 1
         assert "反映同一人" in lead.inner_text() and "取消关联" in lead.inner_text()
         lead.scroll_into_view_if_needed()
-        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+        fits(page)
         box = lead.locator("button[type=submit]").first.bounding_box()
         assert box["height"] >= 44, "a finger can press the unlink button"
         shots(page, f"case-lead-{'js' if js else 'nojs'}")
@@ -57,7 +55,7 @@ def test_a_resident_chooses_text_messages_on_a_360_px_phone(new_context):
     page.check("input[name=notify_sms]")
     submit(page)  # refused: a landline cannot get texts
     assert page.locator("#field-notify_sms .error, #error-notify_sms").count() >= 1
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    fits(page)
     shots(page, "contact-sms-error")
     page.fill("#contact_phone", "13812345678")
     submit(page)

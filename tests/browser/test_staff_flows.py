@@ -7,8 +7,9 @@ import re
 import uuid
 
 import pytest
+from spreadsheets import merged_header, workbook_bytes
 
-from browser.support import Shots, no_server_error, ok, require_browser, sign_in, submit
+from browser.support import Shots, click, fits, ok, require_browser, sign_in, submit
 
 require_browser()
 
@@ -24,18 +25,6 @@ def _context(new_context, width: int, js: bool = True):
     return new_context(js=js, **SCREENS[width])
 
 
-def _fits(page) -> None:
-    """Nothing scrolls sideways: wide tables scroll inside their own box."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{page.url} is {overflow}px wider than the screen"
-
-
-def _click(page, locator) -> None:
-    with page.expect_navigation() as navigation:
-        locator.first.click()
-    no_server_error(navigation.value)
-
-
 def _row_button(page, locator, js: bool) -> None:
     """A step-row button: with JavaScript the row changes in place, without it the server redraws the form."""
     if js:
@@ -43,29 +32,19 @@ def _row_button(page, locator, js: bool) -> None:
         locator.first.click()
         assert page.url == url
     else:
-        _click(page, locator)
+        click(page, locator)
 
 
 def _statement_xlsx() -> bytes:
     """A village bookkeeper's sheet: a title, a merged two-row header, footer rows, formulas left unsaved."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["上塘村财务收支明细"])
-    sheet.merge_cells("A1:E1")
-    sheet.append(["日期", "摘要", "金额", None, "余额"])
-    sheet.append([None, None, "收入", "支出", None])
-    for cells in ("A2:A3", "B2:B3", "C2:D2", "E2:E3"):
-        sheet.merge_cells(cells)
-    sheet.append(["期初余额", None, None, None, 1000])
-    sheet.append(["2025-03-05", "土地租金", 500, None, None])
-    sheet.append(["2025-03-09", "电费", None, 120.5, None])
-    sheet.append(["本月合计", None, "=SUM(C5:C6)", "=SUM(D5:D6)", None])
-    sheet.append(["期末余额", None, None, None, "=E4+C7-D7"])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    def build(sheet):
+        merged_header(sheet, "上塘村财务收支明细", "余额")
+        sheet.append(["期初余额", None, None, None, 1000])
+        sheet.append(["2025-03-05", "土地租金", 500, None, None])
+        sheet.append(["2025-03-09", "电费", None, 120.5, None])
+        sheet.append(["本月合计", None, "=SUM(C5:C6)", "=SUM(D5:D6)", None])
+        sheet.append(["期末余额", None, None, None, "=E4+C7-D7"])
+    return workbook_bytes(build)
 
 
 def _letter_pdf() -> bytes:
@@ -90,8 +69,8 @@ def test_cadre_publishes_an_owed_monthly_statement_from_a_spreadsheet(new_contex
         ok(page.goto("/publish/"))
         assert page.locator("#owed").count() == 1 and page.locator(owed).count() == 1
         Shots(f"staff-cadre-statement-{width}")(page, "dashboard-owed")
-        _fits(page)
-        _click(page, page.locator(owed))  # 1: publish now
+        fits(page)
+        click(page, page.locator(owed))  # 1: publish now
         assert page.locator("#topic").input_value() == "finance_monthly"
         assert page.locator("#domain").input_value() == "finance"
         assert re.fullmatch(r"\d{4}-\d{2}", page.locator("#period_month").input_value())
@@ -101,7 +80,7 @@ def test_cadre_publishes_an_owed_monthly_statement_from_a_spreadsheet(new_contex
                                               "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
     for width, page in pages.items():
         Shots(f"staff-cadre-statement-{width}")(page, "form-prefilled")
-        _fits(page)
+        fits(page)
     submit(phone)  # 2: save and preview
     for width, page in pages.items():
         if page is office:
@@ -109,7 +88,7 @@ def test_cadre_publishes_an_owed_monthly_statement_from_a_spreadsheet(new_contex
         text = page.inner_text("main")
         assert "土地租金" in text and "120.50" in text and ("recomputed" in text or "重新计算" in text)
         Shots(f"staff-cadre-statement-{width}")(page, "preview")
-        _fits(page)
+        fits(page)
     submit(phone, button="main form[action$='/publish'] button")  # 3: publish
     shots(phone, "published")
     disclosure_id = re.search(r"/publish/disclosures/(\d+)", phone.url).group(1)
@@ -117,7 +96,7 @@ def test_cadre_publishes_an_owed_monthly_statement_from_a_spreadsheet(new_contex
         ok(page.goto(f"/villages/{VILLAGE}/disclosures/{disclosure_id}"))
         assert "土地租金" in page.inner_text("main")
         Shots(f"staff-cadre-statement-{width}")(page, "public")
-        _fits(page)
+        fits(page)
     ok(office.goto("/publish/"))
     assert office.locator(owed).count() == 0  # published: no longer owed
 
@@ -128,10 +107,10 @@ def test_cadre_keeps_power_steps_as_rows_and_previews_before_publishing(new_cont
     page = _context(new_context, width, js=js).new_page()
     sign_in(page, "cadre_shangtang")
     ok(page.goto("/publish/powers"))
-    _click(page, page.locator("main a[href$='/edit']"))
+    click(page, page.locator("main a[href$='/edit']"))
     rows = page.locator("fieldset.step-row").count()
     shots(page, "editor")
-    _fits(page)
+    fits(page)
     _row_button(page, page.locator("button[name=row_action][value=add]"), js)
     assert page.locator("fieldset.step-row").count() == rows + 1
     last = f"#step-{rows}-"
@@ -145,11 +124,11 @@ def test_cadre_keeps_power_steps_as_rows_and_previews_before_publishing(new_cont
     assert page.locator(f"#step-{rows - 1}-action").input_value() == action
     shots(page, "row-moved")
     page.fill("#reason", "补上公开办理结果这一步")  # every change states its reason, published with it
-    _click(page, page.locator("main .actions button[name=action][value=preview]"))
+    click(page, page.locator("main .actions button[name=action][value=preview]"))
     assert "村监委逐项核对后签字" in page.inner_text("main .review")
     shots(page, "preview")
-    _fits(page)
-    _click(page, page.locator("button[name=action][value=publish]"))
+    fits(page)
+    click(page, page.locator("button[name=action][value=publish]"))
     assert page.locator(".flash-success").count() == 1
     shots(page, "published")
 
@@ -161,8 +140,8 @@ def test_handler_enters_a_letter_then_concludes_a_case_after_reviewing_the_reply
     sign_in(page, "handler_baishi")
     ok(page.goto("/triage/"))
     shots(page, "inbox")
-    _fits(page)
-    _click(page, page.locator("main a[href$='/triage/new']"))
+    fits(page)
+    click(page, page.locator("main a[href$='/triage/new']"))
     page.check("input[name=channel][value=proxy]")
     page.fill("#proxy_name", "李德明")
     page.check("input[name=consent]")
@@ -174,20 +153,20 @@ def test_handler_enters_a_letter_then_concludes_a_case_after_reviewing_the_reply
     page.fill("#description", description)
     page.set_input_files("#files", files=[{"name": "来信.pdf", "mimeType": "application/pdf", "buffer": _letter_pdf()}])
     shots(page, "enter-form")
-    _fits(page)
+    fits(page)
     submit(page, button="main form button[type=submit]")
     case_number = re.search(r"\d{6}-\d{4}-\d{6}", page.inner_text("main .slip")).group(0)
     assert page.locator(".receipt-code").count() == 1
     shots(page, "receipt-slip")
-    _fits(page)
+    fits(page)
 
     ok(page.goto(f"/triage/{case_number}"))  # 1: open the case
     shots(page, "case")
-    _fits(page)
+    fits(page)
     for step in ("accept", "start"):  # 2, 3: the next step is always the open primary form
-        _click(page, page.locator(f"section.primary-action:has(input[value={step}]) button[type=submit]"))
+        click(page, page.locator(f"section.primary-action:has(input[value={step}]) button[type=submit]"))
     box = page.locator("section.primary-action:has(input[value=conclude])")
-    _click(page, box.locator("button[type=submit]"))  # a failed 办结 lands on the error summary
+    click(page, box.locator("button[type=submit]"))  # a failed 办结 lands on the error summary
     assert "#error-summary" in page.url and page.locator("#error-summary").count() == 1
     shots(page, "conclude-errors")
     box = page.locator("section.primary-action:has(input[value=conclude])")
@@ -195,11 +174,11 @@ def test_handler_enters_a_letter_then_concludes_a_case_after_reviewing_the_reply
     box.locator("input[name=disposal_mode][value=preliminary_check]").check()
     reply = "经核查，反映问题部分属实，已责令退还。"
     box.locator("textarea[name=reply]").fill(reply)
-    _click(page, box.locator("button[type=submit]"))  # 4: review the reply
+    click(page, box.locator("button[type=submit]"))  # 4: review the reply
     assert reply in page.inner_text("main .review")
     shots(page, "review")
-    _fits(page)
-    _click(page, page.locator("main form:has(input[name=confirm]) button:not(.secondary)"))  # 5: conclude and publish
+    fits(page)
+    click(page, page.locator("main form:has(input[name=confirm]) button:not(.secondary)"))  # 5: conclude and publish
     assert page.locator(".flash-success").count() == 1
     shots(page, "concluded")
 
@@ -212,7 +191,7 @@ def test_county_reads_its_dashboard_and_loads_places_from_a_table(new_context, w
     ok(page.goto("/oversight/"))
     assert page.locator("#n-open-now").count() == 1 and page.locator("#breach-h").count() == 1
     shots(page, "dashboard")
-    _fits(page)
+    fits(page)
     admin = _context(new_context, width).new_page()
     sign_in(admin, "county_admin")
     ok(admin.goto("/admin/places/import"))
@@ -224,7 +203,7 @@ def test_county_reads_its_dashboard_and_loads_places_from_a_table(new_context, w
     submit(admin, button="main form button[value=check]")
     assert admin.locator("button[name=action][value=import]").count() == 1
     shots(admin, "import-checked")
-    _fits(admin)
+    fits(admin)
     submit(admin, button="button[name=action][value=import]")
     assert admin.locator("[role=status]").count() >= 1
     shots(admin, "imported")

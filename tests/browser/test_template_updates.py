@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from browser.support import Shots, no_server_error, ok, require_browser, sign_in, submit
+from browser.support import Shots, click, fits, ok, require_browser, sign_in, submit
 
 require_browser()
 
@@ -23,17 +23,6 @@ def _context(new_context, base: str, width: int, lang: str, js: bool = True):
     return context
 
 
-def _fits(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{page.url} is {overflow}px wider than the screen"
-
-
-def _click(page, locator) -> None:
-    with page.expect_navigation() as navigation:
-        locator.first.click()
-    no_server_error(navigation.value)
-
-
 def _count(page, code: str, state: str) -> int:
     row = page.locator("table.adoption tbody tr", has_text=code)
     return int(row.locator(f"[data-state={state}]").inner_text())
@@ -46,11 +35,11 @@ def test_a_county_change_reaches_the_village_and_the_county_sees_the_answer(new_
     county = _context(new_context, live_server, width, lang).new_page()
     sign_in(county, "county_admin")
     ok(county.goto("/admin/templates"))
-    _click(county, county.locator("main a", has_text=code))
+    click(county, county.locator("main a", has_text=code))
     basis = f"县纪委监委〔2026〕{uuid.uuid4().int % 90 + 10}号通知"
     county.fill("#legal_basis", county.input_value("#legal_basis") + "\n" + basis)
     shots(county, "county-edits-item")
-    _fits(county)
+    fits(county)
     submit(county, "main form")
     assert county.locator(".flash").count() == 1
     shots(county, "county-saved")
@@ -58,7 +47,7 @@ def test_a_county_change_reaches_the_village_and_the_county_sees_the_answer(new_
     pending = _count(county, code, "pending")
     assert pending >= 1
     shots(county, "adoption-before")
-    _fits(county)
+    fits(county)
 
     cadre = _context(new_context, live_server, width, lang).new_page()
     sign_in(cadre, "cadre_shangtang")
@@ -66,31 +55,31 @@ def test_a_county_change_reaches_the_village_and_the_county_sees_the_answer(new_
     updates = cadre.locator("section[aria-labelledby=updates] li", has_text=code)
     assert updates.count() == 1
     shots(cadre, "dashboard")
-    _fits(cadre)
-    _click(cadre, updates.locator("a"))
+    fits(cadre)
+    click(cadre, updates.locator("a"))
     assert basis in cadre.inner_text("main ins")
     shots(cadre, "update-diff")
-    _fits(cadre)
+    fits(cadre)
     if answer == "accept":
-        _click(cadre, cadre.locator("main form[action$='/accept'] button"))
+        click(cadre, cadre.locator("main form[action$='/accept'] button"))
     else:
         cadre.fill("#reason", "本村按村民代表会议决定执行，暂不采纳。")
-        _click(cadre, cadre.locator("main form[action$='/decline'] button"))
+        click(cadre, cadre.locator("main form[action$='/decline'] button"))
     assert cadre.locator(".flash-success").count() == 1
     assert cadre.locator("section[aria-labelledby=updates] li", has_text=code).count() == 0
     shots(cadre, "answered")
-    _fits(cadre)
+    fits(cadre)
 
     ok(county.goto("/admin/templates/adoption"))
     assert _count(county, code, "pending") == pending - 1
     state = "as_is" if answer == "accept" else "declined"
     assert _count(county, code, state) >= 1
-    _click(county, county.locator("table.adoption tbody tr", has_text=code).locator(f"a[data-state={state}]"))
+    click(county, county.locator("table.adoption tbody tr", has_text=code).locator(f"a[data-state={state}]"))
     assert "上塘村" in county.inner_text("main")
     if answer == "decline":
         assert "暂不采纳" in county.inner_text("main")
     shots(county, "adoption-detail")
-    _fits(county)
+    fits(county)
     # The township filter narrows the counts to its villages.
     ok(county.goto("/admin/templates/adoption"))
     county.select_option("#township", "339901201")
@@ -98,7 +87,7 @@ def test_a_county_change_reaches_the_village_and_the_county_sees_the_answer(new_
     assert "township=339901201" in county.url
     assert _count(county, code, state) == 0
     shots(county, "adoption-one-township")
-    _fits(county)
+    fits(county)
 
 
 @pytest.mark.parametrize("width", [1366, 360])
@@ -107,7 +96,7 @@ def test_step_rows_move_in_place_with_javascript(new_context, live_server, width
     page = _context(new_context, live_server, width, "zh").new_page()
     sign_in(page, "cadre_shangtang")
     ok(page.goto("/publish/powers"))
-    _click(page, page.locator("main a[href$='/edit']"))
+    click(page, page.locator("main a[href$='/edit']"))
     assert page.get_attribute("#steps", "data-js") == "on"
     rows = page.locator("fieldset.step-row").count()
     first_action = page.input_value("#step-0-action")
@@ -131,7 +120,7 @@ def test_step_rows_move_in_place_with_javascript(new_context, live_server, width
     assert "1" in page.inner_text("#step-0 legend") and page.get_attribute("label[for=step-0-control]", "for")
     assert "已移到第 1 步" in page.inner_text("[data-step-status]")
     shots(page, "moved-to-top")
-    _fits(page)
+    fits(page)
     # Remove the second row (the old first step) in place.
     page.locator("button[name=row_action][value=remove-1]").click()
     assert page.locator("fieldset.step-row").count() == rows and not requests
@@ -139,13 +128,13 @@ def test_step_rows_move_in_place_with_javascript(new_context, live_server, width
     assert names == [f"step-{i}-action" for i in range(rows)]
     shots(page, "row-removed")
     page.fill("#reason", "新增复核环节并调整顺序")
-    _click(page, page.locator("main .actions button[name=action][value=preview]"))
+    click(page, page.locator("main .actions button[name=action][value=preview]"))
     review = page.inner_text("main .review")
     assert review.index("在公开栏复核办理结果") < review.index("村监委签字确认")
     assert first_action not in review
     shots(page, "preview")
-    _fits(page)
-    _click(page, page.locator("button[name=action][value=edit]"))
+    fits(page)
+    click(page, page.locator("button[name=action][value=edit]"))
     assert page.input_value("#step-0-action") == "在公开栏复核办理结果"  # back to editing, nothing lost
 
 
@@ -154,13 +143,13 @@ def test_step_rows_move_through_the_server_without_javascript(new_context, live_
     page = _context(new_context, live_server, 360, "en", js=False).new_page()
     sign_in(page, "cadre_shangtang")
     ok(page.goto("/publish/powers"))
-    _click(page, page.locator("main a[href$='/edit']"))
+    click(page, page.locator("main a[href$='/edit']"))
     rows = page.locator("fieldset.step-row").count()
     second = page.input_value("#step-1-action")
     assert page.is_hidden("#step-0 button[value=up-0]")
-    _click(page, page.locator("button[name=row_action][value=up-1]"))
+    click(page, page.locator("button[name=row_action][value=up-1]"))
     assert page.input_value("#step-0-action") == second
-    _click(page, page.locator("button[name=row_action][value=remove-0]"))
+    click(page, page.locator("button[name=row_action][value=remove-0]"))
     assert page.locator("fieldset.step-row").count() == rows - 1
     shots(page, "after-server-actions")
-    _fits(page)
+    fits(page)

@@ -1,8 +1,7 @@
 """Table disclosures: CSV from Excel (GBK) or XLSX, checked, masked and totalled before publication."""
-import io
 
-import openpyxl
 from demo_ids import VILLAGE
+from spreadsheets import xlsx_bytes
 from sqlalchemy import func, select
 
 from disclosures.support import chain_length, disclosure_id_of, new_disclosure, publish, upload
@@ -26,15 +25,6 @@ def _count() -> int:
     return db.session.scalar(select(func.count()).select_from(Disclosure))
 
 
-def _xlsx(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_gbk_csv_saved_by_excel_is_read_totalled_and_published(client, forms, cadre):
     data = FINANCE.encode("gbk")
     disclosure_id = disclosure_id_of(new_disclosure(forms, "table", {
@@ -54,7 +44,7 @@ def test_gbk_csv_saved_by_excel_is_read_totalled_and_published(client, forms, ca
 
 
 def test_xlsx_workbook_is_accepted(client, forms, cadre):
-    data = _xlsx([["上塘村2025年3月财务公开"], ["序号", "摘要", "支出"], [1, "办公用品", 680], [2, "电费", 1235.6]])
+    data = xlsx_bytes([["上塘村2025年3月财务公开"], ["序号", "摘要", "支出"], [1, "办公用品", 680], [2, "电费", 1235.6]])
     disclosure_id = disclosure_id_of(new_disclosure(forms, "table", {"upload": upload(data, "收支.xlsx")}))
     content = db.session.get(Disclosure, disclosure_id).draft_content
     assert content["rows"] == [["1", "办公用品", "680.00"], ["2", "电费", "1235.60"]]

@@ -4,21 +4,13 @@ import io
 import re
 import zipfile
 
-import openpyxl
 from demo_ids import VILLAGE
+from spreadsheets import merged_header, workbook_bytes
 
 from disclosures.support import disclosure_id_of, new_disclosure, publish, upload
 from portal.disclosures.models import Disclosure
 from portal.disclosures.tables import prepare_table, read_table
 from portal.extensions import db
-
-
-def _xlsx(build) -> bytes:
-    book = openpyxl.Workbook()
-    build(book.active)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _prepared(data: bytes, name: str):
@@ -57,15 +49,10 @@ def test_a_real_bad_date_is_still_refused():
 
 def test_merged_two_row_header_in_xlsx_is_flattened():
     def build(sheet):
-        sheet.append(["上塘村2025年3月财务收支公开"])
-        sheet.merge_cells("A1:E1")
-        sheet.append(["日期", "摘要", "金额", None, "经手人"])
-        sheet.append([None, None, "收入", "支出", None])
-        for cells in ("A2:A3", "B2:B3", "C2:D2", "E2:E3"):
-            sheet.merge_cells(cells)
+        merged_header(sheet, "上塘村2025年3月财务收支公开", "经手人")
         sheet.append(["2025-03-05", "土地租金", 500, None, "周晓燕"])
         sheet.append(["2025-03-09", "电费", None, 120.5, "周晓燕"])
-    prepared = _prepared(_xlsx(build), "三月.xlsx")
+    prepared = _prepared(workbook_bytes(build), "三月.xlsx")
     assert prepared.columns == ["日期", "摘要", "收入", "支出", "经手人"]
     assert prepared.totals == {"收入": "500.00", "支出": "120.50"} and prepared.errors == []
 
@@ -92,7 +79,7 @@ def test_formulas_without_saved_results_are_recomputed_with_a_warning():
         sheet.append(["电费", None, 120.5, "=D3+B4-C4"])
         sheet.append(["本月合计", "=SUM(B3:B4)", "=SUM(C3:C4)", None])
         sheet.append(["期末余额", None, None, "=D4"])
-    prepared = _prepared(_xlsx(build), "三月.xlsx")
+    prepared = _prepared(workbook_bytes(build), "三月.xlsx")
     assert [r[3] for r in prepared.rows] == ["1000.00", "1500.00", "1379.50", "", "1379.50"]
     assert prepared.rows[3][1:3] == ["500.00", "120.50"]
     assert [w.code for w in prepared.warnings] == ["formula_recomputed"] and prepared.checks == []
@@ -103,7 +90,7 @@ def test_formulas_that_cannot_be_recomputed_are_left_empty_with_a_warning():
         sheet.append(["摘要", "收入"])
         sheet.append(["土地租金", 500])
         sheet.append(["合计", '=SUMIF(A2:A2,"土地租金",B2:B2)'])
-    prepared = _prepared(_xlsx(build), "三月.xlsx")
+    prepared = _prepared(workbook_bytes(build), "三月.xlsx")
     assert prepared.rows[1] == ["合计", ""]  # the formula text never leaks into the table
     assert [w.code for w in prepared.warnings] == ["formula_missing"]
     assert "B" in str(prepared.warnings[0].message)
@@ -114,7 +101,7 @@ def test_cached_formula_values_are_used_as_saved():
         sheet.append(["摘要", "收入"])
         sheet.append(["土地租金", 500])
         sheet.append(["合计", "=SUM(B2:B2)"])
-    data = _xlsx(build)
+    data = workbook_bytes(build)
     # Excel stores the result next to the formula: <c r="B3"><f>SUM(B2:B2)</f><v>500</v></c>
 
     out = io.BytesIO()

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import flask
 import flask_babel
-import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from spreadsheets import xlsx_bytes
 
 from portal.core.masking import is_id_number, mask_bank_account, mask_id_number, mask_phone, mask_text
 from portal.disclosures.tables import (
@@ -54,16 +54,6 @@ def csv_bytes(rows, delimiter=",", encoding="utf-8"):
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return out.getvalue().encode(encoding)
-
-
-def xlsx_bytes(rows):
-    """Build an XLSX workbook in memory with rows on the first sheet."""
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def rezip(data, extra=None, replace=None):

@@ -132,3 +132,15 @@ def in_threads(app, target, n=2):
         t.join(timeout=120)
     assert not errors, errors
     return results
+
+
+def within(seconds: float, action, what: str):
+    """Run action in a thread and return its result; fail if it is still running after `seconds` (a hang)."""
+    result = []
+    worker = threading.Thread(target=lambda: result.append(action()), daemon=True)
+    started = time.monotonic()
+    worker.start()
+    worker.join(timeout=seconds)
+    assert not worker.is_alive(), f"{what} hung"
+    assert result, f"{what} failed (see the thread's error above)"
+    return result[0], time.monotonic() - started

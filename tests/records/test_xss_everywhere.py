@@ -68,6 +68,14 @@ def _fields(kind: str, vector: str) -> dict:
     return {"description": vector, "files": [(io.BytesIO(_png()), vector + ".png")]}
 
 
+def _shown_at(section: str, subject: int, number: int) -> list[str]:
+    """Where revision `number` of a subject shows: its page, the village page, the record, the difference."""
+    urls = [f"/villages/{VILLAGE}/{section}/{subject}", f"/villages/{VILLAGE}", f"/villages/{VILLAGE}/record"]
+    if number > 1:
+        urls.append(f"/villages/{VILLAGE}/{section}/{subject}/diff?from={number - 1}&to={number}")
+    return urls
+
+
 def _check(client, urls: list[str], vector: str, failures: list) -> None:
     for url in urls:
         response = client.get(url)
@@ -95,10 +103,7 @@ def test_no_vector_survives_in_any_disclosure_field(client, cadre, kind):
         subject = subject or int(response.headers["Location"].rstrip("/").split("/")[-1])
         assert client.post(f"/publish/disclosures/{subject}/publish").status_code == 302
         published += 1
-        urls = [f"/villages/{VILLAGE}/disclosures/{subject}", f"/villages/{VILLAGE}", f"/villages/{VILLAGE}/record"]
-        if published > 1:
-            urls.append(f"/villages/{VILLAGE}/disclosures/{subject}/diff?from={published - 1}&to={published}")
-        _check(client, urls, vector, failures)
+        _check(client, _shown_at("disclosures", subject, published), vector, failures)
     assert published > len(XSS_VECTORS) * 0.9, "most vectors must really be published"
     assert not failures, "\n".join(failures[:20])
     _check_feed_and_api(client)
@@ -151,8 +156,5 @@ def test_no_vector_survives_in_any_duty_report_field(client, cadre):
         report = report or int(response.headers["Location"].rstrip("/").split("/")[-1])
         assert client.post(f"/publish/reports/{report}/publish").status_code == 302
         number += 1
-        urls = [f"/villages/{VILLAGE}/reports/{report}", f"/villages/{VILLAGE}", f"/villages/{VILLAGE}/record"]
-        if number > 1:
-            urls.append(f"/villages/{VILLAGE}/reports/{report}/diff?from={number - 1}&to={number}")
-        _check(client, urls, vector, failures)
+        _check(client, _shown_at("reports", report, number), vector, failures)
     assert not failures, "\n".join(failures[:20])

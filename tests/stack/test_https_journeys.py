@@ -10,8 +10,9 @@ Referrer-Policy of a form page stops the browser from sending its Referer, these
 "表单已过期" (400).
 """
 import pytest
+from browser.handling import REPLY, ask_answer_conclude, resident_view
 from browser.support import Shots, ok, submit
-from browser.test_journeys import _case_action, _go, _resident_files_complaint, _resident_view
+from browser.test_journeys import _go, _resident_files_complaint
 from demo_ids import VILLAGE
 
 from stack.conftest import require_stack
@@ -131,35 +132,11 @@ def test_a_handler_with_a_second_factor_asks_and_concludes_the_resident_answers_
     assert len({photos.nth(i).get_attribute("href") for i in range(photos.count())}) == 1, "the photo is attached to the case"
     shots(handler, "case")
 
-    _case_action(handler, "accept")
-    question = "请问鱼塘承包合同是哪一年签订的？"
-    _case_action(handler, "question", lambda box: box.locator("textarea").fill(question))
-    shots(handler, "asked")
-
-    assert question in _resident_view(resident, filed["receipt"])
-    answer = "合同是2023年签的，期限十年。"
-    resident.fill("#answer-body", answer)
-    submit(resident, button="main form[action$='/complaints/track/answer'] button")
-    assert answer in resident.inner_text("main")
-    shots(resident, "resident-answered")
-
-    handler.reload()
-    assert answer in handler.inner_text("main"), "the handler sees the answer"
-    _case_action(handler, "start")
-    reply = "经核查，鱼塘承包未经村民代表会议表决，已责令重新公开招标。"
-
-    def conclude(box):
-        box.locator("input[name=finding][value=true]").check()
-        box.locator("input[name=disposal_mode][value=talk_inquiry]").check()
-        box.locator("textarea[name=reply]").fill(reply)
-
-    _case_action(handler, "conclude", conclude)
-    # Concluding cannot be undone: the handler reviews what the resident will read, then confirms.
-    assert reply in handler.inner_text("main .review"), "the handler sees the reply as the resident will"
+    ask_answer_conclude(handler, resident, filed["receipt"], shots)
     submit(handler, button="main form:has(input[name=confirm]) button:not(.secondary)")
     shots(handler, "concluded")
 
-    assert reply in _resident_view(resident, filed["receipt"]), "the resident reads the reply"
+    assert REPLY in resident_view(resident, filed["receipt"]), "the resident reads the reply"
     resident.check("input[name=rating][value=satisfied]")
     submit(resident, button="main form[action$='/complaints/track/rate'] button")
     assert "表单已过期" not in resident.inner_text("body")
