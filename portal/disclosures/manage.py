@@ -52,8 +52,15 @@ def _prefill(args) -> dict:
     return data
 
 
-def _form(kind: str, data: dict | None = None):
-    return FORMS[kind](data=data or {})
+def _form(kind: str, data: dict | None = None, *, stored: bool = False):
+    """The kind's form from data (``stored``: from data alone, not from what this request posted)."""
+    return FORMS[kind](data=data or {}, **({"formdata": None} if stored else {}))
+
+
+def _edit_form(disclosure: Disclosure, draft: dict, *, stored: bool = False):
+    data = form_data(disclosure.kind, draft)
+    data["reason"] = disclosure.draft_reason or ""
+    return _form(disclosure.kind, data, stored=stored)
 
 
 def _save(kind: str, form, disclosure_id: int | None, previous: dict):
@@ -118,9 +125,7 @@ def disclosure_edit(disclosure_id: int):
     village = own_village()
     disclosure = load_owned(Disclosure, disclosure_id)
     draft = drafting.editable(disclosure)
-    data = form_data(disclosure.kind, draft)
-    data["reason"] = disclosure.draft_reason or ""
-    form = _form(disclosure.kind, data)
+    form = _edit_form(disclosure, draft)
     if request.method == "POST":
         saved, table = _save(disclosure.kind, form, disclosure.id, draft)
         if saved:
@@ -171,7 +176,13 @@ def disclosure_publish(disclosure_id: int):
     except Unexplained as exc:  # each warning without an explanation gets its message beside its field
         return _preview(disclosure_id, exc.problems, explained, 400)
     except PortalError as exc:
-        flash(str(exc.message), "error")
+        if exc.field:  # the draft lacks something: its form, with the message beside the field
+            disclosure = load_owned(Disclosure, disclosure_id)
+            draft = drafting.editable(disclosure)
+            form = _edit_form(disclosure, draft, stored=True)
+            show_errors(form, exc)
+            return _render_form(own_village(), disclosure.kind, form, disclosure, draft)
+        show_errors(None, exc, redirecting=True)
         return redirect(url_for(".disclosure_preview", disclosure_id=disclosure_id))
     flash(_("Published as revision %(n)d.", n=number), "success")
     return redirect(url_for(".disclosure_preview", disclosure_id=disclosure_id))

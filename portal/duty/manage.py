@@ -50,14 +50,19 @@ def report_new():
     return _render(village, form)
 
 
+def _edit_form(report: DutyReport, *, stored: bool = False) -> SectionsForm:
+    """The edit form filled from the draft (``stored``: from it alone, not from what this request posted)."""
+    draft = drafting.editable(report)
+    data = {"title": (draft.get("_meta") or {}).get("title", report.title), "reason": report.draft_reason or "",
+            **(draft.get("sections") or {})}
+    return SectionsForm(data=data, **({"formdata": None} if stored else {}))
+
+
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
 def report_edit(report_id: int):
     village = own_village()
     report = load_owned(DutyReport, report_id)
-    draft = drafting.editable(report)
-    data = {"title": (draft.get("_meta") or {}).get("title", report.title), "reason": report.draft_reason or "",
-            **(draft.get("sections") or {})}
-    form = SectionsForm(data=data)
+    form = _edit_form(report)
     if request.method == "POST" and form.validate_on_submit():
         try:
             with write_transaction():
@@ -95,7 +100,12 @@ def report_publish(report_id: int):
         with write_transaction():
             number = drafting.publish_draft(load_owned(DutyReport, report_id), current_user).number
     except PortalError as exc:
-        flash(str(exc.message), "error")
+        if exc.field:  # the draft lacks something: its form, with the message beside the field
+            report = load_owned(DutyReport, report_id)
+            form = _edit_form(report, stored=True)
+            show_errors(form, exc)
+            return _render(own_village(), form, report)
+        show_errors(None, exc, redirecting=True)
     else:
         flash(_("Published as revision %(n)d.", n=number), "success")
     return redirect(url_for(".report_preview", report_id=report_id))

@@ -186,7 +186,7 @@ def update_accept(update_id: int):
         with write_transaction():
             power_updates.accept(update_id, current_user)
     except PortalError as exc:
-        flash(str(exc.message), "error")
+        show_errors(None, exc, redirecting=True)
         return redirect(url_for("home_manage.dashboard_show"))
     flash(_("The county's update is published in your item “%(title)s”.", title=update.item.title), "success")
     return redirect(url_for("home_manage.dashboard_show", _anchor="updates"))
