@@ -116,6 +116,9 @@ def test_a_refused_account_action_says_why_at_the_top_of_the_account_page(admin,
     page = f"/admin/accounts/{me.id}"
     response = forms.post(f"{page}/deactivate", {}, form_url=page)
     assert response.status_code == 302 and response.headers["Location"].endswith(page)
+    assert "不能停用自己的账号。" in text(client.get(page))
+    client.set_cookie("lang", "en")
+    forms.post(f"{page}/deactivate", {}, form_url=page)
     assert "You cannot deactivate your own account." in text(client.get(page))
 
 
