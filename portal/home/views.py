@@ -12,7 +12,7 @@ from portal.core.urls import safe_next_url
 from portal.home.service import recent_changes, village_page
 from portal.places import emblem as county_emblem
 from portal.places import service
-from portal.places.search import search_villages
+from portal.places.search import MAX_QUERY, search_villages
 
 bp = Blueprint("home", __name__)
 ONE_YEAR = 365 * 24 * 3600
@@ -30,7 +30,8 @@ def home():
             errors = show_errors(None, exc)
     townships = service.list_townships() if not query else []
     return render_template("home/home.html", query=query, results=results, townships=townships, errors=errors,
-                           recent=recent_changes() if not query else [], emblem=county_emblem.current())
+                           max_query=MAX_QUERY, recent=recent_changes() if not query else [],
+                           emblem=county_emblem.current())
 
 
 @bp.get("/emblem/<name>")
