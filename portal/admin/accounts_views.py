@@ -124,7 +124,7 @@ def _act(user_id: int, action, done_message: str):
             with write_transaction():
                 action(_user_or_404(user_id))
         except PortalError as exc:
-            flash(exc.message, "error")
+            show_errors(None, exc, redirecting=True)
         else:
             flash(done_message)
     return redirect(url_for("admin.account_edit", user_id=user_id))
@@ -171,7 +171,7 @@ def account_password_reset(user_id: int):
             user = _user_or_404(user_id)
             temporary = service.reset_password(user, actor=_actor())
     except PortalError as exc:
-        flash(exc.message, "error")
+        show_errors(None, exc, redirecting=True)
         return redirect(url_for("admin.account_edit", user_id=user_id))
     return render_template("admin/account_password.html", user=user, password=temporary, created=False)
 
@@ -193,7 +193,7 @@ def approval_approve(request_id: int):
         with write_transaction():
             request_, user, token = approvals.approve(request_id, _actor())
     except PortalError as exc:
-        flash(exc.message, "error")
+        show_errors(None, exc, redirecting=True)
         return redirect(url_for("admin.approval_list"), code=303)
     link = url_for("accounts.account_setup", token=token, _external=True) if token else None
     return render_template("admin/approval_done.html", request_=request_, user=user, link=link)
@@ -206,7 +206,7 @@ def approval_reject(request_id: int):
             with write_transaction():
                 approvals.reject(request_id, _actor())
         except PortalError as exc:
-            flash(exc.message, "error")
+            show_errors(None, exc, redirecting=True)
         else:
             flash(_("The request has been rejected; nothing was changed."))
     return redirect(url_for("admin.approval_list"), code=303)

@@ -43,7 +43,7 @@ def official_remove(official_id: int):
             with write_transaction():
                 officials_service.remove_official(official_id, actor=current_user._get_current_object())
         except PortalError as exc:
-            flash(exc.message, "error")
+            show_errors(None, exc, redirecting=True)
         else:
             flash(_("The official has been taken off the list."))
     return redirect(url_for("admin.official_list"), code=303)

@@ -1,12 +1,12 @@
 """Admin page: the county's standard amount per subsidy item (the over-standard rule on payment lists)."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin.blueprint import bp
-from portal.core.db import write_transaction
 from portal.core.permissions import can_set_subsidy_standards, require
 from portal.subsidies import registers
+from portal.subsidies.pages import entry_page, remove_entry
 
 
 def _page(errors: dict | None = None, typed: dict | None = None, status: int = 200):
@@ -17,24 +17,16 @@ def _page(errors: dict | None = None, typed: dict | None = None, status: int = 2
 @bp.route("/subsidy-standards", methods=["GET", "POST"])
 def subsidy_standards():
     require(can_set_subsidy_standards(current_user))
-    if request.method == "GET":
-        return _page()
-    try:
-        with write_transaction():
-            registers.set_standard(current_user, request.form.get("item"), request.form.get("max_amount"),
-                                   request.form.get("note"))
-    except registers.RegisterError as exc:
-        typed = {k: (request.form.get(k) or "")[:255] for k in ("item", "max_amount", "note")}
-        return _page(exc.errors, typed, 400)
-    flash(_("The standard was saved."), "success")
-    return redirect(url_for(".subsidy_standards"), code=303)
+
+    def save(item, max_amount, note):
+        registers.set_standard(current_user, item, max_amount, note)
+        return _("The standard was saved.")
+
+    return entry_page(_page, save, ".subsidy_standards", ("item", "max_amount", "note"), typed_max=255)
 
 
 @bp.post("/subsidy-standards/remove")
 def subsidy_standard_remove():
     require(can_set_subsidy_standards(current_user))
-    standard_id = registers.row_id(request.form.get("standard"))
-    with write_transaction():
-        done = standard_id is not None and registers.remove_standard(current_user, standard_id)
-    flash(_("The standard was removed.") if done else _("That entry no longer exists."), "success" if done else "error")
-    return redirect(url_for(".subsidy_standards"), code=303)
+    return remove_entry(lambda standard_id: registers.remove_standard(current_user, standard_id), "standard",
+                        _("The standard was removed."), ".subsidy_standards")

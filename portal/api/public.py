@@ -8,7 +8,7 @@ from flask import jsonify, request
 from flask_babel import force_locale
 
 from portal.api import paging
-from portal.api.blueprint import bp
+from portal.api.blueprint import BadRequest, bp
 from portal.api.schemas import (
     ComplaintCategorySchema,
     DisclosurePageSchema,
@@ -20,27 +20,31 @@ from portal.api.schemas import (
 )
 from portal.api.spec import NO_VILLAGE, VILLAGE_CODE, operation
 from portal.complaints.models import CATEGORIES
+from portal.core.errors import PortalError
 from portal.core.http import conditional
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
 from portal.core.labels import label
 from portal.disclosures.service import published_newest_first
-from portal.places.search import search_villages
+from portal.places.search import MAX_QUERY, search_villages
 from portal.places.service import get_village, villages_by_code
 from portal.powers.service import current_items
 
 SEARCH_CAP = 1000  # a name search returns at most this many villages in all
 OUT_OF_RANGE = "A parameter is out of range"
+BAD_SEARCH = f"A parameter is out of range, or q is longer than {MAX_QUERY} characters or carries hidden characters"
 
 
 @bp.get("/villages")
 @conditional
 @operation("Find villages (by name, pinyin or initials with q)", "listVillages", "open data",
-           query=VillageSearchArgsSchema, answers={200: VillagePageSchema, 400: OUT_OF_RANGE})
+           query=VillageSearchArgsSchema, answers={200: VillagePageSchema, 400: BAD_SEARCH})
 def village_list():
     args = paging.read_args(VillageSearchArgsSchema())
-    # Control characters (NUL above all: PostgreSQL refuses it in text) can never match a name.
-    query = "".join(c for c in args.get("q") or "" if c.isprintable()).strip()
-    rows = search_villages(query, limit=SEARCH_CAP) if query else villages_by_code()
+    query = (args.get("q") or "").strip()
+    try:
+        rows = search_villages(query, limit=SEARCH_CAP) if query else villages_by_code()
+    except PortalError as exc:  # hidden characters or too long: refused with the page's own message
+        raise BadRequest(exc.errors.plain()) from exc
     return jsonify(paging.page_answer(paging.paginate(rows, args), VillagePageSchema))
 
 

@@ -7,6 +7,7 @@ from portal.complaints.models import CATEGORIES
 from portal.core.labels import label
 from portal.core.urls import public_base_url
 from portal.disclosures.models import DOMAINS, KINDS, TOPICS
+from portal.places.search import MAX_QUERY
 from portal.places.service import village_hotlines
 from portal.powers.models import CATEGORIES as POWER_CATEGORIES
 
@@ -64,7 +65,7 @@ class PagingArgsSchema(Schema):
 
 
 class VillageSearchArgsSchema(PagingArgsSchema):
-    q = fields.String(metadata={"maxLength": 64, "description": "Name, pinyin or pinyin initials"})
+    q = fields.String(metadata={"maxLength": MAX_QUERY, "description": "Name, pinyin or pinyin initials"})
 
 
 class PageSchema(Schema):

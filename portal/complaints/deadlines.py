@@ -21,17 +21,9 @@ UNRATED_RESOLVED_AFTER_DAYS = 30
 Level = Literal["ok", "warning", "overdue", "none"]
 
 
-def _positive_int(key: str, value: Any) -> int:
-    """Return value as a positive int or raise a ValueError naming key."""
-    # bool is an int subclass; True must not silently mean "1 day".
-    if isinstance(value, bool):
-        raise ValueError(f"{key} must be a positive integer, got {value!r}")
-    # Settings tables often store values as text, so accept plain digit strings.
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{key} must be a positive integer, got {value!r}")
-    return value
+def _from_text(value: Any) -> Any:
+    """Read a plain digit string as its number (settings tables often store values as text)."""
+    return int(value.strip()) if isinstance(value, str) and value.strip().isdigit() else value
 
 
 @dataclass(frozen=True)
@@ -47,7 +39,7 @@ class DeadlineRules:
     warn_days: int = 3
 
     def __post_init__(self):
-        """Reject non-positive or non-integer limits."""
+        """Reject non-positive or non-integer limits (bool is an int subclass: True must not mean "1 day")."""
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
@@ -57,7 +49,7 @@ class DeadlineRules:
     def from_mapping(cls, settings: Mapping[str, Any]) -> "DeadlineRules":
         """Build rules from a county's settings, ignoring unknown keys."""
         known = {f.name for f in fields(cls)}
-        return cls(**{key: _positive_int(key, value) for key, value in settings.items() if key in known})
+        return cls(**{key: _from_text(value) for key, value in settings.items() if key in known})
 
 
 @dataclass(frozen=True)

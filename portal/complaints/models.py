@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import UTCDateTime, utcnow
 from portal.core.roles import Level, Status
+from portal.core.storage import StoredFileColumns
 from portal.extensions import db
 from portal.places.models import Township, Village
 
@@ -107,17 +108,11 @@ class ComplaintEvent(db.Model):
     complaint: Mapped[Complaint] = relationship(back_populates="events")
 
 
-class ComplaintAttachment(db.Model):
+class ComplaintAttachment(StoredFileColumns, db.Model):
     __tablename__ = "complaint_attachment"
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_event.id", ondelete="SET NULL"))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    original_name: Mapped[str] = mapped_column(String(255))
-    mime_type: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CaseCounter(db.Model):

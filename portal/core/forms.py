@@ -1,6 +1,7 @@
 """The form base class: typed text with hidden characters is refused, service errors land beside their field."""
 import datetime
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -62,11 +63,14 @@ def whole_number(form, field):
         raise ValidationError(_l("This number is too large."))
 
 
-def show_errors(form, exc, *, prefix: str = "", rename: dict | None = None) -> dict[str, list[str]]:
+def show_errors(form, exc, *, prefix: str = "", rename: dict | None = None,
+                redirecting: bool = False) -> dict[str, list[str]]:
     """Put a service's PortalError on the form: each message beside its field, the others at the top.
 
     ``rename`` maps a service's field name to the form's. Return the messages as
     {prefix + field: [text, …]} ("form" for the top) for pages that lay their fields out by hand.
+    ``redirecting`` is for a button with no form of its own whose view redirects: every message
+    is flashed, so the next page shows it at the top where its notices are.
     """
     shown: dict[str, list[str]] = {}
     for name, messages in exc.errors.items():
@@ -78,6 +82,9 @@ def show_errors(form, exc, *, prefix: str = "", rename: dict | None = None) -> d
                 target.errors = [*target.errors, *texts]
             else:
                 form.form_errors.extend(texts)
+        if redirecting:
+            for text in texts:
+                flash(text, "error")
         shown.setdefault(prefix + name, []).extend(texts)
     return shown
 

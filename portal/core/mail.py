@@ -20,7 +20,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import outbox
-from portal.core.db import utcnow, write_transaction
+from portal.core.db import utcnow
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -81,13 +81,21 @@ def _send(msg: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
+def _attempt(msg: OutboxMessage) -> outbox.Attempt:
+    try:
+        _send(msg)
+    except (OSError, smtplib.SMTPException) as exc:
+        return outbox.Attempt(f"{type(exc).__name__}: {exc}"[:500])
+    return outbox.Attempt()
+
+
 def _max_attempts() -> int:
     return int(current_app.config.get("MAIL_MAX_ATTEMPTS", MAX_ATTEMPTS))
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Wait after the n-th failure: 1, 2, 4 … minutes, at most an hour."""
-    return outbox.retry_delay(attempts, int(current_app.config.get("MAIL_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS)))
+def _retry_base() -> int:
+    return int(current_app.config.get("MAIL_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS))
+
 
 
 def claim(limit: int, now: datetime) -> tuple[str, list[int]]:
@@ -100,37 +108,8 @@ def deliver_pending(limit: int = 100, now: datetime | None = None) -> DeliveryRe
     """Send the due queued messages once each; failures wait (backoff) or, at the limit, die."""
     now = now or utcnow()
     token, ids = claim(limit, now)
-    result = DeliveryResult()
-    for msg_id in ids:
-        msg = db.session.get(OutboxMessage, msg_id, populate_existing=True)
-        if msg is None or msg.claimed_by != token or msg.sent_at is not None:
-            continue
-        error = None
-        try:
-            _send(msg)
-        except (OSError, smtplib.SMTPException) as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
-        db.session.rollback()  # end the read transaction before writing
-        with write_transaction():
-            msg = db.session.get(OutboxMessage, msg_id, populate_existing=True)
-            msg.attempts = (msg.attempts or 0) + 1
-            msg.claimed_until = msg.claimed_by = None
-            if error is None:
-                msg.sent_at = utcnow()
-                result.sent += 1
-            else:
-                msg.last_error = error
-                if msg.attempts >= _max_attempts():
-                    msg.dead_at = utcnow()
-                    result.dead += 1
-                    log.error("mail %s to %s given up after %d attempts: %s", msg.id, msg.recipient,
-                              msg.attempts, error)
-                else:
-                    msg.next_attempt_at = now + retry_delay(msg.attempts)
-                    result.retried += 1
-                    log.warning("mail %s to %s failed (attempt %d), retry at %s: %s", msg.id, msg.recipient,
-                                msg.attempts, msg.next_attempt_at.isoformat(), error)
-    return result
+    return outbox.deliver(OutboxMessage, token, ids, now, _attempt, DeliveryResult(), kind="mail",
+                          recipient="recipient", max_attempts=_max_attempts(), retry_base_seconds=_retry_base())
 
 
 def dead_letters(limit: int = 50) -> list[OutboxMessage]:
@@ -145,10 +124,4 @@ def outbox_counts() -> dict[str, int]:
 
 def requeue(message_id: int) -> bool:
     """Give a dead message a fresh set of attempts (call inside a write transaction)."""
-    msg = db.session.get(OutboxMessage, message_id)
-    if msg is None or msg.dead_at is None or msg.sent_at is not None:
-        return False
-    msg.dead_at = None
-    msg.attempts = 0
-    msg.next_attempt_at = None
-    return True
+    return outbox.requeue(OutboxMessage, message_id)

@@ -1,9 +1,12 @@
-"""What the mail and text-message outboxes share: due rows, leases two senders cannot both take, backoff, counts.
+"""What the mail and text-message outboxes share: due rows, leases two senders cannot both take, each
+delivery attempt and its outcome (sent, retried after a backoff, given up), counts.
 
 Each outbox keeps its own table and sending; the rules for when a message may be tried, who holds it
 and how long to wait after a failure live here once.
 """
+import logging
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, String, func, or_, select, update
@@ -13,6 +16,7 @@ from portal.core.db import UTCDateTime, utcnow, write_transaction
 from portal.extensions import db
 
 RETRY_MAX_SECONDS = 3600
+log = logging.getLogger(__name__)
 
 
 class OutboxColumns:
@@ -60,6 +64,61 @@ def claim(model, limit: int, now: datetime, lease: timedelta, *extra) -> tuple[s
     return token, ids
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What one try at sending gave: the error (None when sent), whether no retry can help, and the
+    columns to set on a message that was sent."""
+
+    error: str | None = None
+    permanent: bool = False
+    sent: dict = field(default_factory=dict)
+
+
+def deliver(model, token: str, ids: list[int], now: datetime, send, result, *, kind: str, recipient: str,
+            max_attempts: int, retry_base_seconds: int, usable=lambda msg: True):
+    """Try each claimed message once and record the outcome; ``result`` counts sent, retried and dead.
+
+    send(msg) returns an Attempt; it runs outside any transaction, so a slow server holds no lock.
+    Messages another sender took over, sent meanwhile or no longer usable are left alone. A failure
+    waits (backoff) and is tried again, until the last allowed attempt or a permanent refusal: then
+    the message is given up on and listed for the county admin.
+    """
+    for msg_id in ids:
+        msg = db.session.get(model, msg_id, populate_existing=True)
+        if msg is None or msg.claimed_by != token or msg.sent_at is not None or not usable(msg):
+            continue
+        attempt = send(msg)
+        db.session.rollback()  # end the read transaction before writing
+        with write_transaction():
+            msg = db.session.get(model, msg_id, populate_existing=True)
+            if msg is None:  # withdrawn while it was being sent
+                continue
+            outcome = _settle(msg, attempt, now, max_attempts, retry_base_seconds, kind, getattr(msg, recipient))
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
+
+
+def _settle(msg, attempt: Attempt, now: datetime, max_attempts: int, retry_base_seconds: int, kind: str,
+            recipient: str) -> str:
+    msg.attempts = (msg.attempts or 0) + 1
+    msg.claimed_until = msg.claimed_by = None
+    error = attempt.error
+    if error is None:
+        msg.sent_at = utcnow()
+        for column, value in attempt.sent.items():
+            setattr(msg, column, value)
+        return "sent"
+    msg.last_error = error
+    if attempt.permanent or msg.attempts >= max_attempts:
+        msg.dead_at = utcnow()
+        log.error("%s %s to %s given up after %d attempts: %s", kind, msg.id, recipient, msg.attempts, error)
+        return "dead"
+    msg.next_attempt_at = now + retry_delay(msg.attempts, retry_base_seconds)
+    log.warning("%s %s to %s failed (attempt %d), retry at %s: %s", kind, msg.id, recipient, msg.attempts,
+                msg.next_attempt_at.isoformat(), error)
+    return "retried"
+
+
 def dead_letters(model, limit: int = 50) -> list:
     """Messages given up on, newest first (for the county admin)."""
     return list(db.session.scalars(select(model).where(model.dead_at.is_not(None))
@@ -72,3 +131,12 @@ def counts(model) -> dict[str, int]:
                                                                    model.dead_at.is_(None))) or 0
     dead = db.session.scalar(select(func.count(model.id)).where(model.dead_at.is_not(None))) or 0
     return {"waiting": waiting, "dead": dead}
+
+
+def requeue(model, message_id: int, usable=lambda msg: True) -> bool:
+    """Give a dead message a fresh set of attempts (call inside a write transaction)."""
+    msg = db.session.get(model, message_id)
+    if msg is None or msg.dead_at is None or msg.sent_at is not None or not usable(msg):
+        return False
+    msg.dead_at, msg.attempts, msg.next_attempt_at = None, 0, None
+    return True

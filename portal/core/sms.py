@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import outbox
 from portal.core.crypto import decrypt_text, encrypt_text
-from portal.core.db import utcnow, write_transaction
+from portal.core.db import utcnow
 from portal.core.masking import mask_phone
 from portal.core.sms_gateway import SmsError, provider
 from portal.extensions import db
@@ -81,9 +81,9 @@ def _cfg(name: str, default):
     return current_app.config.get(name, default)
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Wait after the n-th failure: 1, 2, 4 … minutes, at most an hour."""
-    return outbox.retry_delay(attempts, int(current_app.config.get("SMS_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS)))
+def _retry_base() -> int:
+    return int(_cfg("SMS_RETRY_BASE_SECONDS", RETRY_BASE_SECONDS))
+
 
 
 def claim(limit: int, now: datetime) -> tuple[str, list[int]]:
@@ -97,42 +97,21 @@ def deliver_pending(limit: int = 50, now: datetime | None = None) -> SmsResult:
     now = now or utcnow()
     gateway = provider(current_app.config)  # a misconfiguration fails here, before anything is claimed
     token, ids = claim(limit, now)
-    result = SmsResult()
-    max_attempts = int(_cfg("SMS_MAX_ATTEMPTS", MAX_ATTEMPTS))
-    for msg_id in ids:
-        msg = db.session.get(SmsMessage, msg_id, populate_existing=True)
-        if msg is None or msg.claimed_by != token or msg.sent_at is not None or not msg.recipient_encrypted:
-            continue
-        error, permanent, gateway_id = None, False, None
+
+    def attempt(msg: SmsMessage) -> outbox.Attempt:
         try:
             gateway_id = gateway.send(decrypt_text(msg.recipient_encrypted), msg.recipient_masked, msg.template,
                                       json.loads(msg.params))
         except SmsError as exc:
-            error, permanent = str(exc)[:500], exc.permanent
+            return outbox.Attempt(str(exc)[:500], exc.permanent)
         except ValueError:
-            error, permanent = "the stored number cannot be read with this portal's key", True
-        db.session.rollback()  # end the read transaction before writing
-        with write_transaction():
-            msg = db.session.get(SmsMessage, msg_id, populate_existing=True)
-            if msg is None:  # withdrawn while it was being sent
-                continue
-            msg.attempts = (msg.attempts or 0) + 1
-            msg.claimed_until = msg.claimed_by = None
-            if error is None:
-                msg.sent_at, msg.gateway_id = utcnow(), (gateway_id or "")[:64] or None
-                msg.recipient_encrypted = None  # sent: the number is no longer needed here
-                result.sent += 1
-            elif permanent or msg.attempts >= max_attempts:
-                msg.last_error, msg.dead_at = error, utcnow()
-                result.dead += 1
-                log.error("sms %s to %s given up after %d attempts: %s", msg.id, msg.recipient_masked,
-                          msg.attempts, error)
-            else:
-                msg.last_error, msg.next_attempt_at = error, now + retry_delay(msg.attempts)
-                result.retried += 1
-                log.warning("sms %s to %s failed (attempt %d), retry at %s: %s", msg.id, msg.recipient_masked,
-                            msg.attempts, msg.next_attempt_at.isoformat(), error)
-    return result
+            return outbox.Attempt("the stored number cannot be read with this portal's key", permanent=True)
+        # Sent: the number is no longer needed here.
+        return outbox.Attempt(sent={"gateway_id": (gateway_id or "")[:64] or None, "recipient_encrypted": None})
+
+    return outbox.deliver(SmsMessage, token, ids, now, attempt, SmsResult(), kind="sms", recipient="recipient_masked",
+                          max_attempts=int(_cfg("SMS_MAX_ATTEMPTS", MAX_ATTEMPTS)), retry_base_seconds=_retry_base(),
+                          usable=lambda msg: bool(msg.recipient_encrypted))
 
 
 def dead_letters(limit: int = 50) -> list[SmsMessage]:
@@ -147,8 +126,4 @@ def outbox_counts() -> dict[str, int]:
 
 def requeue(message_id: int) -> bool:
     """Give a dead message a fresh set of attempts (call inside a write transaction)."""
-    msg = db.session.get(SmsMessage, message_id)
-    if msg is None or msg.dead_at is None or msg.sent_at is not None or not msg.recipient_encrypted:
-        return False
-    msg.dead_at, msg.attempts, msg.next_attempt_at = None, 0, None
-    return True
+    return outbox.requeue(SmsMessage, message_id, usable=lambda msg: bool(msg.recipient_encrypted))

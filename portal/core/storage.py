@@ -12,17 +12,32 @@ import secrets
 import unicodedata
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.db import UTCDateTime, utcnow
 from portal.core.errors import PortalError
 from portal.core.media_audio import AUDIO_ALIASES, AUDIO_EXTENSIONS, clean_audio, sniff_audio
 from portal.core.pdf_clean import PdfRefused
 from portal.core.pdf_clean import rewrite as rewrite_pdf
+
+
+class StoredFileColumns:
+    """What a table of uploads records for each file: its random name on disk and what it came as."""
+
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 # A pixel budget per picture, checked from the header before any decoding: a 12-megapixel phone
 # photo fits, a few kilobytes that would unpack into gigabytes (or minutes of work) do not.

@@ -42,10 +42,10 @@ def has_hidden(text, *, multiline: bool = True) -> bool:
     return isinstance(text, str) and bool((_HIDDEN if multiline else _HIDDEN_ONE_LINE).search(text))
 
 
-def refuse_hidden(field: str | None, *texts) -> None:
+def refuse_hidden(field: str | None, *texts, multiline: bool = True) -> None:
     """Raise PortalError on field when any of the texts carries hidden characters."""
     for text in texts:
-        if has_hidden(text):
+        if has_hidden(text, multiline=multiline):
             raise PortalError(HIDDEN_MESSAGE, field=field)
 
 

@@ -19,6 +19,7 @@ from portal.duty.results import publish_result
 from portal.extensions import db
 from portal.places.models import Cadre, County, Township, TownshipOfficial, Village
 from portal.places.search import pinyin_of
+from portal.places.service import outside_hotlines
 from portal.powers import record as power_record
 from portal.powers import templates as power_templates
 from portal.powers import updates as power_updates
@@ -127,7 +128,7 @@ def _adopt_all(village: Village, templates: list[PowerTemplate]) -> None:
             village=village, village_id=village.id, template_id=template.id, responsible_person=secretary.name,
             responsible_phone=village.supervision_phone,
             supervisor=f"村监委主任 {chair.name}；{village.township.name}纪委",
-            hotline=f"{village.township.hotline}；12388",
+            hotline=outside_hotlines(village),
             **{col: getattr(template, col) for col in _COPIED},
         ))
     db.session.add_all(items)

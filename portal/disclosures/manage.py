@@ -1,6 +1,5 @@
 """Cadre pages for disclosures: write a draft, preview it, publish it, correct it."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from portal.disclosures.table_templates import TEMPLATES
 from portal.extensions import db
 from portal.places.scope import load_owned, own_village
 from portal.records.diff import diff_revisions
+from portal.records.publishing import discard_answer, publish_answer
 from portal.subsidies.service import Unexplained
 
 bp = Blueprint("disclosures_manage", __name__, url_prefix="/publish")
@@ -52,8 +52,15 @@ def _prefill(args) -> dict:
     return data
 
 
-def _form(kind: str, data: dict | None = None):
-    return FORMS[kind](data=data or {})
+def _form(kind: str, data: dict | None = None, *, stored: bool = False):
+    """The kind's form from data (``stored``: from data alone, not from what this request posted)."""
+    return FORMS[kind](data=data or {}, **({"formdata": None} if stored else {}))
+
+
+def _edit_form(disclosure: Disclosure, draft: dict, *, stored: bool = False):
+    data = form_data(disclosure.kind, draft)
+    data["reason"] = disclosure.draft_reason or ""
+    return _form(disclosure.kind, data, stored=stored)
 
 
 def _save(kind: str, form, disclosure_id: int | None, previous: dict):
@@ -118,9 +125,7 @@ def disclosure_edit(disclosure_id: int):
     village = own_village()
     disclosure = load_owned(Disclosure, disclosure_id)
     draft = drafting.editable(disclosure)
-    data = form_data(disclosure.kind, draft)
-    data["reason"] = disclosure.draft_reason or ""
-    form = _form(disclosure.kind, data)
+    form = _edit_form(disclosure, draft)
     if request.method == "POST":
         saved, table = _save(disclosure.kind, form, disclosure.id, draft)
         if saved:
@@ -161,26 +166,31 @@ def _preview(disclosure_id: int, explain_errors: dict | None = None, explained: 
                            explain_errors=explain_errors or {}, explained=explained or {}), status
 
 
+def _refused_page(disclosure_id: int, exc: PortalError, explained: dict):
+    """The page that shows why the publication was refused: each payment-list warning without an
+    explanation beside its box on the preview, or the draft's form (as stored) with the message
+    beside its field. None for a refusal about no field."""
+    if isinstance(exc, Unexplained):
+        return _preview(disclosure_id, exc.problems, explained, 400)
+    if not exc.field:
+        return None
+    disclosure = load_owned(Disclosure, disclosure_id)
+    draft = drafting.editable(disclosure)
+    form = _edit_form(disclosure, draft, stored=True)
+    show_errors(form, exc)
+    return _render_form(own_village(), disclosure.kind, form, disclosure, draft)
+
+
 @bp.post("/disclosures/<int:disclosure_id>/publish")
 def disclosure_publish(disclosure_id: int):
     explained = {k[len("explain-"):]: v for k, v in request.form.items() if k.startswith("explain-")}
-    try:
-        with write_transaction():
-            revision = drafting.publish_draft(load_owned(Disclosure, disclosure_id), current_user, explained)
-            number = revision.number
-    except Unexplained as exc:  # each warning without an explanation gets its message beside its field
-        return _preview(disclosure_id, exc.problems, explained, 400)
-    except PortalError as exc:
-        flash(str(exc.message), "error")
-        return redirect(url_for(".disclosure_preview", disclosure_id=disclosure_id))
-    flash(_("Published as revision %(n)d.", n=number), "success")
-    return redirect(url_for(".disclosure_preview", disclosure_id=disclosure_id))
+    return publish_answer(
+        lambda: drafting.publish_draft(load_owned(Disclosure, disclosure_id), current_user, explained),
+        lambda exc: _refused_page(disclosure_id, exc, explained),
+        url_for(".disclosure_preview", disclosure_id=disclosure_id))
 
 
 @bp.post("/disclosures/<int:disclosure_id>/discard")
 def disclosure_discard(disclosure_id: int):
-    with write_transaction():
-        deleted = drafting.discard_draft(load_owned(Disclosure, disclosure_id), current_user)
-    flash(_("The draft was deleted.") if deleted else _("The correction was dropped."), "success")
-    return redirect(url_for("home_manage.dashboard_show") if deleted else url_for(".disclosure_preview",
-                                                                         disclosure_id=disclosure_id))
+    return discard_answer(lambda: drafting.discard_draft(load_owned(Disclosure, disclosure_id), current_user),
+                          url_for(".disclosure_preview", disclosure_id=disclosure_id))

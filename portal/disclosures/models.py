@@ -1,10 +1,10 @@
 """Disclosures (三务公开): the draft being written and a pointer to what is published."""
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.db import UTCDateTime, utcnow
+from portal.core.storage import StoredFileColumns
 from portal.disclosures.shapes import DisclosureContent
 from portal.extensions import db
 from portal.records.models import PublishedSubject
@@ -34,16 +34,10 @@ class Disclosure(PublishedSubject, db.Model):
     breach_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Attachment(db.Model):
+class Attachment(StoredFileColumns, db.Model):
     """A file stored under a generated name; the original name is only data."""
 
     __tablename__ = "attachment"
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id", ondelete="RESTRICT"), index=True)
     disclosure_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure.id", ondelete="SET NULL"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    original_name: Mapped[str] = mapped_column(String(255))
-    mime_type: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,5 +1,5 @@
 """Cadre pages for sunshine duty reports (述责述廉): draft, preview, publish, correct."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.places.models import Cadre
 from portal.places.scope import load_owned, own_village
 from portal.records.diff import diff_revisions
+from portal.records.publishing import discard_answer, publish_answer
 
 bp = Blueprint("duty_manage", __name__, url_prefix="/publish")
 # Only village cadres get past this line; each object is then checked against their own village.
@@ -50,14 +51,19 @@ def report_new():
     return _render(village, form)
 
 
+def _edit_form(report: DutyReport, *, stored: bool = False) -> SectionsForm:
+    """The edit form filled from the draft (``stored``: from it alone, not from what this request posted)."""
+    draft = drafting.editable(report)
+    data = {"title": (draft.get("_meta") or {}).get("title", report.title), "reason": report.draft_reason or "",
+            **(draft.get("sections") or {})}
+    return SectionsForm(data=data, **({"formdata": None} if stored else {}))
+
+
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
 def report_edit(report_id: int):
     village = own_village()
     report = load_owned(DutyReport, report_id)
-    draft = drafting.editable(report)
-    data = {"title": (draft.get("_meta") or {}).get("title", report.title), "reason": report.draft_reason or "",
-            **(draft.get("sections") or {})}
-    form = SectionsForm(data=data)
+    form = _edit_form(report)
     if request.method == "POST" and form.validate_on_submit():
         try:
             with write_transaction():
@@ -89,23 +95,23 @@ def report_preview(report_id: int):
                            content=content, title=title, sections=SECTIONS, diff=diff, warnings=warnings)
 
 
+def _refused_page(report_id: int, exc: PortalError):
+    """The draft's form as stored, with the message beside the field the publication was refused on."""
+    if not exc.field:
+        return None
+    report = load_owned(DutyReport, report_id)
+    form = _edit_form(report, stored=True)
+    show_errors(form, exc)
+    return _render(own_village(), form, report)
+
+
 @bp.post("/reports/<int:report_id>/publish")
 def report_publish(report_id: int):
-    try:
-        with write_transaction():
-            number = drafting.publish_draft(load_owned(DutyReport, report_id), current_user).number
-    except PortalError as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("Published as revision %(n)d.", n=number), "success")
-    return redirect(url_for(".report_preview", report_id=report_id))
+    return publish_answer(lambda: drafting.publish_draft(load_owned(DutyReport, report_id), current_user),
+                          lambda exc: _refused_page(report_id, exc), url_for(".report_preview", report_id=report_id))
 
 
 @bp.post("/reports/<int:report_id>/discard")
 def report_discard(report_id: int):
-    with write_transaction():
-        deleted = drafting.discard_draft(load_owned(DutyReport, report_id), current_user)
-    flash(_("The draft was deleted.") if deleted else _("The correction was dropped."), "success")
-    if deleted:
-        return redirect(url_for("home_manage.dashboard_show"))
-    return redirect(url_for(".report_preview", report_id=report_id))
+    return discard_answer(lambda: drafting.discard_draft(load_owned(DutyReport, report_id), current_user),
+                          url_for(".report_preview", report_id=report_id))

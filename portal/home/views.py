@@ -1,6 +1,8 @@
 """Public place pages: find a village, a township's villages, a village's page."""
 from flask import Blueprint, abort, make_response, redirect, render_template, request, send_file
 
+from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.core.http import conditional, revalidate
 from portal.core.i18n import LOCALE_COOKIE, SUPPORTED
 from portal.core.page_cache import shared_page
@@ -10,7 +12,7 @@ from portal.core.urls import safe_next_url
 from portal.home.service import recent_changes, village_page
 from portal.places import emblem as county_emblem
 from portal.places import service
-from portal.places.search import search_villages
+from portal.places.search import MAX_QUERY, search_villages
 
 bp = Blueprint("home", __name__)
 ONE_YEAR = 365 * 24 * 3600
@@ -20,10 +22,16 @@ ONE_YEAR = 365 * 24 * 3600
 @conditional
 def home():
     query = request.args.get("q", "").strip()
-    results = search_villages(query) if query else None
+    results, errors = None, {}
+    if query:
+        try:
+            results = search_villages(query)
+        except PortalError as exc:  # beside the search box; the page still answers 200
+            errors = show_errors(None, exc)
     townships = service.list_townships() if not query else []
-    return render_template("home/home.html", query=query, results=results, townships=townships,
-                           recent=recent_changes() if not query else [], emblem=county_emblem.current())
+    return render_template("home/home.html", query=query, results=results, townships=townships, errors=errors,
+                           max_query=MAX_QUERY, recent=recent_changes() if not query else [],
+                           emblem=county_emblem.current())
 
 
 @bp.get("/emblem/<name>")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from portal.core.timezone import local_midnight_utc
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
+from portal.oversight.stats import Counters
 from portal.places.models import Township, Village
 from portal.records.models import PublishedRevision
 
@@ -20,17 +21,13 @@ COLUMNS = ("decisions", "with_breaches", "quorum", "majority", "posting", "other
 
 
 @dataclass
-class BreachTally:
+class BreachTally(Counters):
     decisions: int = 0
     with_breaches: int = 0
     quorum: int = 0
     majority: int = 0
     posting: int = 0
     other: int = 0
-
-    def add(self, other: "BreachTally") -> None:
-        for name in COLUMNS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass

@@ -52,8 +52,16 @@ def _shown(*values) -> bool:
     return not any(isinstance(v, Below) for v in values)
 
 
+class Counters:
+    """A dataclass of counts that takes in another of its kind, field by field (a total row)."""
+
+    def add(self, other) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
 @dataclass
-class Tally:
+class Tally(Counters):
     received: int = 0
     accepted: int = 0
     declined: int = 0
@@ -65,10 +73,6 @@ class Tally:
     on_time: int = 0
     overdue: int = 0
     running: int = 0
-
-    def add(self, other: "Tally") -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     @property
     def satisfaction(self) -> float | None:

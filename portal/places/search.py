@@ -9,17 +9,18 @@ Substrings are found through the databases' own text indexes (migration s1search
 Results are those of a LIKE '%…%' over the same columns, ordered by initials and code.
 """
 import re
-import unicodedata
 
 from pypinyin import Style, lazy_pinyin
 from sqlalchemy import literal_column, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import contains_eager
 
+from portal.core.text import refuse_hidden, refuse_too_long
 from portal.extensions import db
 from portal.places.models import Township, Village, VillageGram
 
 MAX_RESULTS = 50
+MAX_QUERY = 64  # longer than any village's or township's name, or its pinyin
 _LATIN = re.compile(r"^[a-z0-9 ]+$")
 
 
@@ -35,9 +36,15 @@ def _escape_like(text: str) -> str:
 
 
 def search_villages(query: str, limit: int = MAX_RESULTS) -> list[Village]:
-    """Villages matching the query by name, township name, pinyin or initials."""
-    # Control and format characters (NUL, bidi overrides) never belong in a name.
-    text = "".join(ch for ch in (query or "") if unicodedata.category(ch)[0] != "C").strip().lower()[:64]
+    """Villages matching the query by name, township name, pinyin or initials.
+
+    A query with hidden characters or longer than MAX_QUERY is refused (PortalError on "q"), never
+    stripped or cut: what is searched is what the user typed.
+    """
+    text = (query or "").strip()
+    refuse_hidden("q", text, multiline=False)
+    refuse_too_long("q", text, MAX_QUERY)
+    text = text.lower()
     if not text:
         return []
     if _LATIN.match(text):

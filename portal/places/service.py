@@ -85,6 +85,7 @@ NATIONAL_HOTLINE = "12388"
 class Hotline:
     who: str  # the place's name; empty for the national line
     number: str
+    level: str  # "village", "township", "county" or "national"
 
 
 def village_hotlines(village: Village | VillageRef) -> list[Hotline]:
@@ -94,14 +95,20 @@ def village_hotlines(village: Village | VillageRef) -> list[Hotline]:
     """
     township = village.township
     county = township.county
-    pairs = [(village.name, village.supervision_phone), (township.name, township.hotline),
-             (county.name, county.hotline), ("", NATIONAL_HOTLINE)]
+    lines = [Hotline(village.name, village.supervision_phone, "village"),
+             Hotline(township.name, township.hotline, "township"),
+             Hotline(county.name, county.hotline, "county"), Hotline("", NATIONAL_HOTLINE, "national")]
     seen, out = set(), []
-    for who, number in pairs:
-        if number and number not in seen:
-            seen.add(number)
-            out.append(Hotline(who, number))
+    for line in lines:
+        if line.number and line.number not in seen:
+            seen.add(line.number)
+            out.append(line)
     return out
+
+
+def outside_hotlines(village: Village | VillageRef) -> str:
+    """The village's hotlines beyond the village itself (township, county, 12388), as one line of text."""
+    return "；".join(h.number for h in village_hotlines(village) if h.level != "village")
 
 
 def touch_village(village: Village) -> None:

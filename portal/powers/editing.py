@@ -12,7 +12,7 @@ from portal.core.db import utcnow
 from portal.core.errors import PortalError
 from portal.extensions import db
 from portal.places.models import Village
-from portal.places.service import touch_village
+from portal.places.service import outside_hotlines, touch_village
 from portal.powers import record, step_rows
 from portal.powers.models import CATEGORIES, PowerItem, PowerTemplate
 from portal.powers.steps import format_steps, parse_steps  # noqa: F401  (format_steps: the edit form)
@@ -88,7 +88,7 @@ def default_contacts(village: Village) -> dict:
         "responsible_person": head.name if head else "",
         "responsible_phone": (head.phone if head and head.phone else village.supervision_phone) or "",
         "supervisor": "；".join(p for p in (chair and chair.name, township.name + "纪委") if p),
-        "hotline": "；".join(p for p in (township.hotline, "12388") if p),
+        "hotline": outside_hotlines(village),
     }
 
 

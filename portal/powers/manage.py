@@ -174,37 +174,33 @@ def update_show(update_id: int):
     return _update_page(village, _update(update_id), DeclineForm())
 
 
-@bp.post("/powers/updates/<int:update_id>/accept")
-def update_accept(update_id: int):
-    """Apply the county's change to the item and publish it, with its reason, in the village's record."""
+def _answer(update_id: int, answer, done: str):
+    """Accept or decline an update; a refusal shows the update's page again with the message."""
     village = own_village()
     update = _update(update_id)
     form = DeclineForm()
     if not form.validate_on_submit():
         return _update_page(village, update, form, 400)
+    title = update.item.title
     try:
         with write_transaction():
-            power_updates.accept(update_id, current_user)
+            answer(form)
     except PortalError as exc:
-        flash(str(exc.message), "error")
-        return redirect(url_for("home_manage.dashboard_show"))
-    flash(_("The county's update is published in your item “%(title)s”.", title=update.item.title), "success")
+        show_errors(form, exc)
+        return _update_page(village, _update(update_id), form, 400)
+    flash(done % {"title": title}, "success")
     return redirect(url_for("home_manage.dashboard_show", _anchor="updates"))
+
+
+@bp.post("/powers/updates/<int:update_id>/accept")
+def update_accept(update_id: int):
+    """Apply the county's change to the item and publish it, with its reason, in the village's record."""
+    return _answer(update_id, lambda form: power_updates.accept(update_id, current_user),
+                   _("The county's update is published in your item “%(title)s”."))
 
 
 @bp.post("/powers/updates/<int:update_id>/decline")
 def update_decline(update_id: int):
     """Keep the item as it is; the answer and its reason go to the county."""
-    village = own_village()
-    update = _update(update_id)
-    form = DeclineForm()
-    if not form.validate_on_submit():
-        return _update_page(village, update, form, 400)
-    try:
-        with write_transaction():
-            power_updates.decline(update_id, current_user, form.reason.data)
-    except PortalError as exc:
-        show_errors(form, exc)
-        return _update_page(village, update, form, 400)
-    flash(_("You kept “%(title)s” as it is; the county sees your answer.", title=update.item.title), "success")
-    return redirect(url_for("home_manage.dashboard_show", _anchor="updates"))
+    return _answer(update_id, lambda form: power_updates.decline(update_id, current_user, form.reason.data),
+                   _("You kept “%(title)s” as it is; the county sees your answer."))

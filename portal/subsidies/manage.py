@@ -4,9 +4,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.db import write_transaction
+from portal.core.errors import PortalError
+from portal.core.forms import show_errors
 from portal.core.permissions import can_keep_deceased_list, require
 from portal.subsidies import registers, review
 from portal.subsidies.blueprint import township_bp as bp
+from portal.subsidies.pages import entry_page, remove_entry
 from portal.subsidies.rules import RULE_LABELS, anomaly_message
 
 
@@ -35,8 +38,8 @@ def review_check(review_id: int):
     try:
         with write_transaction():
             review.mark_checked(current_user, review.get_review(current_user, review_id), note)
-    except registers.RegisterError as exc:
-        return _review_page(review_id, exc.errors, note[:2000], 400)
+    except PortalError as exc:
+        return _review_page(review_id, show_errors(None, exc), note[:2000], 400)
     flash(_("The list is marked as checked."), "success")
     return redirect(url_for(".queue_list"), code=303)
 
@@ -49,32 +52,21 @@ def _deceased_page(errors: dict | None = None, typed: dict | None = None, status
 @bp.route("/deceased", methods=["GET", "POST"])
 def deceased_list():
     require(can_keep_deceased_list(current_user))
-    if request.method == "GET":
-        return _deceased_page()
     upload = request.files.get("upload")
-    try:
-        with write_transaction():
-            if upload is not None and upload.filename:
-                data = upload.stream.read(registers.MAX_UPLOAD_BYTES + 1)
-                added, known = registers.import_deceased(current_user, data)
-                message = _("%(added)d persons added, %(known)d already on the list.", added=added, known=known)
-            else:
-                registers.add_deceased(current_user, request.form.get("name"), request.form.get("id_number"),
-                                       request.form.get("died_on"))
-                message = _("The person was added to the list.")
-    except registers.RegisterError as exc:
-        typed = {k: (request.form.get(k) or "")[:40] for k in ("name", "id_number", "died_on")}
-        return _deceased_page(exc.errors, typed, 400)
-    flash(message, "success")
-    return redirect(url_for(".deceased_list"), code=303)
+
+    def save(name, id_number, died_on):
+        if upload is not None and upload.filename:
+            data = upload.stream.read(registers.MAX_UPLOAD_BYTES + 1)
+            added, known = registers.import_deceased(current_user, data)
+            return _("%(added)d persons added, %(known)d already on the list.", added=added, known=known)
+        registers.add_deceased(current_user, name, id_number, died_on)
+        return _("The person was added to the list.")
+
+    return entry_page(_deceased_page, save, ".deceased_list", ("name", "id_number", "died_on"))
 
 
 @bp.post("/deceased/remove")
 def deceased_remove():
     require(can_keep_deceased_list(current_user))
-    person_id = registers.row_id(request.form.get("person"))
-    with write_transaction():
-        removed = person_id is not None and registers.remove_deceased(current_user, person_id)
-    flash(_("The person was removed from the list.") if removed else _("That entry no longer exists."),
-          "success" if removed else "error")
-    return redirect(url_for(".deceased_list"), code=303)
+    return remove_entry(lambda person_id: registers.remove_deceased(current_user, person_id), "person",
+                        _("The person was removed from the list."), ".deceased_list")

@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.core import audit
+from portal.core.errors import PortalError
 from portal.core.forms import line_ends
-from portal.core.text import HIDDEN_MESSAGE, has_hidden
+from portal.core.text import HIDDEN_MESSAGE, has_hidden, too_long_message
 from portal.extensions import db
 from portal.subsidies.keys import NAME_MAX, id_hash, id_problem, mask_id, valid_id
 from portal.subsidies.models import RELATIONS, CadreRelative, DeceasedPerson, SubsidyStandard
@@ -22,14 +23,6 @@ from portal.subsidies.rules import item_key
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_UPLOAD_ROWS = 5000
-
-
-class RegisterError(Exception):
-    """Refused input: ``errors`` holds messages per field; nothing was changed."""
-
-    def __init__(self, errors: dict):
-        super().__init__("invalid input")
-        self.errors = errors
 
 
 def row_id(text) -> int | None:
@@ -82,7 +75,7 @@ def declare_relative(user, name_text, relation, id_text) -> CadreRelative:
                                                                     CadreRelative.id_hash == hashed)):
         errors["id_number"] = [_l("You have already declared this person.")]
     if errors:
-        raise RegisterError(errors)
+        raise PortalError(errors=errors)
     relative = CadreRelative(village_id=user.village_id, declared_by_id=user.id,
                              cadre_name=user.display_name or user.username, relation=relation, name=name,
                              masked_id=mask_id(number), id_hash=hashed)
@@ -139,9 +132,9 @@ def add_deceased(user, name_text, id_text, died_text) -> None:
     number = _id(id_text, errors)
     died_on = _died(died_text, errors)
     if errors:
-        raise RegisterError(errors)
+        raise PortalError(errors=errors)
     if not _add_person(user, name, number, died_on):
-        raise RegisterError({"id_number": [_l("This person is already on the list.")]})
+        raise PortalError(errors={"id_number": [_l("This person is already on the list.")]})
     db.session.flush()
     audit.record("deceased_add", "township", user.township_id, detail=mask_id(number), user=user)
 
@@ -156,22 +149,22 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise RegisterError({"upload": [_l("The file is not a CSV file in UTF-8 or GBK.")]})
+    raise PortalError(errors={"upload": [_l("The file is not a CSV file in UTF-8 or GBK.")]})
 
 
 def import_deceased(user, data: bytes) -> tuple[int, int]:
     """Add every row of a CSV (姓名, 身份证号, 死亡日期); refuse the whole file on any error. Return (added, known)."""
     if not data or len(data) > MAX_UPLOAD_BYTES:
-        raise RegisterError({"upload": [_l("Choose a CSV file of at most 1 MB.")]})
+        raise PortalError(errors={"upload": [_l("Choose a CSV file of at most 1 MB.")]})
     rows = list(csv.reader(io.StringIO(_decode(data))))
     header = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", h)) for h in (rows[0] if rows else [])]
     at = {key: next((i for i, h in enumerate(header) if h in names), None) for key, names in _HEADERS.items()}
     if at["name"] is None or at["id_number"] is None:
-        raise RegisterError({"upload": [
+        raise PortalError(errors={"upload": [
             _l("The first row must name the columns 姓名 and 身份证号 (and 死亡日期 if known).")]})
     body = [r for r in rows[1:] if any(c.strip() for c in r)]
     if len(body) > MAX_UPLOAD_ROWS:
-        raise RegisterError({"upload": [_l("The file has more than %(n)d rows.", n=MAX_UPLOAD_ROWS)]})
+        raise PortalError(errors={"upload": [_l("The file has more than %(n)d rows.", n=MAX_UPLOAD_ROWS)]})
     people, problems = [], []
     for number, cells in enumerate(body, start=2):
         def cell(key, cells=cells):
@@ -184,7 +177,7 @@ def import_deceased(user, data: bytes) -> tuple[int, int]:
             problems += [_l("Row %(row)d: %(message)s", row=number, message=m) for m in messages]
         people.append(person)
     if problems:
-        raise RegisterError({"upload": problems[:20]})
+        raise PortalError(errors={"upload": problems[:20]})
     added = sum(_add_person(user, *person) for person in people)
     db.session.flush()
     audit.record("deceased_import", "township", user.township_id, detail=f"{added} added", user=user)
@@ -211,12 +204,12 @@ def set_standard(user, item_text, amount_text, note_text) -> SubsidyStandard:
     errors: dict = {}
     typed = item_text if isinstance(item_text, str) else ""
     if has_hidden(typed):
-        raise RegisterError({"item": [HIDDEN_MESSAGE]})
+        raise PortalError(errors={"item": [HIDDEN_MESSAGE]})
     item = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", typed)).strip()
     if not item:
         errors["item"] = [_l("Name the subsidy item as payment lists write it, e.g. 耕地地力保护补贴.")]
     elif len(item) > 120:
-        errors["item"] = [_l("Write at most %(max)d characters.", max=120)]
+        errors["item"] = [too_long_message(120)]
     amount = None
     try:
         amount = Decimal(unicodedata.normalize("NFKC", str(amount_text or "")).replace(",", "").strip())
@@ -226,11 +219,11 @@ def set_standard(user, item_text, amount_text, note_text) -> SubsidyStandard:
         errors["max_amount"] = [_l("Write an amount in yuan such as 800 or 650.50.")]
     note = (line_ends(note_text) if isinstance(note_text, str) else "").strip()
     if has_hidden(note):
-        raise RegisterError({"note": [HIDDEN_MESSAGE]})
+        raise PortalError(errors={"note": [HIDDEN_MESSAGE]})
     if len(note) > 255:
-        errors["note"] = [_l("Write at most %(max)d characters.", max=255)]
+        errors["note"] = [too_long_message(255)]
     if errors:
-        raise RegisterError(errors)
+        raise PortalError(errors=errors)
     values = {"item": item, "max_amount": amount, "note": note or None, "updated_by_id": user.id}
     standard = db.session.scalar(select(SubsidyStandard).where(SubsidyStandard.item_key == item_key(item)))
     if standard is None:

@@ -6,13 +6,13 @@ from sqlalchemy.orm import selectinload
 
 from portal.core import audit
 from portal.core.db import utcnow
+from portal.core.errors import PortalError
 from portal.core.forms import line_ends
 from portal.core.permissions import can_read_payment_review, payment_review_filter
-from portal.core.text import HIDDEN_MESSAGE, has_hidden
+from portal.core.text import refuse_hidden, refuse_too_long
 from portal.extensions import db
 from portal.places.models import Village
 from portal.subsidies.models import PaymentReview
-from portal.subsidies.registers import RegisterError
 
 NOTE_MAX = 2000
 PAGE = 50
@@ -46,13 +46,11 @@ def get_review(user, review_id: int) -> PaymentReview:
 def mark_checked(user, review: PaymentReview, note_text) -> None:
     """Record that the handler looked into the list, with what they found (call inside a write transaction)."""
     note = (line_ends(note_text) if isinstance(note_text, str) else "").strip()
-    if has_hidden(note):
-        raise RegisterError({"note": [HIDDEN_MESSAGE]})
+    refuse_hidden("note", note)
     if len(note) < 2:
-        raise RegisterError({"note": [_l("Say what you checked and what you found.")]})
-    if len(note) > NOTE_MAX:
-        raise RegisterError({"note": [_l("Write at most %(max)d characters.", max=NOTE_MAX)]})
+        raise PortalError(_l("Say what you checked and what you found."), field="note")
+    refuse_too_long("note", note, NOTE_MAX)
     if review.checked_at is not None:
-        raise RegisterError({"note": [_l("This list was already marked as checked.")]})
+        raise PortalError(_l("This list was already marked as checked."), field="note")
     review.checked_at, review.checked_by_id, review.check_note = utcnow(), user.id, note
     audit.record("payment_review_check", "payment_review", review.id, user=user)

@@ -111,6 +111,17 @@ def test_admin_cannot_lock_themselves_out(admin, client, forms):
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_refused_account_action_says_why_at_the_top_of_the_account_page(admin, client, forms):
+    me = _user("county_admin")
+    page = f"/admin/accounts/{me.id}"
+    response = forms.post(f"{page}/deactivate", {}, form_url=page)
+    assert response.status_code == 302 and response.headers["Location"].endswith(page)
+    assert "不能停用自己的账号。" in text(client.get(page))
+    client.set_cookie("lang", "en")
+    forms.post(f"{page}/deactivate", {}, form_url=page)
+    assert "You cannot deactivate your own account." in text(client.get(page))
+
+
 def test_password_reset_shows_a_new_temporary_password_and_ends_sessions(app, admin, forms):
     victim = app.test_client()
     Auth(victim).login("cadre_xikou")

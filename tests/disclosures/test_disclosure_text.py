@@ -96,3 +96,25 @@ def test_draft_can_be_changed_and_deleted_before_publication(client, forms, cadr
 
 def test_unknown_kind_is_not_found(client, cadre):
     assert client.get("/publish/disclosures/new/video").status_code == 404
+
+
+def test_publishing_a_draft_without_text_shows_its_form_with_the_message_beside_the_field(client, forms, cadre):
+    disclosure_id = disclosure_id_of(new_disclosure(forms, "text", {"markdown": TEXT}))
+    disclosure = db.session.get(Disclosure, disclosure_id)
+    disclosure.draft_content = {**disclosure.draft_content, "markdown": ""}  # a draft stored before the rule
+    db.session.commit()
+    before = chain_length()
+    refused = publish(forms, disclosure_id)
+    page = _text(refused)
+    assert refused.status_code == 400 and chain_length() == before
+    assert 'id="markdown-error"' in page and "Write the text of the notice before publishing." in page
+    assert f'action="/publish/disclosures/{disclosure_id}/edit"' in page and META["title"] in page
+
+
+def test_a_refused_publication_without_a_field_says_why_on_the_preview(client, forms, cadre):
+    disclosure_id = disclosure_id_of(new_disclosure(forms, "text", {"markdown": TEXT}))
+    assert publish(forms, disclosure_id).status_code == 302
+    again = forms.post(f"/publish/disclosures/{disclosure_id}/publish", {},  # a second tab's button
+                       form_url=f"/publish/disclosures/{disclosure_id}/edit")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/publish/disclosures/{disclosure_id}")
+    assert "There is no draft to publish." in _text(client.get(f"/publish/disclosures/{disclosure_id}"))

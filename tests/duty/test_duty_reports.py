@@ -102,3 +102,14 @@ def test_correction_needs_a_reason_and_publishes_revision_two_with_a_diff(client
     diff = _text(client.get(f"/villages/{VILLAGE}/reports/{report_id}/diff?from=1&to=2"))
     assert "<ins>经手集体资金" in diff and "<del>funds" in diff and "补充资金情况" in diff
     assert "86.4" in _text(client.get(f"/villages/{VILLAGE}/reports/{report_id}"))
+
+
+def test_publishing_an_empty_report_shows_its_form_with_the_message_beside_the_field(client, forms, cadre):
+    report_id = _id(_new(forms, **{key: "" for key in SECTIONS}))
+    before = chain_length()
+    refused = _publish(forms, report_id)
+    page = _text(refused)
+    assert refused.status_code == 400 and chain_length() == before
+    assert 'id="duties-error"' in page and "Write at least one section before publishing." in page
+    assert f'action="/publish/reports/{report_id}/edit"' in page and "周晓燕2025年度述责述廉报告" in page
+    assert db.session.get(DutyReport, report_id).status == "draft"

@@ -36,9 +36,28 @@ def test_search_without_match_says_so_and_offers_townships(client):
     assert 'href="/"' in body
 
 
-@pytest.mark.parametrize("query", ["%", "_", "' OR 1=1 --", "\\", "a" * 500, "\u202e村"])
+@pytest.mark.parametrize("query", ["%", "_", "' OR 1=1 --", "\\", "a" * 64])
 def test_search_with_hostile_text_never_fails(client, query):
     assert client.get("/", query_string={"q": query}).status_code == 200
+
+
+@pytest.mark.parametrize(("query", "english", "chinese"), [
+    ("\u202e村", "The text contains invisible control characters. Please type it again.", "文字中含有不可见的控制字符，请重新输入。"),
+    ("上塘\x00", "The text contains invisible control characters. Please type it again.", "文字中含有不可见的控制字符，请重新输入。"),
+    ("上塘" * 40, "Write at most 64 characters.", "最多填写 64 个字符。"),
+])
+def test_search_with_hidden_characters_or_too_long_says_so_beside_the_box_and_runs_no_search(
+        client, query, english, chinese, monkeypatch):
+    from portal.places import search
+
+    searched = []
+    monkeypatch.setattr(search, "_run", lambda *a, **k: searched.append(a) or [])
+    chinese_page = client.get("/", query_string={"q": query})
+    body = _text(chinese_page)
+    assert chinese_page.status_code == 200 and f'<p class="error" id="q-error">{chinese}</p>' in body
+    assert 'aria-invalid="true"' in body and "上塘村" not in body and not searched
+    client.set_cookie("lang", "en")
+    assert f'<p class="error" id="q-error">{english}</p>' in _text(client.get("/", query_string={"q": query}))
 
 
 def test_township_page_lists_its_villages(client):

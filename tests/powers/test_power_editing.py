@@ -143,3 +143,11 @@ def test_add_an_item_of_the_village_own(client, forms, cadre, village):
     assert item.sort_order == max(i.sort_order for i in _items(village))
     assert "村集体鱼塘承包" in _text(client.get(f"/villages/{VILLAGE}/powers"))
     assert _audited("power_add", item.id)
+
+
+def test_the_suggested_hotline_is_the_villages_hotlines_beyond_the_village(village):
+    township, county = village.township, village.township.county
+    village.supervision_phone, township.hotline, county.hotline = "0000-5550001", "0000-5550002", "0000-5550003"
+    assert power_list.default_contacts(village)["hotline"] == "0000-5550002；0000-5550003；12388"
+    township.hotline, county.hotline = None, "0000-5550001"  # the village's own number is not a hotline above it
+    assert power_list.default_contacts(village)["hotline"] == "12388"
