@@ -7,19 +7,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from portal.core.timezone import local_today
 from portal.disclosures.models import Disclosure
 from portal.disclosures.table_view import build as build_table_view
 from portal.duty.models import DutyReport
 from portal.extensions import db
-from portal.home.fragments import power_lines
 from portal.oversight import obligations
 from portal.oversight.present import missing_lines
 from portal.places.models import Cadre, Village
 from portal.places.service import VillageRef
-from portal.powers.models import CATEGORIES, PowerItem
+from portal.powers.models import PowerItem
 from portal.records.links import revision_path
 from portal.records.models import PublishedRevision
 
@@ -33,19 +32,14 @@ class VillagePage:
     """What the village page shows, as plain rows."""
 
     village: Village | VillageRef
-    # (category, number of items, the items' <li> lines: home.fragments)
-    power_groups: list[tuple[str, int, object]]
     disclosures: list
     duty_reports: list
-    power_count: int = 0
+    power_count: int = 0  # the list itself is on its own page (powers.list_show)
     cadres: list = field(default_factory=list)
-    # Disclosure obligations due in the last 12 months (oversight.obligations), for "What is missing".
-    obligations: list = field(default_factory=list)
     # "What is missing" ready to print: (text, complaint link) of each missing obligation, newest first.
     missing: list[tuple[str, str]] = field(default_factory=list)
     late_count: int = 0
     # Links are the same for every row but the id: built once, not once per row.
-    power_url: str = ""
     disclosure_url: str = ""
     report_url: str = ""
     disclosures_by_domain: list = field(default_factory=list)  # (domain, its latest few)
@@ -64,8 +58,7 @@ def _statements() -> dict:
         p, d, r, c = PowerItem.__table__.c, Disclosure.__table__.c, DutyReport.__table__.c, Cadre.__table__.c
         _STATEMENTS = {
             "cadres": select(c.role, c.dual_role, c.name).where(c.village_id == vid).order_by(c.sort_order, c.id),
-            "powers": select(p.id, p.code, p.title, p.category).where(p.village_id == vid, p.retired_at.is_(None))
-            .order_by(p.sort_order, p.id),
+            "powers": select(func.count(p.id)).where(p.village_id == vid, p.retired_at.is_(None)),
             "disclosures": select(d.id, d.title, d.domain, d.period_label, d.last_published_at, d.revision_count,
                                   d.breach_count)
             .where(d.village_id == vid, d.status == "published")
@@ -106,23 +99,15 @@ def village_page(village: Village | VillageRef) -> VillagePage:
     """Gather what the village page shows: five queries whatever the village's size."""
     statements, conn, params = _statements(), db.session.connection(), {"village_id": village.id}
     cadres = conn.execute(statements["cadres"], params).all()
-    items = conn.execute(statements["powers"], params).all()
-    order = {c: i for i, c in enumerate(CATEGORIES)}
-    grouped: dict[str, list] = {}
-    for item in items:
-        grouped.setdefault(item.category, []).append(item)
-    power_url = _link_prefix("powers.item_show", code=village.code, item_id=0)
-    power_groups = [(category, len(rows), power_lines(rows, power_url)) for category, rows in
-                    sorted(grouped.items(), key=lambda kv: order.get(kv[0], len(order)))]
+    power_count = conn.execute(statements["powers"], params).scalar_one()
     disclosures = conn.execute(statements["disclosures"], params).all()
     reports = conn.execute(statements["reports"], params).all()
     owed = obligations.for_village(village.id, local_today())  # one bounded query
     statement, figures = _latest_statement(village.id)
     by_domain = [(domain, [d for d in disclosures if d.domain == domain][:PER_DOMAIN]) for domain in DOMAINS]
     return VillagePage(
-        village, power_groups, disclosures, reports, len(items), cadres, owed,
+        village, disclosures, reports, power_count, cadres,
         missing=missing_lines(village, owed), late_count=sum(o.state == "late" for o in owed),
-        power_url=power_url,
         disclosure_url=_link_prefix("disclosures.disclosure_show", code=village.code, disclosure_id=0),
         report_url=_link_prefix("duty.report_show", code=village.code, report_id=0),
         disclosures_by_domain=by_domain, statement=statement, figures=figures,
