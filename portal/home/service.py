@@ -4,21 +4,19 @@ The page is often rendered cold (a village nobody asked for since it last change
 rows through statements built once, never ORM objects, and builds its links once per page.
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import url_for
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 
-from portal.core.timezone import local_today
 from portal.disclosures.models import Disclosure
-from portal.disclosures.table_view import build as build_table_view
 from portal.duty.models import DutyReport
 from portal.extensions import db
-from portal.oversight import obligations
+from portal.oversight import page_facts
+from portal.oversight.models import VillagePageFacts
 from portal.oversight.present import missing_lines
 from portal.places.models import Cadre, Village
-from portal.places.service import VillageRef
-from portal.powers.models import PowerItem
+from portal.places.service import SUMMARY_WIDTH, VillageRef, summary_row, summary_statement, village_ref
 from portal.records.links import revision_path
 from portal.records.models import PublishedRevision
 
@@ -44,7 +42,7 @@ class VillagePage:
     report_url: str = ""
     disclosures_by_domain: list = field(default_factory=list)  # (domain, its latest few)
     statement: object = None  # the latest finance statement with income and expense
-    figures: list = field(default_factory=list)  # its 期初 / 收入 / 支出 / 期末
+    figures: tuple = ()  # its 期初 / 收入 / 支出 / 期末
 
 
 _STATEMENTS: dict | None = None
@@ -55,10 +53,13 @@ def _statements() -> dict:
     global _STATEMENTS
     if _STATEMENTS is None:
         vid = bindparam("village_id")
-        p, d, r, c = PowerItem.__table__.c, Disclosure.__table__.c, DutyReport.__table__.c, Cadre.__table__.c
+        d, r, c = Disclosure.__table__.c, DutyReport.__table__.c, Cadre.__table__.c
+        facts = VillagePageFacts.__table__
         _STATEMENTS = {
+            # The village and its kept facts (oversight.page_facts) in one round trip.
+            "village": summary_statement().outerjoin(facts, facts.c.village_id == Village.__table__.c.id)
+            .add_columns(*page_facts.stored_columns()),
             "cadres": select(c.role, c.dual_role, c.name).where(c.village_id == vid).order_by(c.sort_order, c.id),
-            "powers": select(func.count(p.id)).where(p.village_id == vid, p.retired_at.is_(None)),
             "disclosures": select(d.id, d.title, d.domain, d.period_label, d.last_published_at, d.revision_count,
                                   d.breach_count)
             .where(d.village_id == vid, d.status == "published")
@@ -75,42 +76,28 @@ def _link_prefix(endpoint: str, **values) -> str:
     return url_for(endpoint, **values).removesuffix("0")
 
 
-_LATEST_TABLES = None
+def village_for_page(code: str) -> tuple[VillageRef, tuple]:
+    """The village (or 404) and the facts kept for its page (stored values, perhaps none or outdated)."""
+    row = summary_row(code, _statements()["village"])
+    return village_ref(row), tuple(row[SUMMARY_WIDTH:])
 
 
-def _latest_statement(village_id: int) -> tuple[object | None, list]:
-    """The newest finance table that reads as a statement of income and expense, with its key figures."""
-    global _LATEST_TABLES
-    if _LATEST_TABLES is None:
-        d, r = Disclosure.__table__.c, PublishedRevision.__table__.c
-        _LATEST_TABLES = (select(d.id, d.title, r.content)
-                          .join_from(Disclosure.__table__, PublishedRevision.__table__, d.current_revision_id == r.id)
-                          .where(d.village_id == bindparam("village_id"), d.status == "published",
-                                 d.domain == "finance", d.kind == "table")
-                          .order_by(d.last_published_at.desc(), d.id.desc()).limit(3))
-    for row in db.session.connection().execute(_LATEST_TABLES, {"village_id": village_id}):
-        figures = build_table_view(row.content or {}).figures
-        if figures:
-            return row, figures
-    return None, []
-
-
-def village_page(village: Village | VillageRef) -> VillagePage:
-    """Gather what the village page shows: five queries whatever the village's size."""
+def village_page(village: VillageRef, today: date, stored: tuple = ()) -> VillagePage:
+    """Gather what the village page shows: four queries when the kept facts are current, seven otherwise."""
+    facts = page_facts.kept(stored, village.content_version, today) if stored else None
+    if facts is None:
+        facts = page_facts.compute(village.id, today)
     statements, conn, params = _statements(), db.session.connection(), {"village_id": village.id}
     cadres = conn.execute(statements["cadres"], params).all()
-    power_count = conn.execute(statements["powers"], params).scalar_one()
     disclosures = conn.execute(statements["disclosures"], params).all()
     reports = conn.execute(statements["reports"], params).all()
-    owed = obligations.for_village(village.id, local_today())  # one bounded query
-    statement, figures = _latest_statement(village.id)
     by_domain = [(domain, [d for d in disclosures if d.domain == domain][:PER_DOMAIN]) for domain in DOMAINS]
     return VillagePage(
-        village, disclosures, reports, power_count, cadres,
-        missing=missing_lines(village, owed), late_count=sum(o.state == "late" for o in owed),
+        village, disclosures, reports, facts.power_count, cadres,
+        missing=missing_lines(village, facts.missing), late_count=facts.late_count,
         disclosure_url=_link_prefix("disclosures.disclosure_show", code=village.code, disclosure_id=0),
         report_url=_link_prefix("duty.report_show", code=village.code, report_id=0),
-        disclosures_by_domain=by_domain, statement=statement, figures=figures,
+        disclosures_by_domain=by_domain, statement=facts.statement, figures=facts.figures,
     )
 
 

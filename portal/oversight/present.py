@@ -58,11 +58,10 @@ def _link(village, ob, locale: str) -> str:
             + encoded.replace(_VILLAGE_ENCODED, quote_plus(village.name)))
 
 
-def missing_lines(village, owed) -> list[tuple[str, str]]:
-    """(text, complaint link) of each missing obligation, newest first, for the village page."""
+def missing_lines(village, missing) -> list[tuple[str, str]]:
+    """(text, complaint link) of each missing obligation (kind, start, end, due), in the order given."""
     locale = str(get_locale() or "zh_Hans_CN")
-    return [(_owed(o.kind, o.start, o.end, o.due, locale)[0], _link(village, o, locale))
-            for o in reversed(owed) if o.state == "missing"]
+    return [(_owed(o.kind, o.start, o.end, o.due, locale)[0], _link(village, o, locale)) for o in missing]
 
 
 _VILLAGE = "\x00village\x00"
