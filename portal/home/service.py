@@ -6,9 +6,9 @@ rows through statements built once, never ORM objects, and builds its links once
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import url_for
 from sqlalchemy import bindparam, select
 
+from portal.core.urls import place_url
 from portal.disclosures.models import Disclosure
 from portal.duty.models import DutyReport
 from portal.extensions import db
@@ -71,9 +71,9 @@ def _statements() -> dict:
     return _STATEMENTS
 
 
-def _link_prefix(endpoint: str, **values) -> str:
+def _link_prefix(endpoint: str, code: str, **values) -> str:
     """The URL of endpoint for id 0, without the 0: the row's id is appended."""
-    return url_for(endpoint, **values).removesuffix("0")
+    return place_url(endpoint, code, **values).removesuffix("0")
 
 
 def village_for_page(code: str) -> tuple[VillageRef, tuple]:
@@ -95,8 +95,8 @@ def village_page(village: VillageRef, today: date, stored: tuple = ()) -> Villag
     return VillagePage(
         village, disclosures, reports, facts.power_count, cadres,
         missing=missing_lines(village, facts.missing), late_count=facts.late_count,
-        disclosure_url=_link_prefix("disclosures.disclosure_show", code=village.code, disclosure_id=0),
-        report_url=_link_prefix("duty.report_show", code=village.code, report_id=0),
+        disclosure_url=_link_prefix("disclosures.disclosure_show", village.code, disclosure_id=0),
+        report_url=_link_prefix("duty.report_show", village.code, report_id=0),
         disclosures_by_domain=by_domain, statement=facts.statement, figures=facts.figures,
     )
 
