@@ -1,4 +1,4 @@
-"""What each village's public page derives from its records, kept once: missing obligations, statement figures.
+"""What each village's public page derives from its records, kept once: what is missing, figures, lists.
 
 Revision ID: v1facts
 Revises: u1updates
@@ -28,6 +28,9 @@ def upgrade():
         sa.Column("statement_id", sa.Integer(), nullable=True),
         sa.Column("statement_title", sa.Text(), nullable=True),
         sa.Column("figures", sa.JSON(), nullable=False),
+        sa.Column("cadres", sa.JSON(), nullable=False),
+        sa.Column("disclosures", sa.JSON(), nullable=False),
+        sa.Column("reports", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["village_id"], ["village.id"], ondelete="CASCADE",
                                 name="fk_village_page_facts_village_id_village"),
     )

@@ -9,7 +9,7 @@ from portal.extensions import db
 
 
 class VillagePageFacts(db.Model):
-    """One village's missing obligations, late count, power item count and latest statement figures.
+    """One village's missing obligations, late count, power item count, latest statement figures and lists.
 
     Valid only for the village's `content_version`, the county's date `computed_on` and the rules `basis`
     it was computed with; the page checks all three and computes the facts itself otherwise.
@@ -28,3 +28,9 @@ class VillagePageFacts(db.Model):
     statement_id: Mapped[int | None] = mapped_column(Integer)
     statement_title: Mapped[str | None] = mapped_column(Text)
     figures: Mapped[list] = mapped_column(JSONType)
+    # The page's lists: [[role, dual_role, name], …], the latest disclosures of each kind
+    # [[id, title, domain, period_label, last_published_at, revision_count, breach_count], …], duty reports
+    # [[id, title, cadre_name, period], …]
+    cadres: Mapped[list] = mapped_column(JSONType)
+    disclosures: Mapped[list] = mapped_column(JSONType)
+    reports: Mapped[list] = mapped_column(JSONType)

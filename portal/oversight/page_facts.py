@@ -1,11 +1,13 @@
 """What a village's public page derives from its published records, kept once per village (issue 16).
 
 The page shows what is missing (twelve months of obligations checked in Python), how many were
-published late, the latest finance statement's figures and the number of power items. They change
-only when the village publishes and at midnight, so they are computed then and kept in one row per
-village (`village_page_facts`): by the publishing transaction itself just before it commits, and by
-the jobs runner for every village whose row is from an earlier day, an older content version or
-other rules (`refresh`).
+published late, the latest finance statement's figures, the number of power items, the latest
+disclosures of each kind, the duty reports and the cadres. All of it changes only when the village's
+content version is raised (the shared page cache rests on the same promise) or, for what is missing,
+at midnight. So it is computed then and kept in one row per village (`village_page_facts`): by the
+publishing transaction itself just before it commits, and by the jobs runner for every village whose
+row is from an earlier day, an older content version or other rules (`refresh`). A cold page then
+reads its village and this row in one query.
 
 A row is used only while it matches the village's content version, the county's date and the rules
 in force (`kept`); otherwise the page computes the facts itself (`compute`), so a missing or outdated
@@ -14,7 +16,8 @@ write never replaces a row made from a newer content version or on a later day (
 """
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
 from flask import has_app_context
 from sqlalchemy import and_, bindparam, event, func, or_, select
@@ -26,10 +29,11 @@ from portal.core.db import write_transaction
 from portal.core.timezone import local_today
 from portal.disclosures.models import Disclosure
 from portal.disclosures.table_view import build as build_table_view
+from portal.duty.models import DutyReport
 from portal.extensions import db
 from portal.oversight import obligations
 from portal.oversight.models import VillagePageFacts
-from portal.places.models import Village
+from portal.places.models import Cadre, Village
 from portal.powers.models import PowerItem
 from portal.records.models import PublishedRevision
 
@@ -40,7 +44,10 @@ BATCH = 200  # villages per write transaction of the runner: the SQLite write lo
 _PENDING = "page_facts_villages"
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 _VALUES = ("content_version", "computed_on", "basis", "missing", "late_count", "power_count", "statement_id",
-           "statement_title", "figures")
+           "statement_title", "figures", "cadres", "disclosures", "reports")
+LATEST_DISCLOSURES = 30  # the latest few of each kind are taken from these; the archive holds the rest
+PER_DOMAIN = 3
+DOMAINS = ("finance", "village", "party")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,29 @@ class Statement:
     title: str
 
 
+class CadreLine(NamedTuple):
+    role: str
+    dual_role: bool
+    name: str
+
+
+class DisclosureLine(NamedTuple):
+    id: int
+    title: str
+    domain: str
+    period_label: str | None
+    last_published_at: datetime | None
+    revision_count: int
+    breach_count: int
+
+
+class ReportLine(NamedTuple):
+    id: int
+    title: str
+    cadre_name: str
+    period: str
+
+
 @dataclass(frozen=True, slots=True)
 class PageFacts:
     missing: tuple[Owing, ...]  # newest first
@@ -66,6 +96,9 @@ class PageFacts:
     power_count: int
     statement: Statement | None  # the newest finance table that reads as a statement of income and expense
     figures: tuple[tuple[str, str], ...]  # its 期初 / 收入 / 支出 / 期末
+    cadres: tuple[CadreLine, ...]
+    latest: tuple[tuple[str, tuple[DisclosureLine, ...]], ...]  # (domain, its latest few) for each of DOMAINS
+    reports: tuple[ReportLine, ...]
 
 
 def basis(cadence: obligations.Cadence | None = None) -> str:
@@ -82,14 +115,18 @@ def stored_columns() -> list:
 
 def kept(values, content_version: int, today: date) -> PageFacts | None:
     """The stored facts (values of `stored_columns`) when they hold for this content version, day and rules."""
-    version, on, rules, missing, late_count, power_count, statement_id, title, figures = values
+    version, on, rules, missing, late_count, power_count, statement_id, title, figures, cadres, latest, reports = values
     if version != content_version or on != today or rules != basis():
         return None
+    lines = [DisclosureLine(d[0], d[1], d[2], d[3], datetime.fromisoformat(d[4]) if d[4] else None, d[5], d[6])
+             for d in latest]
     return PageFacts(
         tuple(Owing(kind, date.fromisoformat(start), date.fromisoformat(end), date.fromisoformat(due))
               for kind, start, end, due in missing),
         late_count, power_count, Statement(statement_id, title) if statement_id is not None else None,
-        tuple((kind, amount) for kind, amount in figures))
+        tuple((kind, amount) for kind, amount in figures), tuple(CadreLine(*c) for c in cadres),
+        tuple((domain, tuple(d for d in lines if d.domain == domain)) for domain in DOMAINS),
+        tuple(ReportLine(*r) for r in reports))
 
 
 _STATEMENTS: dict | None = None
@@ -101,7 +138,16 @@ def _statements() -> dict:
     if _STATEMENTS is None:
         vid = bindparam("village_id")
         p, d, r = PowerItem.__table__.c, Disclosure.__table__.c, PublishedRevision.__table__.c
+        c, dr = Cadre.__table__.c, DutyReport.__table__.c
         _STATEMENTS = {
+            "cadres": select(c.role, c.dual_role, c.name).where(c.village_id == vid).order_by(c.sort_order, c.id),
+            "disclosures": select(d.id, d.title, d.domain, d.period_label, d.last_published_at, d.revision_count,
+                                  d.breach_count)
+            .where(d.village_id == vid, d.status == "published")
+            .order_by(d.last_published_at.desc(), d.id.desc()).limit(LATEST_DISCLOSURES),
+            "reports": select(dr.id, dr.title, dr.cadre_name, dr.period)
+            .where(dr.village_id == vid, dr.status == "published")
+            .order_by(dr.period.desc(), dr.id).limit(10),
             "powers": select(func.count(p.id)).where(p.village_id == vid, p.retired_at.is_(None)),
             "tables": select(d.id, d.title, r.content)
             .join_from(Disclosure.__table__, PublishedRevision.__table__, d.current_revision_id == r.id)
@@ -112,19 +158,23 @@ def _statements() -> dict:
 
 
 def compute(village_id: int, today: date, cadence: obligations.Cadence | None = None) -> PageFacts:
-    """Compute one village's facts from its records: three bounded queries."""
+    """Compute one village's facts from its records: six bounded queries."""
     conn, params = db.session.connection(), {"village_id": village_id}
+    statements = _statements()
+    latest = [DisclosureLine(*row) for row in conn.execute(statements["disclosures"], params)]
     owed = obligations.for_village(village_id, today, cadence)
     statement, figures = None, ()
-    for row in conn.execute(_statements()["tables"], params):
+    for row in conn.execute(statements["tables"], params):
         found = build_table_view(row.content or {}).figures
         if found:
             statement, figures = Statement(row.id, row.title), tuple(found)
             break
     return PageFacts(
         tuple(Owing(o.kind, o.start, o.end, o.due) for o in reversed(owed) if o.state == "missing"),
-        sum(o.state == "late" for o in owed), conn.execute(_statements()["powers"], params).scalar_one(),
-        statement, figures)
+        sum(o.state == "late" for o in owed), conn.execute(statements["powers"], params).scalar_one(),
+        statement, figures, tuple(CadreLine(*row) for row in conn.execute(statements["cadres"], params)),
+        tuple((domain, tuple(d for d in latest if d.domain == domain)[:PER_DOMAIN]) for domain in DOMAINS),
+        tuple(ReportLine(*row) for row in conn.execute(statements["reports"], params)))
 
 
 def store(session: Session, computed: dict[int, tuple[int, PageFacts]], today: date, rules: str) -> None:
@@ -137,7 +187,12 @@ def store(session: Session, computed: dict[int, tuple[int, PageFacts]], today: d
              "late_count": facts.late_count, "power_count": facts.power_count,
              "statement_id": facts.statement.id if facts.statement else None,
              "statement_title": facts.statement.title if facts.statement else None,
-             "figures": [list(f) for f in facts.figures]}
+             "figures": [list(f) for f in facts.figures],
+             "cadres": [list(c) for c in facts.cadres],
+             "disclosures": [[d.id, d.title, d.domain, d.period_label,
+                              d.last_published_at.isoformat() if d.last_published_at else None,
+                              d.revision_count, d.breach_count] for _domain, lines in facts.latest for d in lines],
+             "reports": [list(r) for r in facts.reports]}
             for vid, (version, facts) in computed.items()]
     current = VillagePageFacts.__table__.c
     stmt = _INSERTS[session.get_bind().dialect.name](VillagePageFacts.__table__)
