@@ -94,6 +94,8 @@ def _measure(name: str, servers: list, plan: scenarios.Plan, bases: list[str], s
              workdir: Path) -> dict:
     """Warm up, then load the servers for `seconds`; CPU and memory from /proc around the measured run."""
     keep = plan.expected == 201
+    if plan.once and plan.warmup_requests:
+        load.run(bases[0], plan.warmup_requests, plan.expected, plan.warmup, connections, workdir, once=True)
     if not plan.once:
         if len(bases) == 1:
             load.run(bases[0], plan.requests, plan.expected, plan.warmup, connections, workdir)

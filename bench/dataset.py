@@ -69,7 +69,7 @@ def ensure(size: str, pg_server_url: str | None, log=print) -> Dataset:
         url = f"sqlite:///{folder / f'{size}.sqlite3'}"
         exists = (folder / f"{size}.sqlite3").exists()
     if exists and meta_path.exists():
-        _upgrade(url, folder / "instance")
+        _upgrade(url, folder / "instance", log)
         return Dataset(size, url, json.loads(meta_path.read_text()))
     _remove_stale(key, log)
     started = time.monotonic()
@@ -80,6 +80,7 @@ def ensure(size: str, pg_server_url: str | None, log=print) -> Dataset:
         (folder / f"{size}.sqlite3").unlink(missing_ok=True)
     _migrate_and_seed(url, folder / "instance")
     meta = generate(url, SIZES[size], log) if SIZES[size] > 9 else _meta(url, random.Random(9))
+    _upgrade(url, folder / "instance", log)  # the generated villages' page facts
     meta_path.write_text(json.dumps(meta, ensure_ascii=False))
     log(f"  {size} database ready in {time.monotonic() - started:.0f} s")
     return Dataset(size, url, meta)
@@ -134,17 +135,24 @@ def _migrate_and_seed(url: str, instance: Path) -> None:
         db.engine.dispose()
 
 
-def _upgrade(url: str, instance: Path) -> None:
-    """Bring a cached database to the current schema (a no-op when it is current)."""
+def _upgrade(url: str, instance: Path, log=print) -> None:
+    """Bring a cached database to the current schema (a no-op when it is current) and renew the village
+    pages' kept facts, as the jobs runner does after midnight (a no-op when they are from today)."""
     os.environ.setdefault("PORTAL_INSTANCE", str(instance))
     from flask_migrate import upgrade
 
     from portal import create_app
     from portal.extensions import db
+    from portal.oversight import page_facts
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "TESTING": True})
     with app.app_context():
         upgrade(revision="heads")
+        started, total = time.monotonic(), 0
+        while count := page_facts.refresh(batch=500, batches=20):
+            total += count
+        if total:
+            log(f"  page facts of {total:,} villages renewed in {time.monotonic() - started:.0f} s")
         db.session.remove()
         db.engine.dispose()
 

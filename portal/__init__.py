@@ -85,6 +85,8 @@ def _import_models() -> None:
     import portal.disclosures.models
     import portal.disclosures.search_index
     import portal.duty.models
+    import portal.oversight.models
+    import portal.oversight.page_facts  # its commit hooks keep the village page's facts
     import portal.places.models
     import portal.polls.models
     import portal.powers.models

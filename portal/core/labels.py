@@ -161,12 +161,13 @@ LABELS = {
 }
 
 
-def label(group: str, code) -> str:
-    """Translate a code of a group; unknown codes are shown as they are."""
+def label(group: str, code, locale: str | None = None) -> str:
+    """Translate a code of a group (into `locale` when the caller knows the request's language already);
+    unknown codes are shown as they are."""
     value = LABELS.get(group, {}).get(code)
     if value is None:
         return "" if code is None else str(code)
-    locale = get_locale()
+    locale = locale or get_locale()
     if locale is None:  # outside a request: no language chosen, nothing to keep
         return str(value)
     return _translated(group, code, str(locale))

@@ -1,31 +1,23 @@
 """Read model of the public village page, composed from several capabilities in a bounded number of queries.
 
-The page is often rendered cold (a village nobody asked for since it last changed), so it reads plain
-rows through statements built once, never ORM objects, and builds its links once per page.
+The page is often rendered cold (a village nobody asked for since it last changed): it reads its
+village and the facts kept for it (oversight.page_facts) in one query, computes the facts only when
+the kept ones are not current, and builds its links once per page.
 """
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from flask import url_for
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
-from portal.core.timezone import local_today
-from portal.disclosures.models import Disclosure
-from portal.disclosures.table_view import build as build_table_view
-from portal.duty.models import DutyReport
+from portal.core.urls import place_url
 from portal.extensions import db
-from portal.home.fragments import power_lines
-from portal.oversight import obligations
+from portal.oversight import page_facts
+from portal.oversight.models import VillagePageFacts
 from portal.oversight.present import missing_lines
-from portal.places.models import Cadre, Village
-from portal.places.service import VillageRef
-from portal.powers.models import CATEGORIES, PowerItem
+from portal.places.models import Village
+from portal.places.service import SUMMARY_WIDTH, VillageRef, summary_row, summary_statement, village_ref
 from portal.records.links import revision_path
 from portal.records.models import PublishedRevision
-
-LATEST_DISCLOSURES = 30  # enough for the latest few of each kind; the archive holds the rest
-PER_DOMAIN = 3
-DOMAINS = ("finance", "village", "party")
 
 
 @dataclass
@@ -33,99 +25,55 @@ class VillagePage:
     """What the village page shows, as plain rows."""
 
     village: Village | VillageRef
-    # (category, number of items, the items' <li> lines: home.fragments)
-    power_groups: list[tuple[str, int, object]]
-    disclosures: list
-    duty_reports: list
-    power_count: int = 0
-    cadres: list = field(default_factory=list)
-    # Disclosure obligations due in the last 12 months (oversight.obligations), for "What is missing".
-    obligations: list = field(default_factory=list)
+    duty_reports: tuple
+    power_count: int = 0  # the list itself is on its own page (powers.list_show)
+    cadres: tuple = ()
     # "What is missing" ready to print: (text, complaint link) of each missing obligation, newest first.
     missing: list[tuple[str, str]] = field(default_factory=list)
     late_count: int = 0
     # Links are the same for every row but the id: built once, not once per row.
-    power_url: str = ""
     disclosure_url: str = ""
     report_url: str = ""
-    disclosures_by_domain: list = field(default_factory=list)  # (domain, its latest few)
+    disclosures_by_domain: tuple = ()  # (domain, its latest few)
     statement: object = None  # the latest finance statement with income and expense
-    figures: list = field(default_factory=list)  # its 期初 / 收入 / 支出 / 期末
+    figures: tuple = ()  # its 期初 / 收入 / 支出 / 期末
 
 
-_STATEMENTS: dict | None = None
+_WITH_FACTS = None
 
 
-def _statements() -> dict:
-    """The page's statements, built once: constructing a statement costs more than running it."""
-    global _STATEMENTS
-    if _STATEMENTS is None:
-        vid = bindparam("village_id")
-        p, d, r, c = PowerItem.__table__.c, Disclosure.__table__.c, DutyReport.__table__.c, Cadre.__table__.c
-        _STATEMENTS = {
-            "cadres": select(c.role, c.dual_role, c.name).where(c.village_id == vid).order_by(c.sort_order, c.id),
-            "powers": select(p.id, p.code, p.title, p.category).where(p.village_id == vid, p.retired_at.is_(None))
-            .order_by(p.sort_order, p.id),
-            "disclosures": select(d.id, d.title, d.domain, d.period_label, d.last_published_at, d.revision_count,
-                                  d.breach_count)
-            .where(d.village_id == vid, d.status == "published")
-            .order_by(d.last_published_at.desc(), d.id.desc()).limit(LATEST_DISCLOSURES),
-            "reports": select(r.id, r.title, r.cadre_name, r.period)
-            .where(r.village_id == vid, r.status == "published")
-            .order_by(r.period.desc(), r.id).limit(10),
-        }
-    return _STATEMENTS
+def _with_facts():
+    """The village and its kept facts in one round trip (built once: building costs more than running)."""
+    global _WITH_FACTS
+    if _WITH_FACTS is None:
+        facts = VillagePageFacts.__table__
+        _WITH_FACTS = (summary_statement().outerjoin(facts, facts.c.village_id == Village.__table__.c.id)
+                       .add_columns(*page_facts.stored_columns()))
+    return _WITH_FACTS
 
 
-def _link_prefix(endpoint: str, **values) -> str:
+def _link_prefix(endpoint: str, code: str, **values) -> str:
     """The URL of endpoint for id 0, without the 0: the row's id is appended."""
-    return url_for(endpoint, **values).removesuffix("0")
+    return place_url(endpoint, code, **values).removesuffix("0")
 
 
-_LATEST_TABLES = None
+def village_for_page(code: str) -> tuple[VillageRef, tuple]:
+    """The village (or 404) and the facts kept for its page (stored values, perhaps none or outdated)."""
+    row = summary_row(code, _with_facts())
+    return village_ref(row), tuple(row[SUMMARY_WIDTH:])
 
 
-def _latest_statement(village_id: int) -> tuple[object | None, list]:
-    """The newest finance table that reads as a statement of income and expense, with its key figures."""
-    global _LATEST_TABLES
-    if _LATEST_TABLES is None:
-        d, r = Disclosure.__table__.c, PublishedRevision.__table__.c
-        _LATEST_TABLES = (select(d.id, d.title, r.content)
-                          .join_from(Disclosure.__table__, PublishedRevision.__table__, d.current_revision_id == r.id)
-                          .where(d.village_id == bindparam("village_id"), d.status == "published",
-                                 d.domain == "finance", d.kind == "table")
-                          .order_by(d.last_published_at.desc(), d.id.desc()).limit(3))
-    for row in db.session.connection().execute(_LATEST_TABLES, {"village_id": village_id}):
-        figures = build_table_view(row.content or {}).figures
-        if figures:
-            return row, figures
-    return None, []
-
-
-def village_page(village: Village | VillageRef) -> VillagePage:
-    """Gather what the village page shows: five queries whatever the village's size."""
-    statements, conn, params = _statements(), db.session.connection(), {"village_id": village.id}
-    cadres = conn.execute(statements["cadres"], params).all()
-    items = conn.execute(statements["powers"], params).all()
-    order = {c: i for i, c in enumerate(CATEGORIES)}
-    grouped: dict[str, list] = {}
-    for item in items:
-        grouped.setdefault(item.category, []).append(item)
-    power_url = _link_prefix("powers.item_show", code=village.code, item_id=0)
-    power_groups = [(category, len(rows), power_lines(rows, power_url)) for category, rows in
-                    sorted(grouped.items(), key=lambda kv: order.get(kv[0], len(order)))]
-    disclosures = conn.execute(statements["disclosures"], params).all()
-    reports = conn.execute(statements["reports"], params).all()
-    owed = obligations.for_village(village.id, local_today())  # one bounded query
-    statement, figures = _latest_statement(village.id)
-    by_domain = [(domain, [d for d in disclosures if d.domain == domain][:PER_DOMAIN]) for domain in DOMAINS]
+def village_page(village: VillageRef, today: date, stored: tuple = ()) -> VillagePage:
+    """Gather what the village page shows: nothing more to read when the kept facts are current."""
+    facts = page_facts.kept(stored, village.content_version, today) if stored else None
+    if facts is None:
+        facts = page_facts.compute(village.id, today)
     return VillagePage(
-        village, power_groups, disclosures, reports, len(items), cadres, owed,
-        missing=missing_lines(village, owed), late_count=sum(o.state == "late" for o in owed),
-        power_url=power_url,
-        disclosure_url=_link_prefix("disclosures.disclosure_show", code=village.code, disclosure_id=0),
-        report_url=_link_prefix("duty.report_show", code=village.code, report_id=0),
-        disclosures_by_domain=by_domain, statement=statement, figures=figures,
+        village, facts.reports, facts.power_count, facts.cadres,
+        missing=missing_lines(village, facts.missing), late_count=facts.late_count,
+        disclosure_url=_link_prefix("disclosures.disclosure_show", village.code, disclosure_id=0),
+        report_url=_link_prefix("duty.report_show", village.code, report_id=0),
+        disclosures_by_domain=facts.latest, statement=facts.statement, figures=facts.figures,
     )
 
 

@@ -9,7 +9,7 @@ from portal.core.page_cache import shared_page
 from portal.core.storage import FILE_CSP, open_upload
 from portal.core.timezone import local_midnight_utc, local_today
 from portal.core.urls import safe_next_url
-from portal.home.service import recent_changes, village_page
+from portal.home.service import recent_changes, village_for_page, village_page
 from portal.places import emblem as county_emblem
 from portal.places import service
 from portal.places.search import MAX_QUERY, search_villages
@@ -63,13 +63,13 @@ def township_show(code: str):
 @shared_page("code")
 @conditional
 def village_show(code: str):
-    village = service.get_village_summary(code)
+    village, stored = village_for_page(code)
     # Today's date is part of the page: what counts as missing changes at midnight.
     today = local_today()
     revalidate("village", village.id, village.content_version, today,
                last_modified=max(village.updated_at, local_midnight_utc(today)))
     # Stored for every worker and node (core.page_cache) until the village publishes again.
-    return render_template("home/village_show.html", page=village_page(village), village=village,
+    return render_template("home/village_show.html", page=village_page(village, today, stored), village=village,
                            hotlines=service.village_hotlines(village))
 
 

@@ -1,5 +1,5 @@
 """Background jobs: overdue escalation, the mail and text-message outboxes, closing due evaluation rounds,
-expired visit holds.
+expired visit holds, the village pages' kept facts after midnight.
 
 One runner, started by a systemd unit or a sidecar container on any number of hosts:
 ``flask --app portal jobs run`` loops (every 30 s by default); ``jobs run-once`` does one
@@ -27,6 +27,7 @@ from portal.core.mail import DeliveryResult, deliver_pending
 from portal.duty import evaluation_service
 from portal.duty.models import EvaluationRound
 from portal.extensions import db
+from portal.oversight import page_facts
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL = 30
@@ -50,6 +51,7 @@ class JobSummary:
     escalation: OverdueResult | None = None
     rounds_closed: int | None = None
     holds_swept: int = 0
+    facts_refreshed: int = 0
     mail: DeliveryResult = field(default_factory=DeliveryResult)
     sms: sms_outbox.SmsResult = field(default_factory=sms_outbox.SmsResult)
     busy: list[str] = field(default_factory=list)  # jobs another runner was doing at that moment
@@ -65,6 +67,8 @@ class JobSummary:
             parts.append(f"closed {self.rounds_closed} evaluation rounds")
         if self.holds_swept:
             parts.append(f"swept {self.holds_swept} expired visit holds")
+        if self.facts_refreshed:
+            parts.append(f"refreshed the page facts of {self.facts_refreshed} villages")
         m = self.mail
         parts.append(f"mail: {m.sent} sent, {m.retried} to retry, {m.dead} given up (dead)")
         t = self.sms
@@ -105,7 +109,7 @@ def close_rounds() -> int | None:
 def run_once(*, escalation: bool = True) -> JobSummary:
     """One pass of every job; a job that fails is logged and reported, the others still run."""
     summary = JobSummary()
-    steps = [("close-rounds", close_rounds), ("sweep-holds", holds.sweep)]
+    steps = [("close-rounds", close_rounds), ("sweep-holds", holds.sweep), ("page-facts", page_facts.refresh)]
     if escalation:
         steps.insert(0, ("escalate", escalate))
     for name, step in steps:
@@ -122,6 +126,8 @@ def run_once(*, escalation: bool = True) -> JobSummary:
             summary.escalation = outcome
         elif name == "sweep-holds":
             summary.holds_swept = outcome
+        elif name == "page-facts":
+            summary.facts_refreshed = outcome
         else:
             summary.rounds_closed = outcome
     try:

@@ -51,18 +51,28 @@ def complaint_link(village, ob) -> str:
 
 
 def _link(village, ob, locale: str) -> str:
+    return _form_link(_form_prefix(village), quote_plus(village.name), _owed(ob.kind, ob.start, ob.end, ob.due, locale))
+
+
+def _form_prefix(village) -> str:
+    return f"{COMPLAINT_FORM}?village={quote_plus(village.code)}&category=disclosure_failure&about="
+
+
+def _form_link(prefix: str, name: str, owed: tuple[str, str, str]) -> str:
     # The query is encoded once per obligation and language; only the village's code and name are
     # encoded per page (quote_plus works character by character, so the pieces join exactly).
-    encoded = _owed(ob.kind, ob.start, ob.end, ob.due, locale)[2]
-    return (f"{COMPLAINT_FORM}?village={quote_plus(village.code)}&category=disclosure_failure&about="
-            + encoded.replace(_VILLAGE_ENCODED, quote_plus(village.name)))
+    return prefix + owed[2].replace(_VILLAGE_ENCODED, name)
 
 
-def missing_lines(village, owed) -> list[tuple[str, str]]:
-    """(text, complaint link) of each missing obligation, newest first, for the village page."""
+def missing_lines(village, missing) -> list[tuple[str, str]]:
+    """(text, complaint link) of each missing obligation (kind, start, end, due), in the order given."""
     locale = str(get_locale() or "zh_Hans_CN")
-    return [(_owed(o.kind, o.start, o.end, o.due, locale)[0], _link(village, o, locale))
-            for o in reversed(owed) if o.state == "missing"]
+    prefix, name = _form_prefix(village), quote_plus(village.name)
+    lines = []
+    for o in missing:
+        owed = _owed(o.kind, o.start, o.end, o.due, locale)
+        lines.append((owed[0], _form_link(prefix, name, owed)))
+    return lines
 
 
 _VILLAGE = "\x00village\x00"

@@ -57,13 +57,13 @@ class VillageRef:
 
 
 _SUMMARY = None
+SUMMARY_WIDTH = 13  # the summary's own columns; a page's query may add more after them
 
 
-def get_village_summary(code: str) -> VillageRef:
-    """Load what the village page needs of a village in one prepared query, or 404 (no ORM objects)."""
+def summary_statement() -> Select:
+    """The village with its township and county as plain columns, by code (built once); a page may
+    add columns of its own after the first SUMMARY_WIDTH."""
     global _SUMMARY
-    if not (code.isdigit() and len(code) == 12):
-        abort(404)
     if _SUMMARY is None:
         v, t, c = Village.__table__.c, Township.__table__.c, County.__table__.c
         _SUMMARY = (select(v.id, v.code, v.name, v.supervision_phone, v.content_version, v.updated_at, v.chain_head,
@@ -71,11 +71,27 @@ def get_village_summary(code: str) -> VillageRef:
                     .join_from(Village.__table__, Township.__table__, v.township_id == t.id)
                     .join(County.__table__, t.county_id == c.id)
                     .where(v.code == bindparam("code")))
-    row = db.session.connection().execute(_SUMMARY, {"code": code}).first()
+    return _SUMMARY
+
+
+def summary_row(code: str, statement: Select):
+    """Run a summary statement (summary_statement, perhaps with more columns) for one village, or 404."""
+    if not (code.isdigit() and len(code) == 12):
+        abort(404)
+    row = db.session.connection().execute(statement, {"code": code}).first()
     if row is None:
         abort(404)
-    township = TownshipRef(row[8], row[9], row[10], CountyRef(row[11], row[12]))
-    return VillageRef(*row[:8], township)
+    return row
+
+
+def village_ref(row) -> VillageRef:
+    """The VillageRef of a summary row."""
+    return VillageRef(*row[:8], TownshipRef(row[8], row[9], row[10], CountyRef(row[11], row[12])))
+
+
+def get_village_summary(code: str) -> VillageRef:
+    """Load what the village page needs of a village in one prepared query, or 404 (no ORM objects)."""
+    return village_ref(summary_row(code, summary_statement()))
 
 
 NATIONAL_HOTLINE = "12388"

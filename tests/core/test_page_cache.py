@@ -98,8 +98,8 @@ def test_a_page_rendered_while_a_publish_commits_is_not_kept(client, statements,
 
     real = views.village_page
 
-    def racing(village):
-        page = real(village)
+    def racing(*args):
+        page = real(*args)
         page_cache.renew(VILLAGE)  # another request's publish commits now
         return page
 

@@ -21,11 +21,12 @@ def test_village_page_follows_what_residents_ask(client):
     assert order == sorted(order)
     money = body[body.index('id="money"'):body.index('id="disclosures"')]
     # opening and closing of the latest statement, whatever month the demo's latest statement is
-    from portal.home.service import _latest_statement
+    from portal.core.timezone import local_today
+    from portal.oversight.page_facts import compute
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
-    statement, figures = _latest_statement(village.id)
-    assert statement is not None and statement.title in money
-    assert len(figures) >= 2 and all(amount in money for _, amount in figures)
+    facts = compute(village.id, local_today())
+    assert facts.statement is not None and facts.statement.title in money
+    assert len(facts.figures) >= 2 and all(amount in money for _, amount in facts.figures)
     assert body.count('href="/villages/339901101202/powers/') == 0  # no item cards before the money
 
 
