@@ -17,7 +17,7 @@ from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.complaints.routing import route
 from portal.complaints.textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
 from portal.core.crypto import encrypt_text
-from portal.core.db import begin_write
+from portal.core.db import begin_write, commit_keeping_loaded
 from portal.core.errors import PortalError
 from portal.core.roles import Status
 from portal.core.sms import is_mobile
@@ -179,6 +179,47 @@ def attach(complaint: Complaint, stored, event=None) -> None:
                                            size=s.size, sha256=s.sha256))
 
 
+@dataclass
+class NewCase:
+    """A complaint ready to be stored, with what its write transaction needs and should not read itself."""
+
+    complaint: Complaint
+    county_code: str
+    addresses: list[str]  # the handlers to tell
+    village_name: str
+
+
+def _prepare(data: dict, receipt_hash: str, channel: str) -> NewCase:
+    """Route a cleaned submission and build its case, reading everything that is read, writing nothing.
+
+    A routing rule, official or handler changed between this read and the write is as if the complaint
+    had come a moment earlier.
+    """
+    village, link, payment = data["village"], data["link"], data["payment"]
+    contact = encrypt_text(json.dumps(data["contact"], ensure_ascii=False)) if data["contact"] else None
+    # Chosen 乡镇干部, or a listed township official or the township's own handler named anywhere.
+    concerns = conflict_reason(village.township_id, data["about_whom"],
+                               [data["about"], data["description"]]) is not None
+    level, reason = route(village.township_id, data["category"], concerns)
+    complaint = Complaint(
+        receipt_hash=receipt_hash, village_id=village.id, township_id=village.township_id,
+        handling_level=level, escalation_reason=reason, category=data["category"], about=data["about"],
+        description=data["description"], happened_on=data["happened_on"],
+        concerns_township_officials=concerns,
+        power_item_id=link.power_item.id if link.power_item else None,
+        power_step_seq=link.step.get("seq") if link.step else None,
+        disclosure_id=payment.disclosure_id if payment else link.disclosure.id if link.disclosure else None,
+        power_item_revision_id=link.power_item.current_revision_id if link.power_item else None,
+        # A payment line pins the very revision the resident saw it in.
+        disclosure_revision_id=payment.revision_id if payment else
+        link.disclosure.current_revision_id if link.disclosure else None,
+        subsidy_payment_id=payment.id if payment else None,
+        anonymous=data["anonymous"], contact_encrypted=contact, sms_opt_in=data["sms"],
+        channel=channel, status=Status.RECEIVED,
+    )
+    return NewCase(complaint, village.township.county.code, notify.holder_addresses(complaint), village.name)
+
+
 def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=None,
            intake_note: str | None = None, extra_errors: Errors | None = None,
            staff_entry: dict | None = None) -> tuple[Complaint, str]:
@@ -201,35 +242,15 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
         discard(fresh)
         raise PortalError(errors=errors)
     try:
-        # The slow hash and the encryption run before the write lock is taken.
+        # The receipt's hash, the encryption and every read run before the write transaction.
         receipt = new_receipt()
-        receipt_hash = hash_receipt(receipt)
-        contact = encrypt_text(json.dumps(data["contact"], ensure_ascii=False)) if data["contact"] else None
-        village_id, link, payment = data["village"].id, data["link"], data["payment"]
+        new = _prepare(data, hash_receipt(receipt), channel)
+        complaint = new.complaint
+        # Only what must be serial runs inside it: on SQLite it holds the database's one writer lock.
         begin_write()
-        village = find_village(raw["village"])
-        # Chosen 乡镇干部, or a listed township official or the township's own handler named anywhere.
-        concerns = conflict_reason(village.township_id, data["about_whom"],
-                                   [data["about"], data["description"]]) is not None
-        level, reason = route(village.township_id, data["category"], concerns)
-        complaint = Complaint(
-            case_number=next_case_number(village.township.county.code, today().year),
-            public_reference=new_reference(today().year),
-            receipt_hash=receipt_hash, village_id=village_id, township_id=village.township_id,
-            handling_level=level, escalation_reason=reason, category=data["category"], about=data["about"],
-            description=data["description"], happened_on=data["happened_on"],
-            concerns_township_officials=concerns,
-            power_item_id=link.power_item.id if link.power_item else None,
-            power_step_seq=link.step.get("seq") if link.step else None,
-            disclosure_id=payment.disclosure_id if payment else link.disclosure.id if link.disclosure else None,
-            power_item_revision_id=link.power_item.current_revision_id if link.power_item else None,
-            # A payment line pins the very revision the resident saw it in.
-            disclosure_revision_id=payment.revision_id if payment else
-            link.disclosure.current_revision_id if link.disclosure else None,
-            subsidy_payment_id=payment.id if payment else None,
-            anonymous=data["anonymous"], contact_encrypted=contact, sms_opt_in=data["sms"],
-            channel=channel, status=Status.RECEIVED,
-        )
+        year = today().year
+        complaint.case_number = next_case_number(new.county_code, year)
+        complaint.public_reference = new_reference(year)
         db.session.add(complaint)
         event = add_event(complaint, "status", None, to_status=Status.RECEIVED)
         if intake_note:
@@ -238,10 +259,9 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
             db.session.add(StaffEntry(complaint=complaint, entered_by_id=getattr(entered_by, "id", None),
                                       **staff_entry))
         attach(complaint, stored, event)
-        db.session.flush()
         audit_case("complaint_received", complaint, entered_by, f"channel {channel}" if entered_by else None)
-        notify.new_case(complaint)
-        db.session.commit()
+        notify.new_case(complaint, new.addresses, new.village_name)
+        commit_keeping_loaded()
     except BaseException:
         db.session.rollback()
         discard(fresh)

@@ -32,62 +32,76 @@ def is_muted() -> bool:
     return _muted.get()
 
 
+def _holders(complaint: Complaint, *columns):
+    """The case's holders with an e-mail address (permissions.case_holders_filter says who holds it)."""
+    return select(*columns).where(permissions.case_holders_filter(complaint, User), User.email.is_not(None),
+                                  User.email != "").order_by(User.id)
+
+
 def handlers_of(complaint: Complaint) -> list[User]:
     """Active handlers of the case's handling unit who have an e-mail address (recused ones excluded)."""
-    stmt = select(User).where(permissions.case_holders_filter(complaint, User), User.email.is_not(None),
-                              User.email != "")
+    return list(db.session.scalars(_holders(complaint, User)))
+
+
+def holder_addresses(complaint: Complaint) -> list[str]:
+    """The e-mail addresses of ``handlers_of(complaint)``, read without loading the accounts."""
+    return list(db.session.scalars(_holders(complaint, User.email)))
+
+
+def county_addresses() -> list[str]:
+    stmt = select(User.email).where(permissions.county_handlers_filter(User), User.is_active_flag.is_(True),
+                                    User.email.is_not(None), User.email != "")
     return list(db.session.scalars(stmt.order_by(User.id)))
 
 
-def county_handlers() -> list[User]:
-    stmt = select(User).where(permissions.county_handlers_filter(User), User.is_active_flag.is_(True),
-                              User.email.is_not(None), User.email != "")
-    return list(db.session.scalars(stmt.order_by(User.id)))
-
-
-def _send(users: list[User], complaint: Complaint, subject_text, reason_text) -> int:
+def _send(addresses: list[str], complaint: Complaint, subject_text, reason_text,
+          village_name: str | None = None) -> int:
     if _muted.get():
         return 0
     base = public_base_url()
     # Staff mail is in the portal's default language, whatever the complainant's browser used.
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_Hans_CN")):
         subject = subject_text() + f" {complaint.case_number}"
-        village = complaint.village.name if complaint.village else ""
+        if village_name is None:
+            village_name = complaint.village.name if complaint.village else ""
         body = "\n".join([
             reason_text(),
             "",
             _("Case: %(number)s", number=complaint.case_number),
-            _("Village: %(village)s", village=village),
+            _("Village: %(village)s", village=village_name),
             _("Category: %(category)s", category=label("complaint_category", complaint.category)),
             _("Status: %(status)s", status=label("status", complaint.status)),
             "",
             _("Open the case (sign-in required): %(url)s", url=f"{base}/triage/{complaint.case_number}"),
         ])
-    for user in users:
-        mail.enqueue(user.email, subject, body)
-    return len(users)
+    for address in addresses:
+        mail.enqueue(address, subject, body)
+    return len(addresses)
 
 
-def new_case(complaint: Complaint) -> int:
-    """Tell the handling unit about a case that has arrived in its inbox."""
-    return _send(handlers_of(complaint), complaint, lambda: _("New complaint"),
-                 lambda: _("A complaint has arrived in your inbox."))
+def new_case(complaint: Complaint, addresses: list[str] | None = None, village_name: str | None = None) -> int:
+    """Tell the handling unit about a case that has arrived in its inbox.
+
+    Intake reads the addresses and the village's name before it takes the write lock and passes them in.
+    """
+    return _send(holder_addresses(complaint) if addresses is None else addresses, complaint,
+                 lambda: _("New complaint"), lambda: _("A complaint has arrived in your inbox."), village_name)
 
 
 def resident_update(complaint: Complaint) -> int:
     """Tell the handling unit that the complainant answered, added information, rated or asked for review."""
-    return _send(handlers_of(complaint), complaint, lambda: _("Complainant update"),
+    return _send(holder_addresses(complaint), complaint, lambda: _("Complainant update"),
                  lambda: _("The complainant added something to a case you handle."))
 
 
 def escalated(complaint: Complaint) -> int:
     """Tell the county handlers that a case was sent up to them."""
-    return _send(county_handlers(), complaint, lambda: _("Case sent to the county"),
+    return _send(county_addresses(), complaint, lambda: _("Case sent to the county"),
                  lambda: _("A case was sent to the county: %(reason)s.",
                            reason=label("escalation_reason", complaint.escalation_reason)))
 
 
 def overdue(complaint: Complaint, due) -> int:
     """Tell the county handlers that a case is past its deadline."""
-    return _send(county_handlers(), complaint, lambda: _("Overdue case"),
+    return _send(county_addresses(), complaint, lambda: _("Overdue case"),
                  lambda: _("This case passed its deadline of %(due)s.", due=due.isoformat()))

@@ -25,6 +25,15 @@ def next_sequence(county_code: str, year: int) -> int:
     until commit, so concurrent intakes queue on it instead of colliding.
     """
     session = db.session
+    bump = (update(CaseCounter)
+            .where(CaseCounter.county_code == county_code, CaseCounter.year == year)
+            .values(last=CaseCounter.last + 1)
+            .returning(CaseCounter.last)
+            .execution_options(synchronize_session=False))
+    # The year's row exists for all but its first case: one statement then.
+    last = session.execute(bump).scalar_one_or_none()
+    if last is not None:
+        return last
     insert = _INSERTS.get(session.get_bind().dialect.name)
     if insert is not None:
         # Create the row if missing without racing another transaction doing the same.
@@ -33,13 +42,7 @@ def next_sequence(county_code: str, year: int) -> int:
     elif session.query(CaseCounter.id).filter_by(county_code=county_code, year=year).first() is None:
         session.add(CaseCounter(county_code=county_code, year=year, last=0))
         session.flush()
-    return session.execute(
-        update(CaseCounter)
-        .where(CaseCounter.county_code == county_code, CaseCounter.year == year)
-        .values(last=CaseCounter.last + 1)
-        .returning(CaseCounter.last)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    return session.execute(bump).scalar_one()
 
 
 def format_case_number(county_code: str, year: int, sequence: int) -> str:

@@ -197,6 +197,20 @@ def begin_write() -> None:
     session.connection(execution_options={"portal_write": True})
 
 
+def commit_keeping_loaded() -> None:
+    """Commit, leaving the session's objects loaded: the caller answers from what it has just written.
+
+    A plain commit expires every object, and the next attribute read costs one query per object.
+    """
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
 @contextmanager
 def write_transaction():
     """Run a block as one write transaction; commit on success, roll back on error."""

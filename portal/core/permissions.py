@@ -221,9 +221,12 @@ def case_holders_filter(complaint, user_model):
     active = user_model.is_active_flag.is_(True)
     if complaint.handling_level == "county":
         return active & county_handlers_filter(user_model)
+    serving = active & township_handlers_filter(user_model, complaint.township_id)
+    if complaint.id is None:  # a case being filed: nobody can have recused from it yet
+        return serving
     recusal = type(complaint).recusals.property.mapper.class_
     recused = select(recusal.user_id).where(recusal.complaint_id == complaint.id, recusal.user_id.is_not(None))
-    return active & township_handlers_filter(user_model, complaint.township_id) & user_model.id.not_in(recused)
+    return serving & user_model.id.not_in(recused)
 
 
 def township_handlers_filter(user_model, township_id: int):
