@@ -6,8 +6,10 @@ for the village's township (names and posts, kept in /admin/officials), or
 when it names a township handler it would otherwise reach (their account's
 display name).
 """
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 
 from portal.accounts.models import User
 from portal.core import permissions
@@ -21,13 +23,20 @@ ABOUT_WHOM_LABELS = {"village": _l("Village cadres"), "township": _l("Township o
                      "unknown": _l("I am not sure")}
 
 
-def _names(township_id: int) -> list[tuple[str, str | None]]:
-    """(reason, name) of every official the county lists for the township and every handler serving it, in one query."""
+@cache
+def _names_statement():
+    # Built once (intake runs it for every complaint); the township is a parameter.
+    township_id = bindparam("township_id")
     officials = select(literal("official_named"), TownshipOfficial.name).where(
         TownshipOfficial.township_id == township_id)
     handlers = select(literal("handler_named"), User.display_name).where(
         permissions.township_handlers_filter(User, township_id))
-    return [tuple(row) for row in db.session.execute(union_all(officials, handlers))]
+    return union_all(officials, handlers)
+
+
+def _names(township_id: int) -> list[tuple[str, str | None]]:
+    """(reason, name) of every official the county lists for the township and every handler serving it, in one query."""
+    return [tuple(row) for row in db.session.execute(_names_statement(), {"township_id": township_id})]
 
 
 def conflict_reason(township_id: int, about_whom: str | None, texts) -> str | None:
