@@ -224,7 +224,8 @@ def _prepare(data: dict, receipt_hash: str, channel: str) -> NewCase:
         anonymous=data["anonymous"], contact_encrypted=contact, sms_opt_in=data["sms"],
         channel=channel, status=Status.RECEIVED,
     )
-    return NewCase(complaint, village.township.county.code, notify.holder_addresses(complaint), village.name)
+    return NewCase(complaint, village.township.county.code, notify.unit_addresses(level, village.township_id),
+                   village.name)
 
 
 def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=None,

@@ -1,16 +1,18 @@
 """E-mail to handlers through the outbox; never the complaint's content or the complainant's identity."""
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.accounts.models import User
 from portal.complaints.models import Complaint
 from portal.core import mail, permissions
 from portal.core.labels import label
+from portal.core.roles import Level
 from portal.core.urls import public_base_url
 from portal.extensions import db
 
@@ -32,10 +34,20 @@ def is_muted() -> bool:
     return _muted.get()
 
 
+def _with_address(who, *columns):
+    """The staff ``who`` selects who have an e-mail address, in a stable order."""
+    return select(*columns).where(who, User.email.is_not(None), User.email != "").order_by(User.id)
+
+
 def _holders(complaint: Complaint, *columns):
     """The case's holders with an e-mail address (permissions.case_holders_filter says who holds it)."""
-    return select(*columns).where(permissions.case_holders_filter(complaint, User), User.email.is_not(None),
-                                  User.email != "").order_by(User.id)
+    return _with_address(permissions.case_holders_filter(complaint, User), *columns)
+
+
+@cache
+def _unit_addresses(level: str):
+    # Built once per level: every complaint filed runs it.
+    return _with_address(permissions.unit_handlers_filter(level, bindparam("township_id"), User), User.email)
 
 
 def handlers_of(complaint: Complaint) -> list[User]:
@@ -48,10 +60,10 @@ def holder_addresses(complaint: Complaint) -> list[str]:
     return list(db.session.scalars(_holders(complaint, User.email)))
 
 
-def county_addresses() -> list[str]:
-    stmt = select(User.email).where(permissions.county_handlers_filter(User), User.is_active_flag.is_(True),
-                                    User.email.is_not(None), User.email != "")
-    return list(db.session.scalars(stmt.order_by(User.id)))
+def unit_addresses(level: str, township_id: int | None = None) -> list[str]:
+    """The e-mail addresses of a handling unit's active handlers: whom a case filed there reaches first."""
+    params = {"township_id": township_id} if level != Level.COUNTY else {}
+    return list(db.session.scalars(_unit_addresses(level), params))
 
 
 def _send(addresses: list[str], complaint: Complaint, subject_text, reason_text,
@@ -96,12 +108,12 @@ def resident_update(complaint: Complaint) -> int:
 
 def escalated(complaint: Complaint) -> int:
     """Tell the county handlers that a case was sent up to them."""
-    return _send(county_addresses(), complaint, lambda: _("Case sent to the county"),
+    return _send(unit_addresses(Level.COUNTY), complaint, lambda: _("Case sent to the county"),
                  lambda: _("A case was sent to the county: %(reason)s.",
                            reason=label("escalation_reason", complaint.escalation_reason)))
 
 
 def overdue(complaint: Complaint, due) -> int:
     """Tell the county handlers that a case is past its deadline."""
-    return _send(county_addresses(), complaint, lambda: _("Overdue case"),
+    return _send(unit_addresses(Level.COUNTY), complaint, lambda: _("Overdue case"),
                  lambda: _("This case passed its deadline of %(due)s.", due=due.isoformat()))
