@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.complaints import notify
 from portal.complaints.conflicts import ABOUT_WHOM, conflict_reason
-from portal.complaints.events import add_event, audit_case
+from portal.complaints.events import write_case_audit, write_event
 from portal.complaints.models import CATEGORIES, Complaint, ComplaintAttachment, StaffEntry
 from portal.complaints.numbering import new_reference, next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
@@ -176,11 +176,10 @@ def discard(stored) -> None:
         remove_upload(s.stored_name)
 
 
-def attach(complaint: Complaint, stored, event=None) -> None:
-    """Link stored files to a case (and the event that brought them); flushes to get ids."""
-    db.session.flush()
+def attach(complaint: Complaint, stored, event_id: int | None = None) -> None:
+    """Link stored files to a stored case (and the event that brought them)."""
     for s in stored:
-        db.session.add(ComplaintAttachment(complaint_id=complaint.id, event_id=event.id if event else None,
+        db.session.add(ComplaintAttachment(complaint_id=complaint.id, event_id=event_id,
                                            stored_name=s.stored_name,
                                            original_name=s.original_name, mime_type=s.mime_type,
                                            size=s.size, sha256=s.sha256))
@@ -260,14 +259,15 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
         complaint.case_number = next_case_number(new.county_code, year)
         complaint.public_reference = new_reference(year)
         db.session.add(complaint)
-        event = add_event(complaint, "status", None, to_status=Status.RECEIVED)
-        if intake_note:
-            event = add_event(complaint, "intake", entered_by, body=intake_note, public=False)
         if staff_entry is not None:
             db.session.add(StaffEntry(complaint=complaint, entered_by_id=getattr(entered_by, "id", None),
                                       **staff_entry))
-        attach(complaint, stored, event)
-        audit_case("complaint_received", complaint, entered_by, f"channel {channel}" if entered_by else None)
+        db.session.flush()  # the case's id; its event, audit entry and mail are plain rows
+        event_id = write_event(complaint, "status", None, to_status=Status.RECEIVED)
+        if intake_note:
+            event_id = write_event(complaint, "intake", entered_by, body=intake_note, public=False)
+        attach(complaint, stored, event_id)
+        write_case_audit("complaint_received", complaint, entered_by, f"channel {channel}" if entered_by else None)
         notify.new_case(complaint, new.addresses, new.village_name)
         commit_keeping_loaded()
     except BaseException:

@@ -86,9 +86,7 @@ def _send(addresses: list[str], complaint: Complaint, subject_text, reason_text,
             "",
             _("Open the case (sign-in required): %(url)s", url=f"{base}/triage/{complaint.case_number}"),
         ])
-    for address in addresses:
-        mail.enqueue(address, subject, body)
-    return len(addresses)
+    return mail.enqueue_all(addresses, subject, body)
 
 
 def new_case(complaint: Complaint, addresses: list[str] | None = None, village_name: str | None = None) -> int:

@@ -197,6 +197,18 @@ def begin_write() -> None:
     session.connection(execution_options={"portal_write": True})
 
 
+def write_rows(statement, rows):
+    """Run an INSERT of plain rows (no ORM objects) in the session's transaction; the caller commits.
+
+    For rows written on every request, where building ORM objects costs more than the write. The
+    transaction is marked as holding changes, so ``begin_write`` still refuses to drop them.
+    """
+    session = db.session()
+    result = session.execute(statement, rows)
+    session.info[_FLUSHED] = True
+    return result
+
+
 def commit_keeping_loaded() -> None:
     """Commit, leaving the session's objects loaded: the caller answers from what it has just written.
 
