@@ -90,6 +90,22 @@ def _kib_to_mb(values: list[int]) -> float:
     return round(sum(values) / len(values) / 1024, 1) if values else 0.0
 
 
+def _settle(servers: list, quiet_ms: float = 2.0, longest: float = 10.0) -> None:
+    """Wait until the servers have finished the warm-up's requests still in flight.
+
+    Otherwise their CPU counts against the measured run's answers: at 20 connections and 1 s per answer
+    (intake on a loaded machine) that is 20 extra requests' work on top of a few dozen measured ones.
+    """
+    deadline = time.monotonic() + longest
+    last = sum(s.cpu_seconds() for s in servers)
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = sum(s.cpu_seconds() for s in servers)
+        if (now - last) * 1000 < quiet_ms:
+            return
+        last = now
+
+
 def _measure(name: str, servers: list, plan: scenarios.Plan, bases: list[str], seconds: float, connections: int,
              workdir: Path) -> dict:
     """Warm up, then load the servers for `seconds`; CPU and memory from /proc around the measured run."""
@@ -101,6 +117,7 @@ def _measure(name: str, servers: list, plan: scenarios.Plan, bases: list[str], s
             load.run(bases[0], plan.requests, plan.expected, plan.warmup, connections, workdir)
         else:
             load.run_parallel(bases, plan.requests, plan.expected, plan.warmup, connections, workdir)
+    _settle(servers)
     cpu_before = sum(s.cpu_seconds() for s in servers)
     rss_before = [kib for s in servers for kib in s.worker_rss_kib()]
     if len(bases) == 1:

@@ -2,22 +2,23 @@
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.complaints import notify
 from portal.complaints.conflicts import ABOUT_WHOM, conflict_reason
-from portal.complaints.events import add_event, audit_case
+from portal.complaints.events import write_case_audit, write_event
 from portal.complaints.models import CATEGORIES, Complaint, ComplaintAttachment, StaffEntry
 from portal.complaints.numbering import new_reference, next_case_number
 from portal.complaints.receipts import hash_receipt, new_receipt
 from portal.complaints.routing import route
 from portal.complaints.textcheck import Errors, clean_text, normalize_phone, parse_bool, parse_int, parse_past_date
 from portal.core.crypto import encrypt_text
-from portal.core.db import begin_write
+from portal.core.db import begin_write, commit_keeping_loaded
 from portal.core.errors import PortalError
 from portal.core.roles import Status
 from portal.core.sms import is_mobile
@@ -46,12 +47,18 @@ class Link:
     disclosure: Disclosure | None = None
 
 
+@cache
+def _village_by_code():
+    # Built once: on the intake path constructing a statement costs about what running it does.
+    return (select(Village).where(Village.code == bindparam("code"))
+            .options(joinedload(Village.township).joinedload(Township.county)))
+
+
 def find_village(code) -> Village | None:
     """Load a village by its 12-digit code with its township and county."""
     if not isinstance(code, str) or not (code.isascii() and code.isdigit() and len(code) == 12):
         return None
-    return db.session.scalar(select(Village).where(Village.code == code)
-                             .options(joinedload(Village.township).joinedload(Township.county)))
+    return db.session.scalar(_village_by_code(), {"code": code})
 
 
 def villages_by_township() -> list[tuple[Township, list[Village]]]:
@@ -169,14 +176,55 @@ def discard(stored) -> None:
         remove_upload(s.stored_name)
 
 
-def attach(complaint: Complaint, stored, event=None) -> None:
-    """Link stored files to a case (and the event that brought them); flushes to get ids."""
-    db.session.flush()
+def attach(complaint: Complaint, stored, event_id: int | None = None) -> None:
+    """Link stored files to a stored case (and the event that brought them)."""
     for s in stored:
-        db.session.add(ComplaintAttachment(complaint_id=complaint.id, event_id=event.id if event else None,
+        db.session.add(ComplaintAttachment(complaint_id=complaint.id, event_id=event_id,
                                            stored_name=s.stored_name,
                                            original_name=s.original_name, mime_type=s.mime_type,
                                            size=s.size, sha256=s.sha256))
+
+
+@dataclass
+class NewCase:
+    """A complaint ready to be stored, with what its write transaction needs and should not read itself."""
+
+    complaint: Complaint
+    county_code: str
+    addresses: list[str]  # the handlers to tell
+    village_name: str
+
+
+def _prepare(data: dict, receipt_hash: str, channel: str) -> NewCase:
+    """Route a cleaned submission and build its case, reading everything that is read, writing nothing.
+
+    A routing rule, official or handler changed between this read and the write is as if the complaint
+    had come a moment earlier.
+    """
+    village, link, payment = data["village"], data["link"], data["payment"]
+    contact = encrypt_text(json.dumps(data["contact"], ensure_ascii=False)) if data["contact"] else None
+    # Chosen 乡镇干部, or a listed township official or the township's own handler named anywhere.
+    concerns = conflict_reason(village.township_id, data["about_whom"],
+                               [data["about"], data["description"]]) is not None
+    level, reason = route(village.township_id, data["category"], concerns)
+    complaint = Complaint(
+        receipt_hash=receipt_hash, village_id=village.id, township_id=village.township_id,
+        handling_level=level, escalation_reason=reason, category=data["category"], about=data["about"],
+        description=data["description"], happened_on=data["happened_on"],
+        concerns_township_officials=concerns,
+        power_item_id=link.power_item.id if link.power_item else None,
+        power_step_seq=link.step.get("seq") if link.step else None,
+        disclosure_id=payment.disclosure_id if payment else link.disclosure.id if link.disclosure else None,
+        power_item_revision_id=link.power_item.current_revision_id if link.power_item else None,
+        # A payment line pins the very revision the resident saw it in.
+        disclosure_revision_id=payment.revision_id if payment else
+        link.disclosure.current_revision_id if link.disclosure else None,
+        subsidy_payment_id=payment.id if payment else None,
+        anonymous=data["anonymous"], contact_encrypted=contact, sms_opt_in=data["sms"],
+        channel=channel, status=Status.RECEIVED,
+    )
+    return NewCase(complaint, village.township.county.code, notify.unit_addresses(level, village.township_id),
+                   village.name)
 
 
 def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=None,
@@ -201,47 +249,27 @@ def submit(raw: dict, files=(), *, channel: str = "portal", kept=(), entered_by=
         discard(fresh)
         raise PortalError(errors=errors)
     try:
-        # The slow hash and the encryption run before the write lock is taken.
+        # The receipt's hash, the encryption and every read run before the write transaction.
         receipt = new_receipt()
-        receipt_hash = hash_receipt(receipt)
-        contact = encrypt_text(json.dumps(data["contact"], ensure_ascii=False)) if data["contact"] else None
-        village_id, link, payment = data["village"].id, data["link"], data["payment"]
+        new = _prepare(data, hash_receipt(receipt), channel)
+        complaint = new.complaint
+        # Only what must be serial runs inside it: on SQLite it holds the database's one writer lock.
         begin_write()
-        village = find_village(raw["village"])
-        # Chosen 乡镇干部, or a listed township official or the township's own handler named anywhere.
-        concerns = conflict_reason(village.township_id, data["about_whom"],
-                                   [data["about"], data["description"]]) is not None
-        level, reason = route(village.township_id, data["category"], concerns)
-        complaint = Complaint(
-            case_number=next_case_number(village.township.county.code, today().year),
-            public_reference=new_reference(today().year),
-            receipt_hash=receipt_hash, village_id=village_id, township_id=village.township_id,
-            handling_level=level, escalation_reason=reason, category=data["category"], about=data["about"],
-            description=data["description"], happened_on=data["happened_on"],
-            concerns_township_officials=concerns,
-            power_item_id=link.power_item.id if link.power_item else None,
-            power_step_seq=link.step.get("seq") if link.step else None,
-            disclosure_id=payment.disclosure_id if payment else link.disclosure.id if link.disclosure else None,
-            power_item_revision_id=link.power_item.current_revision_id if link.power_item else None,
-            # A payment line pins the very revision the resident saw it in.
-            disclosure_revision_id=payment.revision_id if payment else
-            link.disclosure.current_revision_id if link.disclosure else None,
-            subsidy_payment_id=payment.id if payment else None,
-            anonymous=data["anonymous"], contact_encrypted=contact, sms_opt_in=data["sms"],
-            channel=channel, status=Status.RECEIVED,
-        )
+        year = today().year
+        complaint.case_number = next_case_number(new.county_code, year)
+        complaint.public_reference = new_reference(year)
         db.session.add(complaint)
-        event = add_event(complaint, "status", None, to_status=Status.RECEIVED)
-        if intake_note:
-            event = add_event(complaint, "intake", entered_by, body=intake_note, public=False)
         if staff_entry is not None:
             db.session.add(StaffEntry(complaint=complaint, entered_by_id=getattr(entered_by, "id", None),
                                       **staff_entry))
-        attach(complaint, stored, event)
-        db.session.flush()
-        audit_case("complaint_received", complaint, entered_by, f"channel {channel}" if entered_by else None)
-        notify.new_case(complaint)
-        db.session.commit()
+        db.session.flush()  # the case's id; its event, audit entry and mail are plain rows
+        event_id = write_event(complaint, "status", None, to_status=Status.RECEIVED)
+        if intake_note:
+            event_id = write_event(complaint, "intake", entered_by, body=intake_note, public=False)
+        attach(complaint, stored, event_id)
+        write_case_audit("complaint_received", complaint, entered_by, f"channel {channel}" if entered_by else None)
+        notify.new_case(complaint, new.addresses, new.village_name)
+        commit_keeping_loaded()
     except BaseException:
         db.session.rollback()
         discard(fresh)

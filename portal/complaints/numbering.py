@@ -7,14 +7,31 @@ between. The API's ``case_number`` field carries this reference.
 """
 import re
 import secrets
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.complaints.models import CaseCounter
+from portal.complaints.models import CaseCounter, Complaint
 from portal.extensions import db
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+@cache
+def _bump():
+    # Built once: every intake runs it, and constructing a statement costs about what running it does.
+    return (update(CaseCounter)
+            # Not named after the columns: an UPDATE would take such parameters as values to set.
+            .where(CaseCounter.county_code == bindparam("county"), CaseCounter.year == bindparam("for_year"))
+            .values(last=CaseCounter.last + 1)
+            .returning(CaseCounter.last)
+            .execution_options(synchronize_session=False))
+
+
+@cache
+def _reference_taken():
+    return select(Complaint.id).where(Complaint.public_reference == bindparam("reference"))
 
 
 def next_sequence(county_code: str, year: int) -> int:
@@ -25,6 +42,11 @@ def next_sequence(county_code: str, year: int) -> int:
     until commit, so concurrent intakes queue on it instead of colliding.
     """
     session = db.session
+    key = {"county": county_code, "for_year": year}
+    # The year's row exists for all but its first case: one statement then.
+    last = session.execute(_bump(), key).scalar_one_or_none()
+    if last is not None:
+        return last
     insert = _INSERTS.get(session.get_bind().dialect.name)
     if insert is not None:
         # Create the row if missing without racing another transaction doing the same.
@@ -33,13 +55,7 @@ def next_sequence(county_code: str, year: int) -> int:
     elif session.query(CaseCounter.id).filter_by(county_code=county_code, year=year).first() is None:
         session.add(CaseCounter(county_code=county_code, year=year, last=0))
         session.flush()
-    return session.execute(
-        update(CaseCounter)
-        .where(CaseCounter.county_code == county_code, CaseCounter.year == year)
-        .values(last=CaseCounter.last + 1)
-        .returning(CaseCounter.last)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    return session.execute(_bump(), key).scalar_one()
 
 
 def format_case_number(county_code: str, year: int, sequence: int) -> str:
@@ -60,10 +76,8 @@ def new_reference(year: int) -> str:
 
     Call inside the intake's write transaction; the column is unique as well.
     """
-    from portal.complaints.models import Complaint
-
     while True:
         digits = f"{secrets.randbelow(10**8):08d}"
         reference = f"{year}-{digits[:4]}-{digits[4:]}"
-        if db.session.scalar(select(Complaint.id).where(Complaint.public_reference == reference)) is None:
+        if db.session.scalar(_reference_taken(), {"reference": reference}) is None:
             return reference

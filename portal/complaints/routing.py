@@ -1,6 +1,8 @@
 """Who handles a case: the village's township, or the county (rules, conflicts, recusal, overdue)."""
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.complaints import notify
 from portal.complaints.events import add_event, audit_case
@@ -14,6 +16,14 @@ from portal.extensions import db
 
 ESCALATION_REASONS = ("township_officials", "routing_rule", "recusal", "overdue", "manual", "review")
 NOTE_MAX = 2000
+
+
+@cache
+def _rules_statement():
+    # Built once: every complaint is routed, and constructing a statement costs about what running it does.
+    return (select(RoutingRule.township_id, RoutingRule.level)
+            .where(RoutingRule.category == bindparam("category"),
+                   (RoutingRule.township_id == bindparam("township_id")) | RoutingRule.township_id.is_(None)))
 
 
 def route(township_id: int, category: str, concerns_township_officials: bool,
@@ -30,11 +40,7 @@ def route(township_id: int, category: str, concerns_township_officials: bool,
         return Level.COUNTY, "township_officials"
     if channel == "county":
         return Level.COUNTY, None
-    rules = db.session.execute(
-        select(RoutingRule.township_id, RoutingRule.level)
-        .where(RoutingRule.category == category,
-               (RoutingRule.township_id == township_id) | RoutingRule.township_id.is_(None))
-    ).all()
+    rules = db.session.execute(_rules_statement(), {"category": category, "township_id": township_id}).all()
     specific = [level for tid, level in rules if tid == township_id]
     general = [level for tid, level in rules if tid is None]
     level = (specific or general or [Level.TOWNSHIP])[0]

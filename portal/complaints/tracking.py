@@ -158,7 +158,8 @@ def add_info(complaint: Complaint, body, files=()) -> ComplaintEvent:
         raise PortalError(errors=errors)
     try:
         event = add_event(complaint, "info", COMPLAINANT, body=text or None)
-        attach(complaint, stored, event)
+        db.session.flush()  # the event's id, for its files
+        attach(complaint, stored, event.id)
         audit_case("complaint_info_added", complaint, COMPLAINANT)
         if complaint.handling_level == Level.TOWNSHIP and text and \
                 conflict_reason(complaint.township_id, None, [text]) is not None:

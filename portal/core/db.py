@@ -197,6 +197,32 @@ def begin_write() -> None:
     session.connection(execution_options={"portal_write": True})
 
 
+def write_rows(statement, rows):
+    """Run an INSERT of plain rows (no ORM objects) in the session's transaction; the caller commits.
+
+    For rows written on every request, where building ORM objects costs more than the write. The
+    transaction is marked as holding changes, so ``begin_write`` still refuses to drop them.
+    """
+    session = db.session()
+    result = session.execute(statement, rows)
+    session.info[_FLUSHED] = True
+    return result
+
+
+def commit_keeping_loaded() -> None:
+    """Commit, leaving the session's objects loaded: the caller answers from what it has just written.
+
+    A plain commit expires every object, and the next attribute read costs one query per object.
+    """
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
 @contextmanager
 def write_transaction():
     """Run a block as one write transaction; commit on success, roll back on error."""

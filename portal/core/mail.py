@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import outbox
-from portal.core.db import utcnow
+from portal.core.db import utcnow, write_rows
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,14 @@ def enqueue(recipient: str, subject: str, body: str) -> OutboxMessage:
     msg = OutboxMessage(recipient=recipient, subject=subject, body=body, attempts=0)
     db.session.add(msg)
     return msg
+
+
+def enqueue_all(recipients: list[str], subject: str, body: str) -> int:
+    """Queue one message to each recipient with one INSERT and no ORM objects (the caller commits)."""
+    if recipients:
+        write_rows(insert(OutboxMessage.__table__),
+                   [{"recipient": r, "subject": subject, "body": body, "attempts": 0} for r in recipients])
+    return len(recipients)
 
 
 def _send(msg: OutboxMessage) -> None:

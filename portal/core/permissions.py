@@ -218,12 +218,20 @@ def case_holders_filter(complaint, user_model):
 
     Township cases: the township's handlers who may read it (not those recused); county cases: county handlers.
     """
-    active = user_model.is_active_flag.is_(True)
-    if complaint.handling_level == "county":
-        return active & county_handlers_filter(user_model)
+    serving = unit_handlers_filter(complaint.handling_level, complaint.township_id, user_model)
+    if complaint.handling_level == "county" or complaint.id is None:  # a case being filed has no recusals yet
+        return serving
     recusal = type(complaint).recusals.property.mapper.class_
     recused = select(recusal.user_id).where(recusal.complaint_id == complaint.id, recusal.user_id.is_not(None))
-    return active & township_handlers_filter(user_model, complaint.township_id) & user_model.id.not_in(recused)
+    return serving & user_model.id.not_in(recused)
+
+
+def unit_handlers_filter(level: str, township_id, user_model):
+    """SQL filter of a handling unit's active handlers: the county's, or those of the township."""
+    active = user_model.is_active_flag.is_(True)
+    if level == "county":
+        return active & county_handlers_filter(user_model)
+    return active & township_handlers_filter(user_model, township_id)
 
 
 def township_handlers_filter(user_model, township_id: int):
