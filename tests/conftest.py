@@ -224,6 +224,17 @@ def ctx(app):
         yield
 
 
+@contextmanager
+def setup_context(app):
+    """The context a fixture sets up in: the test's own when it asked for one (``ctx``), so what the
+    fixture returns belongs to the test's session; else a short one, and it comes back detached."""
+    if has_app_context():
+        yield
+    else:
+        with app.app_context():
+            yield
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -336,8 +347,8 @@ def cadre(login_as, english):
 
 
 def _village(app, code: str) -> Village:
-    """A demo village, detached with its columns loaded (its relationships are not)."""
-    with app.app_context():
+    """A demo village (outside ``ctx``: detached, its columns loaded but not its relationships)."""
+    with setup_context(app):
         return db.session.scalar(select(Village).where(Village.code == code))
 
 
