@@ -5,7 +5,9 @@ requests. Each context is asked for where it is needed:
 
 - every request through the app's test clients runs in its own (RequestClient);
 - fixtures that read or write the database for their setup push a short context of their
-  own and hand back plain values or objects whose attributes are already loaded;
+  own and hand back plain values or objects whose needed attributes are loaded (detached);
+  those whose objects a test goes on changing use ``setup_context``, which is the test's own
+  context when it asked for one (``ctx``);
 - a test body that reads the database or calls a service says so: a
   ``with app.app_context():`` block around exactly that part, or the ``ctx`` fixture for the
   whole body (modules testing a service, like a script run beside the server, take it with
