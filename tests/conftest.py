@@ -1,4 +1,18 @@
-"""Shared fixtures: a migrated, seeded database copied fresh for every test."""
+"""Shared fixtures: a migrated, seeded database copied fresh for every test.
+
+No app context is held for the length of a test, as none is held by a server between
+requests. Each context is asked for where it is needed:
+
+- every request through the app's test clients runs in its own (RequestClient);
+- fixtures that read or write the database for their setup push a short context of their
+  own and hand back plain values or objects whose needed attributes are loaded (detached);
+  those whose objects a test goes on changing use ``setup_context``, which is the test's own
+  context when it asked for one (``ctx``);
+- a test body that reads the database or calls a service says so: a
+  ``with app.app_context():`` block around exactly that part, or the ``ctx`` fixture for the
+  whole body (modules testing a service, like a script run beside the server, take it with
+  ``pytestmark = pytest.mark.usefixtures("ctx")``).
+"""
 import contextvars
 import os
 import queue
@@ -210,10 +224,11 @@ def app_config(database_url, tmp_path):
 class RequestClient(FlaskClient):
     """A test client whose every request runs in its own app context, as behind a real server.
 
-    The test's own context (its database session, ``g``, the chosen language) never
-    leaks into a request, nor a request's into the test. What the test set up is
-    committed before the request, as another process would have to; afterwards the
-    test's session starts afresh, so it reads what the request committed.
+    Outside any context the request simply runs. Inside a test's context (``ctx`` or a
+    ``with app.app_context():`` block) that context (its database session, ``g``, the chosen
+    language) never leaks into the request, nor the request's into the test. What the test
+    set up is committed before the request, as another process would have to; afterwards
+    the test's session starts afresh, so it reads what the request committed.
     """
 
     def open(self, *args, **kwargs):
@@ -228,18 +243,34 @@ class RequestClient(FlaskClient):
 
 @pytest.fixture
 def app(app_config, tmp_path, monkeypatch):
-    """The portal on a private database copy.
-
-    The test body reads and writes through its own app context, like a script run beside
-    the server; requests through the app's test clients never share it (RequestClient).
-    """
+    """The portal on a private database copy, with no app context pushed (see the module's docstring)."""
     monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path / "instance"))
     application = create_app(app_config)
     application.test_client_class = RequestClient
+    yield application
     with application.app_context():
-        yield application
-        db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context around the whole test body, as a script run beside the server holds one.
+
+    For tests of services; requests made meanwhile still run in contexts of their own.
+    """
+    with app.app_context():
+        yield
+
+
+@contextmanager
+def setup_context(app):
+    """The context a fixture sets up in: the test's own when it asked for one (``ctx``), so what the
+    fixture returns belongs to the test's session; else a short one, and it comes back detached."""
+    if has_app_context():
+        yield
+    else:
+        with app.app_context():
+            yield
 
 
 @pytest.fixture
@@ -303,6 +334,9 @@ def auth(client):
 def count_queries(app):
     """Count SQL statements run inside a block: `with count_queries() as n: ...; n()`."""
 
+    with app.app_context():
+        engine = db.engine  # the app's one engine, shared by every context and request
+
     @contextmanager
     def counter():
         statements = []
@@ -311,11 +345,11 @@ def count_queries(app):
             if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
                 statements.append(statement)
 
-        sa.event.listen(db.engine, "before_cursor_execute", before)
+        sa.event.listen(engine, "before_cursor_execute", before)
         try:
             yield lambda: len(statements)
         finally:
-            sa.event.remove(db.engine, "before_cursor_execute", before)
+            sa.event.remove(engine, "before_cursor_execute", before)
 
     return counter
 
@@ -326,7 +360,8 @@ def login_as(app, client):
     from portal.accounts.models import User
 
     def _login(username: str, target=None):
-        user = db.session.query(User).filter_by(username=username).one()
+        with app.app_context():  # the user comes back detached, its columns loaded
+            user = db.session.query(User).filter_by(username=username).one()
         with (target or client).session_transaction() as sess:
             sess["_user_id"] = user.get_id()
             sess["_fresh"] = True
@@ -349,14 +384,20 @@ def cadre(login_as, english):
     return login_as("cadre_shangtang")
 
 
+def _village(app, code: str) -> Village:
+    """A demo village (outside ``ctx``: detached, its columns loaded but not its relationships)."""
+    with setup_context(app):
+        return db.session.scalar(select(Village).where(Village.code == code))
+
+
 @pytest.fixture
 def village(app):
-    return db.session.scalar(select(Village).where(Village.code == VILLAGE))
+    return _village(app, VILLAGE)
 
 
 @pytest.fixture
 def other_village(app):
-    return db.session.scalar(select(Village).where(Village.code == OTHER_VILLAGE))
+    return _village(app, OTHER_VILLAGE)
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from portal.extensions import db
 from portal.places.models import County, Village, outside_models
 
 
-def test_migrations_have_one_head(app):
+def test_migrations_have_one_head(ctx, app):
     config = app.extensions["migrate"].migrate.get_config(str(paths.MIGRATIONS_DIR))
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
-def test_models_match_the_migrations(app):
+def test_models_match_the_migrations(ctx, app):
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_name": outside_models})
         diff = compare_metadata(context, db.metadata)
@@ -34,7 +34,7 @@ def test_secret_key_is_generated_into_instance_once(tmp_path, monkeypatch):
     assert not mode & (stat.S_IRGRP | stat.S_IROTH)
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(ctx, app):
     if db.engine.dialect.name != "sqlite":
         return
     with db.engine.connect() as conn:
@@ -42,14 +42,14 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_demo_county_is_complete(app):
+def test_demo_county_is_complete(ctx, app):
     assert db.session.query(County).one().code == "339901"
     villages = db.session.query(Village).all()
     assert len(villages) == 9
     assert all(v.chain_length >= 1 for v in villages)
 
 
-def test_seed_demo_refuses_to_run_twice_unless_reset(runner):
+def test_seed_demo_refuses_to_run_twice_unless_reset(ctx, runner):
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code != 0 and "reset" in again.output
     assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0

@@ -175,7 +175,8 @@ def _bare(text: str) -> str:
 @pytest.fixture
 def page_paths(app):
     """The pages a resident and a staff member first meet, with real ids from the demo data."""
-    engine = db.engine
+    with app.app_context():
+        engine = db.engine
     with engine.connect() as conn:
         item = conn.execute(sa.text("SELECT p.id FROM power_item p JOIN village v ON v.id = p.village_id "
                                     "WHERE v.code = :c ORDER BY p.id"), {"c": VILLAGE}).scalar()
@@ -219,7 +220,7 @@ def _render(client, path: str, lang: str):
     return response.status_code, response.get_data(as_text=True)
 
 
-def test_english_pages_show_no_chinese_ui_words(client, page_paths):
+def test_english_pages_show_no_chinese_ui_words(ctx, client, page_paths):
     ui_words = {_bare(zh) for zh in _catalogue().values() if zh and CJK.search(zh)} - _data_values()
     leftovers = []
     for name, path in page_paths.items():

@@ -110,7 +110,7 @@ def test_login_without_csrf_token_is_refused(client):
     assert client.get("/auth/").status_code == 302
 
 
-def test_weak_hash_is_upgraded_at_login(auth):
+def test_weak_hash_is_upgraded_at_login(ctx, auth):
     weak = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash("demo-password-2025")
     user = _user("county_handler")
     user.password_hash = weak
@@ -121,7 +121,7 @@ def test_weak_hash_is_upgraded_at_login(auth):
     assert stored != weak and not needs_rehash(stored)
 
 
-def test_sign_in_is_recorded_and_last_login_set(auth):
+def test_sign_in_is_recorded_and_last_login_set(ctx, auth):
     auth.login("handler_baishi")
     assert _user("handler_baishi").last_login_at is not None
     assert db.session.query(AuditEntry).filter_by(action="login", username="handler_baishi").count() == 1
@@ -148,7 +148,7 @@ def test_my_work_needs_sign_in(client):
     assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login?next=")
 
 
-def test_temporary_password_must_be_replaced_before_anything_else(app, auth, client, runner, forms):
+def test_temporary_password_must_be_replaced_before_anything_else(ctx, app, auth, client, runner, forms):
     from portal.accounts import service
     from portal.core.db import write_transaction
 
@@ -165,7 +165,7 @@ def test_temporary_password_must_be_replaced_before_anything_else(app, auth, cli
     assert _user("handler_baishi").must_change_password is False
 
 
-def test_password_change_refuses_a_wrong_current_password_beside_the_field(auth, forms):
+def test_password_change_refuses_a_wrong_current_password_beside_the_field(ctx, auth, forms):
     auth.login("county_handler")
     before = _user("county_handler").password_hash
     html = text(forms.post("/auth/password", {"current_password": "wrong-password", "new_password":
@@ -178,7 +178,7 @@ def test_password_change_refuses_a_wrong_current_password_beside_the_field(auth,
     ("short", "short", "new_password"), ("another-password-9", "different-password-9", "confirm"),
     ("county_handler", "county_handler", "new_password"),
 ])
-def test_password_change_refuses_bad_new_passwords(auth, forms, new, confirm, field):
+def test_password_change_refuses_bad_new_passwords(ctx, auth, forms, new, confirm, field):
     auth.login("county_handler")
     before = _user("county_handler").password_hash
     html = text(forms.post("/auth/password", {"current_password": "demo-password-2025", "new_password": new,

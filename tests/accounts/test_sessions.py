@@ -23,7 +23,7 @@ def _replay(client, value: str) -> None:
     client.set_cookie(COOKIE, value)
 
 
-def test_session_id_carries_the_session_version(auth, client):
+def test_session_id_carries_the_session_version(ctx, auth, client):
     auth.login("handler_baishi")
     user = _user("handler_baishi")
     with client.session_transaction() as sess:
@@ -66,7 +66,7 @@ def test_password_change_keeps_this_session_and_ends_the_others(app, auth, clien
     assert client.get("/auth/").status_code == 302
 
 
-def test_deactivated_users_open_session_ends(app, auth, client):
+def test_deactivated_users_open_session_ends(ctx, app, auth, client):
     from conftest import Auth, Forms
 
     auth.login("handler_dongshan")
@@ -83,7 +83,7 @@ def test_deactivated_users_open_session_ends(app, auth, client):
     assert auth.login("handler_dongshan").status_code == 200  # and cannot sign in again
 
 
-def test_role_change_ends_the_accounts_sessions(app, auth, client):
+def test_role_change_ends_the_accounts_sessions(ctx, app, auth, client):
     from conftest import Auth, Forms
 
     auth.login("handler_liutang")
@@ -104,7 +104,7 @@ def test_role_change_ends_the_accounts_sessions(app, auth, client):
     assert client.get("/auth/").status_code == 302
 
 
-def test_profile_edit_without_new_role_or_place_keeps_the_session(app, auth, client):
+def test_profile_edit_without_new_role_or_place_keeps_the_session(ctx, app, auth, client):
     from conftest import Auth, Forms
 
     auth.login("handler_liutang")
@@ -157,7 +157,7 @@ def test_logout_confirm_page_for_signed_out_visitor_goes_to_login(client):
     assert response.status_code == 302 and response.headers["Location"] == "/auth/login"
 
 
-def test_a_forged_session_version_is_refused(app, client, auth):
+def test_a_forged_session_version_is_refused(ctx, app, client, auth):
     auth.login("county_handler")
     user = _user("county_handler")
     with client.session_transaction() as sess:

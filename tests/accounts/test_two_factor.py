@@ -20,7 +20,7 @@ def _user(username: str) -> User:
     return db.session.query(User).filter_by(username=username).one()
 
 
-def test_encrypt_text_round_trips_and_detects_tampering(app):
+def test_encrypt_text_round_trips_and_detects_tampering(ctx, app):
     token = encrypt_text("张三 13800000000")
     assert "张三" not in token and decrypt_text(token) == "张三 13800000000"
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
@@ -45,7 +45,7 @@ def test_enrolment_key_stays_the_same_across_reloads(auth, client):
     assert first == second
 
 
-def test_wrong_enrolment_code_changes_nothing(auth, client):
+def test_wrong_enrolment_code_changes_nothing(ctx, auth, client):
     auth.login("handler_baishi")
     page = text(client.get("/auth/2fa"))
     response = client.post("/auth/2fa", data={"csrf_token": csrf_from(page), "code": "000000"})
@@ -53,7 +53,7 @@ def test_wrong_enrolment_code_changes_nothing(auth, client):
     assert _user("handler_baishi").totp_enabled is False
 
 
-def test_enrolment_stores_the_secret_encrypted_and_only_hashes_of_recovery_codes(auth, two_factor):
+def test_enrolment_stores_the_secret_encrypted_and_only_hashes_of_recovery_codes(ctx, auth, two_factor):
     auth.login("handler_baishi")
     secret, codes = two_factor.enrol()
     user = _user("handler_baishi")
@@ -96,7 +96,7 @@ def test_a_used_code_cannot_be_replayed(app, auth, client, two_factor):
     assert two_factor.answer(code).status_code == 200
 
 
-def test_recovery_code_works_once(auth, client, two_factor):
+def test_recovery_code_works_once(ctx, auth, client, two_factor):
     auth.login("handler_baishi")
     _secret, codes = two_factor.enrol()
     auth.logout()
@@ -145,7 +145,7 @@ def test_new_recovery_codes_replace_the_old_ones(auth, client, two_factor):
     assert two_factor.answer(new_codes[1]).status_code == 302
 
 
-def test_turning_off_needs_the_password_and_a_current_code(auth, client, two_factor):
+def test_turning_off_needs_the_password_and_a_current_code(ctx, auth, client, two_factor):
     auth.login("cadre_shangtang")
     secret, _codes = two_factor.enrol()
     page = text(client.get("/auth/2fa"))
@@ -176,7 +176,7 @@ def test_enabling_the_second_factor_ends_the_accounts_other_sessions(app, auth, 
     assert elsewhere.get("/auth/").status_code == 302  # the other one is signed out
 
 
-def test_a_complaint_reader_must_enrol_at_first_sign_in(app, auth, client, two_factor):
+def test_a_complaint_reader_must_enrol_at_first_sign_in(ctx, app, auth, client, two_factor):
     user = _user("handler_liutang")
     user.last_login_at = None  # an account that has never signed in
     db.session.commit()
@@ -198,7 +198,7 @@ def _enrols_before_anything_else(client, two_factor, urls) -> str:
     return page
 
 
-def test_a_cadres_first_sign_in_asks_for_nothing_more(app, auth, client):
+def test_a_cadres_first_sign_in_asks_for_nothing_more(ctx, app, auth, client):
     user = _user("cadre_shangtang")
     user.last_login_at = None
     db.session.commit()
@@ -212,7 +212,8 @@ def _enforce(app, forms, auth):
     admin = app.test_client()
     Auth(admin).login("county_admin")
     Forms(admin).post("/admin/security", {"require_2fa": "y"})
-    assert get_setting("require_2fa_for_complaint_staff") is True
+    with app.app_context():
+        assert get_setting("require_2fa_for_complaint_staff") is True
 
 
 def test_enforced_handler_without_2fa_is_sent_to_enrolment_first(app, auth, client, forms, two_factor):
@@ -228,7 +229,7 @@ def test_enforcement_does_not_touch_cadres_or_the_admin(app, auth, client, forms
     assert client.get("/auth/").status_code == 200
 
 
-def test_admin_can_reset_a_lost_second_factor(app, auth, client, two_factor):
+def test_admin_can_reset_a_lost_second_factor(ctx, app, auth, client, two_factor):
     from conftest import Auth, Forms
 
     auth.login("handler_dongshan")

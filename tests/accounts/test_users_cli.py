@@ -14,7 +14,7 @@ def _user(username: str) -> User | None:
     return db.session.query(User).filter_by(username=username).one_or_none()
 
 
-def test_create_reads_the_password_from_stdin_and_the_account_can_sign_in(runner, auth, client):
+def test_create_reads_the_password_from_stdin_and_the_account_can_sign_in(ctx, runner, auth, client):
     result = runner.invoke(args=["users", "create", "cadre_new", "--role", "village_cadre", "--village", VILLAGE,
                                  "--name", "王五", "--email", "wang@portal.invalid"], input=NEW_PASSWORD + "\n")
     assert result.exit_code == 0, result.output
@@ -25,7 +25,7 @@ def test_create_reads_the_password_from_stdin_and_the_account_can_sign_in(runner
     assert client.get("/auth/").status_code == 200
 
 
-def test_create_prompts_twice_on_a_terminal(runner, monkeypatch):
+def test_create_prompts_twice_on_a_terminal(ctx, runner, monkeypatch):
     monkeypatch.setattr(users_cli, "_interactive", lambda: True)
     result = runner.invoke(args=["users", "create", "county_two", "--role", "county_handler"],
                            input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
@@ -34,7 +34,7 @@ def test_create_prompts_twice_on_a_terminal(runner, monkeypatch):
     assert _user("county_two").role == "county_handler"
 
 
-def test_create_refuses_mismatched_confirmation_on_a_terminal(runner, monkeypatch):
+def test_create_refuses_mismatched_confirmation_on_a_terminal(ctx, runner, monkeypatch):
     monkeypatch.setattr(users_cli, "_interactive", lambda: True)
     result = runner.invoke(args=["users", "create", "county_three", "--role", "county_handler"],
                            input=f"{NEW_PASSWORD}\nsomething-else-here\n{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
@@ -54,7 +54,7 @@ def test_create_refuses_mismatched_confirmation_on_a_terminal(runner, monkeypatc
     ["county_handler", "--role", "county_handler"],  # taken
     ["county_x", "--role", "county_handler", "--email", "not-an-address"],
 ])
-def test_create_refuses_bad_input_with_a_message_and_nonzero_exit(runner, args):
+def test_create_refuses_bad_input_with_a_message_and_nonzero_exit(ctx, runner, args):
     before = db.session.query(User).count()
     result = runner.invoke(args=["users", "create", *args], input=NEW_PASSWORD + "\n")
     assert result.exit_code != 0
@@ -67,7 +67,7 @@ def test_create_refuses_an_unknown_role(runner):
     assert result.exit_code == 2 and "mayor" in result.output
 
 
-def test_create_refuses_a_short_password(runner):
+def test_create_refuses_a_short_password(ctx, runner):
     result = runner.invoke(args=["users", "create", "county_x", "--role", "county_handler"], input="short\n")
     assert result.exit_code == 1 and _user("county_x") is None
 
@@ -80,7 +80,7 @@ def test_list_shows_accounts_roles_and_places(runner):
     assert "demo-password" not in result.output and "argon2" not in result.output
 
 
-def test_deactivate_stops_sign_in(runner, auth):
+def test_deactivate_stops_sign_in(ctx, runner, auth):
     result = runner.invoke(args=["users", "deactivate", "cadre_xikou"])
     assert result.exit_code == 0, result.output
     assert _user("cadre_xikou").is_active is False

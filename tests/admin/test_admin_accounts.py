@@ -31,7 +31,7 @@ def test_account_list_shows_roles_and_places(admin, client):
     assert "handler_baishi" not in text(client.get("/admin/accounts", query_string={"q": "shang"}))
 
 
-def test_new_account_gets_a_temporary_password_shown_once(app, admin, client, forms):
+def test_new_account_gets_a_temporary_password_shown_once(ctx, app, admin, client, forms):
     response = _new(forms)
     assert response.status_code == 200
     temporary = TEMP_RE.search(text(response)).group(1)
@@ -57,7 +57,7 @@ def test_new_account_gets_a_temporary_password_shown_once(app, admin, client, fo
     ({"email": "not-an-address"}, "email"),
     ({"display_name": "长" * 65}, "display_name"),
 ])
-def test_bad_new_account_input_is_shown_beside_the_field_and_creates_nothing(admin, forms, overrides, field):
+def test_bad_new_account_input_is_shown_beside_the_field_and_creates_nothing(ctx, admin, forms, overrides, field):
     before = db.session.query(User).count()
     response = _new(forms, **overrides)
     html = text(response)
@@ -68,7 +68,7 @@ def test_bad_new_account_input_is_shown_beside_the_field_and_creates_nothing(adm
             assert value in html  # nothing typed is lost
 
 
-def test_role_and_place_change(admin, forms):
+def test_role_and_place_change(ctx, admin, forms):
     user = _user("cadre_xikou")
     version = user.session_version
     response = forms.post(f"/admin/accounts/{user.id}", {"role": "village_cadre", "township": "",
@@ -81,7 +81,7 @@ def test_role_and_place_change(admin, forms):
     assert "account_change" in audit_actions()
 
 
-def test_bad_scope_change_changes_nothing(admin, forms):
+def test_bad_scope_change_changes_nothing(ctx, admin, forms):
     user = _user("cadre_xikou")
     version = user.session_version
     html = text(forms.post(f"/admin/accounts/{user.id}", {"role": "village_cadre", "township": "",
@@ -91,7 +91,7 @@ def test_bad_scope_change_changes_nothing(admin, forms):
     assert same.village.code == "339901101203" and same.session_version == version
 
 
-def test_deactivate_and_reactivate(app, admin, forms):
+def test_deactivate_and_reactivate(ctx, app, admin, forms):
     user = _user("cadre_xikou")
     forms.post(f"/admin/accounts/{user.id}/deactivate", {}, form_url=f"/admin/accounts/{user.id}")
     assert _user("cadre_xikou").is_active is False
@@ -102,7 +102,7 @@ def test_deactivate_and_reactivate(app, admin, forms):
     assert {"account_deactivate", "account_reactivate"} <= set(audit_actions())
 
 
-def test_admin_cannot_lock_themselves_out(admin, client, forms):
+def test_admin_cannot_lock_themselves_out(ctx, admin, client, forms):
     me = _user("county_admin")
     page = f"/admin/accounts/{me.id}"
     forms.post(f"{page}/deactivate", {}, form_url=page)
@@ -122,7 +122,7 @@ def test_a_refused_account_action_says_why_at_the_top_of_the_account_page(admin,
     assert "You cannot deactivate your own account." in text(client.get(page))
 
 
-def test_password_reset_shows_a_new_temporary_password_and_ends_sessions(app, admin, forms):
+def test_password_reset_shows_a_new_temporary_password_and_ends_sessions(ctx, app, admin, forms):
     victim = app.test_client()
     Auth(victim).login("cadre_xikou")
     user = _user("cadre_xikou")
@@ -142,13 +142,13 @@ def _details():
     return [entry.detail for entry in db.session.query(AuditEntry)]
 
 
-def test_account_pages_never_show_password_hashes(admin, client):
+def test_account_pages_never_show_password_hashes(ctx, admin, client):
     user = _user("handler_baishi")
     html = text(client.get(f"/admin/accounts/{user.id}"))
     assert "$argon2" not in html and user.password_hash not in html
 
 
-def test_non_admin_forms_cannot_reach_account_actions(app):
+def test_non_admin_forms_cannot_reach_account_actions(ctx, app):
     client = app.test_client()
     Auth(client).login("county_handler")
     user = _user("cadre_xikou")

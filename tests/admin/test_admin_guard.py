@@ -59,7 +59,7 @@ def test_other_roles_are_refused_every_admin_url(app, username):
         assert response.status_code == 403, (username, method, url, response.status_code)
 
 
-def test_refusals_change_nothing(app):
+def test_refusals_change_nothing(ctx, app):
     from portal.accounts.models import User
     from portal.extensions import db
 

@@ -22,7 +22,7 @@ def test_place_list_shows_townships_with_village_counts(admin, client):
     assert "白石镇" in html and "东山乡" in html and "3" in html
 
 
-def test_create_township_then_village(admin, client, forms):
+def test_create_township_then_village(ctx, admin, client, forms):
     response = forms.post("/admin/townships/new", {"code": "339901202", "name": "南湖乡", "hotline": "0000-1230202",
                                                    "discipline_secretary": "吕芳", "liaison_cadre": ""})
     assert response.status_code == 302 and response.headers["Location"] == "/admin/townships/339901202"
@@ -47,7 +47,7 @@ def test_create_township_then_village(admin, client, forms):
     ({"name": "乡" * 65}, "name"),
     ({"hotline": "call <me>"}, "hotline"),
 ])
-def test_bad_township_input_changes_nothing(admin, forms, data, field):
+def test_bad_township_input_changes_nothing(ctx, admin, forms, data, field):
     before = db.session.query(Township).count()
     payload = {"code": "339901202", "name": "南湖乡", "hotline": "", "discipline_secretary": "", "liaison_cadre": "",
                **data}
@@ -64,7 +64,7 @@ def test_bad_township_input_changes_nothing(admin, forms, data, field):
     ({"name": "   "}, "name"),
     ({"supervision_phone": "javascript:alert(1)"}, "supervision_phone"),
 ])
-def test_bad_village_input_changes_nothing(admin, forms, data, field):
+def test_bad_village_input_changes_nothing(ctx, admin, forms, data, field):
     before = db.session.query(Village).count()
     payload = {"code": "339901101299", "name": "新村", "supervision_phone": "", **data}
     html = text(forms.post(f"/admin/townships/{TOWNSHIP}/villages/new", payload))
@@ -72,7 +72,7 @@ def test_bad_village_input_changes_nothing(admin, forms, data, field):
     assert db.session.query(Village).count() == before
 
 
-def test_rename_recomputes_pinyin_and_changes_the_public_page(admin, client, forms):
+def test_rename_recomputes_pinyin_and_changes_the_public_page(ctx, admin, client, forms):
     old = _village(VILLAGE)
     version, etag = old.content_version, client.get(f"/villages/{VILLAGE}").headers.get("ETag")
     response = forms.post(f"/admin/villages/{VILLAGE}", {"name": "上塘新村", "supervision_phone": "0000-1200001"})
@@ -86,14 +86,14 @@ def test_rename_recomputes_pinyin_and_changes_the_public_page(admin, client, for
     assert "village_update" in audit_actions()
 
 
-def test_bad_rename_changes_nothing(admin, forms):
+def test_bad_rename_changes_nothing(ctx, admin, forms):
     html = text(forms.post(f"/admin/villages/{VILLAGE}", {"name": "", "supervision_phone": "0000-1"}))
     assert field_error(html, "name")
     village = _village(VILLAGE)
     assert village.name == "上塘村" and village.name_initials == "stc"
 
 
-def test_township_hotline_edit_reaches_its_villages(admin, client, forms):
+def test_township_hotline_edit_reaches_its_villages(ctx, admin, client, forms):
     before = _village(VILLAGE).content_version
     response = forms.post(f"/admin/townships/{TOWNSHIP}", {"name": "白石镇", "hotline": "0000-7654321",
                                                            "discipline_secretary": "赵敏", "liaison_cadre": "孙浩"})
@@ -103,7 +103,7 @@ def test_township_hotline_edit_reaches_its_villages(admin, client, forms):
     assert "township_update" in audit_actions()
 
 
-def test_bad_township_edit_changes_nothing(admin, forms):
+def test_bad_township_edit_changes_nothing(ctx, admin, forms):
     html = text(forms.post(f"/admin/townships/{TOWNSHIP}", {"name": "白石镇", "hotline": "<b>",
                                                             "discipline_secretary": "", "liaison_cadre": ""}))
     assert field_error(html, "hotline")

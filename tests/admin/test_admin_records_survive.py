@@ -23,7 +23,7 @@ def _add_complaint() -> Complaint:
     return complaint
 
 
-def test_deactivating_a_cadre_and_renaming_the_village_keep_revisions_and_complaints(app, admin, forms):
+def test_deactivating_a_cadre_and_renaming_the_village_keep_revisions_and_complaints(ctx, app, admin, forms):
     complaint_id = _add_complaint().id
     cadre = db.session.query(User).filter_by(username="cadre_shangtang").one()
     revisions = db.session.query(PublishedRevision).filter_by(published_by_id=cadre.id).count()
@@ -38,7 +38,7 @@ def test_deactivating_a_cadre_and_renaming_the_village_keep_revisions_and_compla
     assert not broken
 
 
-def test_no_admin_page_shows_complaint_contents(app, admin, client):
+def test_no_admin_page_shows_complaint_contents(ctx, app, admin, client):
     _add_complaint()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/admin") or "GET" not in rule.methods:
@@ -49,7 +49,7 @@ def test_no_admin_page_shows_complaint_contents(app, admin, client):
         assert SECRET_STORY not in body and "339901-2026-990001" not in body, url
 
 
-def test_admin_actions_are_refused_to_a_stale_admin_session(app, forms):
+def test_admin_actions_are_refused_to_a_stale_admin_session(ctx, app, forms):
     other = app.test_client()
     Auth(other).login("county_admin")
     Auth(other).logout()

@@ -31,7 +31,7 @@ def test_edit_page_names_every_category_in_chinese(admin, client):
     assert "惠民惠农资金问题" in html and html.count("<select") == len(CATEGORIES)
 
 
-def test_a_township_rule_sends_that_category_to_the_county(admin, forms):
+def test_a_township_rule_sends_that_category_to_the_county(ctx, admin, forms):
     response = forms.post(f"/admin/routing/{TOWNSHIP}", _form(project_tender="county"))
     assert response.status_code == 302
     tid = _township_id(TOWNSHIP)
@@ -41,7 +41,7 @@ def test_a_township_rule_sends_that_category_to_the_county(admin, forms):
     assert "routing_update" in audit_actions()
 
 
-def test_county_wide_rule_and_township_override(admin, forms):
+def test_county_wide_rule_and_township_override(ctx, admin, forms):
     forms.post("/admin/routing/all", _form(election="county"))
     forms.post(f"/admin/routing/{TOWNSHIP}", _form(election="township"))
     tid, other = _township_id(TOWNSHIP), _township_id(OTHER_TOWNSHIP)
@@ -49,13 +49,13 @@ def test_county_wide_rule_and_township_override(admin, forms):
     assert route(tid, "election", False)[0] == "township"
 
 
-def test_back_to_inherit_removes_the_rule(admin, forms):
+def test_back_to_inherit_removes_the_rule(ctx, admin, forms):
     forms.post(f"/admin/routing/{TOWNSHIP}", _form(integrity="county"))
     forms.post(f"/admin/routing/{TOWNSHIP}", _form())
     assert _rules() == {}
 
 
-def test_bad_level_changes_nothing(admin, forms):
+def test_bad_level_changes_nothing(ctx, admin, forms):
     forms.post(f"/admin/routing/{TOWNSHIP}", _form(integrity="county"))
     html = text(forms.post(f"/admin/routing/{TOWNSHIP}", _form(integrity="township", election="province")))
     assert field_error(html, "rule_election")

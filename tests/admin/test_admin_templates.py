@@ -40,7 +40,7 @@ def test_list_shows_the_demo_templates(admin, client):
     assert "QX-A-01" in html and "村级重大事项决策" in html
 
 
-def test_add_a_template_item(admin, forms):
+def test_add_a_template_item(ctx, admin, forms):
     response = forms.post("/admin/templates/new", {"code": "QX-C-09", **_payload()})
     assert response.status_code == 302
     template = _template("QX-C-09")
@@ -49,7 +49,7 @@ def test_add_a_template_item(admin, forms):
     assert "template_create" in audit_actions()
 
 
-def test_edit_shows_steps_as_text_and_saves_a_new_version(admin, client, forms):
+def test_edit_shows_steps_as_text_and_saves_a_new_version(ctx, admin, client, forms):
     template = _template("QX-A-01")
     page = text(client.get(f"/admin/templates/{template.id}"))
     assert "村党组织书记 | 汇总党员群众建议，形成初步方案 | 5日 | 提议记录" in page
@@ -73,7 +73,7 @@ def test_edit_shows_steps_as_text_and_saves_a_new_version(admin, client, forms):
     ({"steps": "村委会 | 拟定方案\n坏的一行"}, "steps"),
     ({"legal_basis": "法" * 300}, "legal_basis"),
 ])
-def test_bad_template_edit_changes_nothing(admin, forms, overrides, field):
+def test_bad_template_edit_changes_nothing(ctx, admin, forms, overrides, field):
     template = _template("QX-A-01")
     before = (template.title, template.category, list(template.steps), template.version)
     html = text(forms.post(f"/admin/templates/{template.id}", _payload(**overrides)))
@@ -83,14 +83,14 @@ def test_bad_template_edit_changes_nothing(admin, forms, overrides, field):
 
 
 @pytest.mark.parametrize("code", ["", "QX A 01", "QX-A-01"])
-def test_bad_new_template_code_adds_nothing(admin, forms, code):
+def test_bad_new_template_code_adds_nothing(ctx, admin, forms, code):
     before = db.session.query(PowerTemplate).count()
     html = text(forms.post("/admin/templates/new", {"code": code, **_payload()}))
     assert field_error(html, "code")
     assert db.session.query(PowerTemplate).count() == before
 
 
-def test_bad_steps_message_names_the_line(admin, forms):
+def test_bad_steps_message_names_the_line(ctx, admin, forms):
     template = _template("QX-A-01")
     html = text(forms.post(f"/admin/templates/{template.id}", _payload(steps="村委会 | 拟定方案\n坏的一行")))
     assert "2" in html.split('id="steps-error"')[1][:80]

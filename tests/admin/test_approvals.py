@@ -37,7 +37,7 @@ def _approve(second, request_id):
     return second.post(f"/admin/approvals/{request_id}/approve", {}, form_url="/admin/approvals")
 
 
-def test_a_complaint_reader_is_not_created_until_a_second_admin_approves(admin, client, forms, second):
+def test_a_complaint_reader_is_not_created_until_a_second_admin_approves(ctx, admin, client, forms, second):
     response = forms.post("/admin/accounts/new", NEW)
     assert response.status_code == 303 and response.headers["Location"].endswith("/admin/approvals")
     assert _user("handler_new") is None  # nothing can sign in yet
@@ -54,7 +54,7 @@ def test_a_complaint_reader_is_not_created_until_a_second_admin_approves(admin, 
     assert "account_request_approved" in audit_actions()
 
 
-def test_the_requester_cannot_approve_their_own_request(admin, client, forms):
+def test_the_requester_cannot_approve_their_own_request(ctx, admin, client, forms):
     forms.post("/admin/accounts/new", NEW)
     request = _request()
     response = forms.post(f"/admin/approvals/{request.id}/approve", {}, form_url="/admin/accounts/new")
@@ -62,7 +62,7 @@ def test_the_requester_cannot_approve_their_own_request(admin, client, forms):
     assert _user("handler_new") is None and _request().outcome is None
 
 
-def test_the_owner_sets_their_password_once_and_must_enrol_a_second_factor(app, admin, forms, second):
+def test_the_owner_sets_their_password_once_and_must_enrol_a_second_factor(ctx, app, admin, forms, second):
     forms.post("/admin/accounts/new", NEW)
     link = LINK_RE.search(text(_approve(second, _request().id))).group(1)
     path = link[link.index("/auth/setup"):]
@@ -82,7 +82,7 @@ def test_the_owner_sets_their_password_once_and_must_enrol_a_second_factor(app, 
     assert Auth(app.test_client()).login("handler_new", NEW_PASSWORD).status_code == 302
 
 
-def test_an_expired_link_does_nothing(app, admin, forms, second):
+def test_an_expired_link_does_nothing(ctx, app, admin, forms, second):
     from datetime import timedelta
 
     from portal.core.db import utcnow
@@ -95,7 +95,7 @@ def test_an_expired_link_does_nothing(app, admin, forms, second):
     assert app.test_client().get(link[link.index("/auth/setup"):]).status_code == 404
 
 
-def test_the_admin_never_sees_a_password_that_opens_complaints(admin, client, forms, second):
+def test_the_admin_never_sees_a_password_that_opens_complaints(ctx, admin, client, forms, second):
     response = forms.post("/admin/accounts/new", NEW)
     assert "temp-password" not in text(response)
     html = text(_approve(second, _request().id))
@@ -107,7 +107,7 @@ def test_the_admin_never_sees_a_password_that_opens_complaints(admin, client, fo
     assert user.password_hash.startswith("$argon2")
 
 
-def test_a_password_reset_of_a_handler_waits_and_then_sends_a_link(app, admin, forms, second):
+def test_a_password_reset_of_a_handler_waits_and_then_sends_a_link(ctx, app, admin, forms, second):
     victim = app.test_client()
     Auth(victim).login("handler_baishi")
     user = _user("handler_baishi")
@@ -120,7 +120,7 @@ def test_a_password_reset_of_a_handler_waits_and_then_sends_a_link(app, admin, f
     assert Auth(app.test_client()).login("handler_baishi").status_code == 200  # the old password is gone
 
 
-def test_a_role_change_towards_a_complaint_reader_waits_for_approval(admin, forms, second):
+def test_a_role_change_towards_a_complaint_reader_waits_for_approval(ctx, admin, forms, second):
     user = _user("cadre_xikou")
     forms.post(f"/admin/accounts/{user.id}", {"role": "township_handler", "township": TOWNSHIP, "village": "",
                                               "display_name": "吴志强", "email": ""})
@@ -130,20 +130,20 @@ def test_a_role_change_towards_a_complaint_reader_waits_for_approval(admin, form
     assert changed.role == "township_handler" and changed.township.code == TOWNSHIP and changed.must_enrol_2fa
 
 
-def test_a_rejected_request_changes_nothing(admin, forms, second):
+def test_a_rejected_request_changes_nothing(ctx, admin, forms, second):
     forms.post("/admin/accounts/new", NEW)
     second.post(f"/admin/approvals/{_request().id}/reject", {}, form_url="/admin/approvals")
     assert _request().outcome == "rejected" and _user("handler_new") is None
 
 
-def test_cadre_accounts_still_get_a_temporary_password_at_once(admin, forms):
+def test_cadre_accounts_still_get_a_temporary_password_at_once(ctx, admin, forms):
     response = forms.post("/admin/accounts/new", {**NEW, "username": "cadre_two", "role": "village_cadre",
                                                   "village": "339901101202"})
     assert response.status_code == 200 and "temp-password" in text(response)
     assert _user("cadre_two") is not None
 
 
-def test_the_server_cli_still_creates_accounts_directly(runner):
+def test_the_server_cli_still_creates_accounts_directly(ctx, runner):
     result = runner.invoke(args=["users", "create", "ops_handler", "--role", "county_handler"],
                            input="a long server password\na long server password\n")
     assert result.exit_code == 0, result.output

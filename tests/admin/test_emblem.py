@@ -44,7 +44,7 @@ def test_no_emblem_at_first_then_an_upload_shows_on_home_and_in_the_share_card(a
     assert client.get("/emblem/" + "0" * 20 + ".png").status_code == 404
 
 
-def test_replacing_removes_the_old_file_and_removing_hides_it(app, client, forms, login_as):
+def test_replacing_removes_the_old_file_and_removing_hides_it(ctx, app, client, forms, login_as):
     login_as("county_admin")
     _upload(forms, _png(color=(1, 2, 3)))
     first = county_emblem.current()
@@ -61,7 +61,7 @@ def test_replacing_removes_the_old_file_and_removing_hides_it(app, client, forms
     assert _emblem_src(client) is None
 
 
-def test_bad_pictures_are_refused_beside_the_field_and_change_nothing(app, client, forms, login_as):
+def test_bad_pictures_are_refused_beside_the_field_and_change_nothing(ctx, app, client, forms, login_as):
     login_as("county_admin")
     _upload(forms, _png())
     before = county_emblem.current()

@@ -10,7 +10,7 @@ from tests.demo_ids import TOWNSHIP
 PAGE = "/admin/officials"
 
 
-def test_the_admin_lists_and_adds_an_official_who_then_routes_complaints(client, auth, forms):
+def test_the_admin_lists_and_adds_an_official_who_then_routes_complaints(ctx, client, auth, forms):
     auth.login("county_admin")
     page = client.get(PAGE).get_data(as_text=True)
     assert "王振华" in page and "党委书记" in page and "白石镇" in page
@@ -25,7 +25,7 @@ def test_the_admin_lists_and_adds_an_official_who_then_routes_complaints(client,
                                          ({"township": TOWNSHIP, "name": "", "post": "镇长"}, "name"),
                                          ({"township": TOWNSHIP, "name": "王振华", "post": "镇长"}, "name"),
                                          ({"township": TOWNSHIP, "name": "李四", "post": ""}, "post")])
-def test_bad_entries_get_a_message_beside_the_field(client, auth, forms, data, field):
+def test_bad_entries_get_a_message_beside_the_field(ctx, client, auth, forms, data, field):
     auth.login("county_admin")
     before = db.session.query(TownshipOfficial).count()
     response = forms.post(PAGE, data)
@@ -33,7 +33,7 @@ def test_bad_entries_get_a_message_beside_the_field(client, auth, forms, data, f
     assert db.session.query(TownshipOfficial).count() == before
 
 
-def test_removing_an_official(client, auth, forms):
+def test_removing_an_official(ctx, client, auth, forms):
     auth.login("county_admin")
     official = db.session.query(TownshipOfficial).filter_by(name="王振华").one()
     forms.post(f"{PAGE}/{official.id}/remove", {}, form_url=PAGE)

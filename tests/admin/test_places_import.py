@@ -37,7 +37,7 @@ def _counts() -> tuple:
     return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Township, Village, Cadre, User))
 
 
-def test_dry_run_shows_what_would_change_and_changes_nothing(app):
+def test_dry_run_shows_what_would_change_and_changes_nothing(ctx, app):
     before = _counts()
     report = import_places(_csv(ROWS), "county.csv", apply=False)
     assert report.ok and not report.applied and report.passwords == []
@@ -47,7 +47,7 @@ def test_dry_run_shows_what_would_change_and_changes_nothing(app):
     assert _counts() == before
 
 
-def test_import_creates_everything_and_a_second_run_changes_nothing(app):
+def test_import_creates_everything_and_a_second_run_changes_nothing(ctx, app):
     before = _counts()
     report = import_places(xlsx_bytes(ROWS), "county.xlsx", apply=True)
     assert report.ok and report.applied, [r.errors for r in report.rows]
@@ -66,7 +66,7 @@ def test_import_creates_everything_and_a_second_run_changes_nothing(app):
     assert again.ok and {r.action for r in again.rows} == {"unchanged"} and again.passwords == []
 
 
-def test_one_wrong_row_rolls_back_the_whole_import(app):
+def test_one_wrong_row_rolls_back_the_whole_import(ctx, app):
     bad = [*ROWS, ["村", NEW_TOWNSHIP + "20X", "坏代码村", "", "", "", ""],
            ["村干部", NEW_TOWNSHIP + "201", "孙某", "", "队长", "", ""], ["部门", "1", "x", "", "", "", ""]]
     before = _counts()
@@ -77,7 +77,7 @@ def test_one_wrong_row_rolls_back_the_whole_import(app):
     assert db.session.scalar(select(Township).where(Township.code == NEW_TOWNSHIP)) is None
 
 
-def test_a_village_needs_its_township(app):
+def test_a_village_needs_its_township(ctx, app):
     report = import_places(_csv([ROWS[0], ["村", COUNTY + "999201", "孤村", "", "", "", ""]]), "c.csv", apply=False)
     assert not report.ok and COUNTY + "999" in report.errors[0].errors[0]
 
@@ -87,7 +87,7 @@ def test_a_file_without_the_needed_columns_is_refused(app):
     assert report.file_error and not report.applied
 
 
-def test_cli_dry_run_and_import(app, runner, tmp_path):
+def test_cli_dry_run_and_import(ctx, app, runner, tmp_path):
     path = tmp_path / "county.csv"
     path.write_bytes(_csv(ROWS))
     before = _counts()
@@ -103,7 +103,7 @@ def test_cli_dry_run_and_import(app, runner, tmp_path):
     assert result.exit_code != 0 and "Nothing was changed" in result.output
 
 
-def test_admin_page_checks_then_imports_the_same_file(client, admin, forms):
+def test_admin_page_checks_then_imports_the_same_file(ctx, client, admin, forms):
     from admin.conftest import text
 
     client.set_cookie("lang", "en")

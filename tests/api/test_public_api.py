@@ -54,7 +54,7 @@ def test_unknown_villages_are_json_404s(client, path):
     assert response.status_code == 404 and response.is_json and response.get_json()["status"] == 404
 
 
-def test_village_detail_has_hotlines_chain_and_links(client):
+def test_village_detail_has_hotlines_chain_and_links(ctx, client):
     body = client.get(f"/api/v1/villages/{VILLAGE}").get_json()
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     assert body["chain_head"] == village.chain_head and body["chain_length"] == village.chain_length
@@ -63,7 +63,7 @@ def test_village_detail_has_hotlines_chain_and_links(client):
     assert body["links"]["powers"] == f"/api/v1/villages/{VILLAGE}/powers"
 
 
-def test_powers_list_every_current_item(client):
+def test_powers_list_every_current_item(ctx, client):
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     count = db.session.query(PowerItem).filter_by(village_id=village.id, retired_at=None).count()
     body = client.get(f"/api/v1/villages/{VILLAGE}/powers", query_string={"per_page": 100}).get_json()
@@ -72,7 +72,7 @@ def test_powers_list_every_current_item(client):
     assert first["steps"] and first["legal_basis"] and first["category"] == "decision"
 
 
-def test_disclosures_carry_current_content_revision_count_and_chain_hash(client):
+def test_disclosures_carry_current_content_revision_count_and_chain_hash(ctx, client):
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     published = db.session.query(Disclosure).filter_by(village_id=village.id, status="published").all()
     body = client.get(f"/api/v1/villages/{VILLAGE}/disclosures").get_json()

@@ -25,7 +25,7 @@ def _upload(data: bytes, name: str) -> FileStorage:
     return FileStorage(stream=io.BytesIO(data), filename=name)
 
 
-def test_a_too_short_description_refuses_the_form_before_any_file_is_looked_at(app, monkeypatch):
+def test_a_too_short_description_refuses_the_form_before_any_file_is_looked_at(ctx, app, monkeypatch):
     touched = []
     monkeypatch.setattr(intake, "store_upload", lambda *a, **k: touched.append(a) or pytest.fail("file read"))
     with pytest.raises(PortalError) as refused:
@@ -34,7 +34,7 @@ def test_a_too_short_description_refuses_the_form_before_any_file_is_looked_at(a
     assert touched == []
 
 
-def test_a_picture_above_the_pixel_budget_is_refused_from_its_header_without_decoding(app, monkeypatch):
+def test_a_picture_above_the_pixel_budget_is_refused_from_its_header_without_decoding(ctx, app, monkeypatch):
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("the picture was decoded"))
     with pytest.raises(PortalError) as refused:
         store_upload(_upload(big_png(), "现场.png"), field="files")
@@ -46,7 +46,7 @@ def test_pillow_refuses_huge_pictures_anywhere_and_a_phone_photo_fits():
     assert 4000 * 3000 <= MAX_PIXELS < 5000 * 4000
 
 
-def test_a_picture_within_the_budget_is_still_accepted(app):
+def test_a_picture_within_the_budget_is_still_accepted(ctx, app):
     stored = store_upload(_upload(jpeg_bytes(), "现场.jpg"), field="files")
     assert stored.mime_type == "image/jpeg"
 
@@ -56,7 +56,7 @@ def app_config(app_config):
     return {**app_config, "COMPLAINT_INTAKE_LIMIT": "3/hour"}
 
 
-def test_refused_posts_with_files_count_against_the_filing_limit(client):
+def test_refused_posts_with_files_count_against_the_filing_limit(ctx, client):
     def post():
         return client.post(API, data={**case_data(description="太短"), "files": [(io.BytesIO(big_png()), "a.png")]},
                            content_type="multipart/form-data")

@@ -3,12 +3,17 @@ import io
 import json
 import re
 
+import pytest
+
 from portal.complaints import handling
 from portal.complaints.models import Complaint, ComplaintAttachment
 from portal.core.crypto import decrypt_text
 from portal.extensions import db
 from tests.complaints.conftest import DESCRIPTION, case_data, complaint_count, jpeg_bytes, user
 from tests.demo_ids import VILLAGE
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 API = "/api/v1/complaints"
 

@@ -10,6 +10,9 @@ from portal.extensions import db
 from tests.complaints.conftest import case_data, complaint_count, jpeg_bytes
 from tests.demo_ids import VILLAGE
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 NEW = "/complaints/new"
 API = "/api/v1/complaints"
 HOSTILE = {

@@ -2,10 +2,15 @@
 import re
 import threading
 
+import pytest
+
 from portal.complaints.models import CaseCounter, Complaint
 from portal.complaints.numbering import format_case_number, next_case_number
 from portal.extensions import db
 from tests.complaints.conftest import case_data, complaint_count
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 THREADS = 40
 

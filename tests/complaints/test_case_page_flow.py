@@ -2,10 +2,14 @@
 import io
 import re
 
+import pytest
 from werkzeug.datastructures import FileStorage
 
 from portal.extensions import db
 from tests.complaints.conftest import advance, jpeg_bytes
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def _text(response) -> str:

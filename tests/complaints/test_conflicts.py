@@ -9,6 +9,9 @@ from portal.places.models import Township, TownshipOfficial
 from tests.complaints.conftest import case_data, user
 from tests.demo_ids import VILLAGE
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 NEW = "/complaints/new"
 
 

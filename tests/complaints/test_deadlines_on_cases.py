@@ -1,6 +1,8 @@
 """Deadlines of stored cases: county rules and calendar, days left everywhere, overdue escalation."""
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
+
 from portal.complaints.calendar import WorkCalendar
 from portal.complaints.clock import clock
 from portal.complaints.deadlines import DeadlineRules, decide_due
@@ -13,6 +15,9 @@ from portal.core.timezone import local_today as today
 from portal.core.timezone import local_zone as local_tz
 from portal.extensions import db
 from tests.complaints.conftest import advance, backdate, user
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def _at(day: date) -> datetime:

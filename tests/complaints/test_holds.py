@@ -26,7 +26,7 @@ def _draft_with_photo(client, forms) -> str:
     return re.search(r'name="remove" value="([0-9a-f]{32}\.jpg)"', page).group(1)
 
 
-def test_the_draft_is_one_encrypted_row_naming_its_photo_and_no_file_beside_the_uploads(app, client, forms):
+def test_the_draft_is_one_encrypted_row_naming_its_photo_and_no_file_beside_the_uploads(ctx, app, client, forms):
     stored = _draft_with_photo(client, forms)
     rows = db.session.scalars(select(VisitHold)).all()
     assert len(rows) == 1
@@ -50,7 +50,7 @@ def test_a_second_app_server_carries_on_the_same_draft(app, client, forms, tmp_p
     assert DESCRIPTION in page and "现场.jpg" in page
 
 
-def test_the_job_runner_sweeps_a_forgotten_draft_and_its_photo(app, client, forms):
+def test_the_job_runner_sweeps_a_forgotten_draft_and_its_photo(ctx, app, client, forms):
     stored = _draft_with_photo(client, forms)
     photo = Path(app.config["UPLOAD_DIR"]) / stored
     assert photo.exists()

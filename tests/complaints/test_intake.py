@@ -4,6 +4,8 @@ import io
 import json
 import re
 
+import pytest
+
 from portal.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent
 from portal.core.crypto import decrypt_text
 from portal.disclosures.models import Disclosure
@@ -12,6 +14,9 @@ from portal.places.models import Village
 from portal.powers.models import PowerItem
 from tests.complaints.conftest import DESCRIPTION, case_data, complaint_count, jpeg_bytes, pdf_bytes
 from tests.demo_ids import FAR_VILLAGE, VILLAGE
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 NEW = "/complaints/new"
 

@@ -2,6 +2,7 @@
 handlers (audited), never showing a case outside the handler's scope."""
 from datetime import timedelta
 
+import pytest
 from conftest import csrf_from
 from sqlalchemy import select
 
@@ -14,6 +15,9 @@ from portal.places.models import Village
 from portal.powers.models import PowerItem
 from tests.complaints.conftest import backdate, user
 from tests.demo_ids import FAR_VILLAGE, OTHER_VILLAGE, VILLAGE
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def _page(client, complaint) -> str:

@@ -1,12 +1,17 @@
 """E-mail through the outbox: who is told, what they are told, and nothing lost when SMTP is down."""
 import socket
 
+import pytest
+
 from portal.accounts.models import User
 from portal.complaints import handling, notify, routing, tracking
 from portal.complaints.models import Recusal
 from portal.core.mail import OutboxMessage, deliver_pending
 from portal.extensions import db
 from tests.complaints.conftest import DESCRIPTION, user
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def _new_mail(since: int) -> list[OutboxMessage]:

@@ -68,7 +68,7 @@ def every_logger():
         logger.disabled = disabled
 
 
-def test_a_full_flow_logs_no_receipt_contact_or_address(app, caplog, every_logger):
+def test_a_full_flow_logs_no_receipt_contact_or_address(ctx, app, caplog, every_logger):
     caplog.set_level(logging.DEBUG)
     receipts, _complaint = _full_flow(app, caplog)
     text = caplog.text + "\n".join(repr(r.args) for r in caplog.records)
@@ -77,7 +77,7 @@ def test_a_full_flow_logs_no_receipt_contact_or_address(app, caplog, every_logge
         assert secret not in text, secret
 
 
-def test_no_address_receipt_or_plain_contact_is_stored(app, caplog):
+def test_no_address_receipt_or_plain_contact_is_stored(ctx, app, caplog):
     receipts, complaint = _full_flow(app, caplog)
     dump = _dump_tables(COMPLAINT_TABLES)
     for secret in [*receipts.split("|"), NAME, PHONE, ADDRESS]:
@@ -88,7 +88,7 @@ def test_no_address_receipt_or_plain_contact_is_stored(app, caplog):
     assert ADDRESS not in _dump_tables(("audit_entry",))
 
 
-def test_complaint_tables_have_no_address_column(app):
+def test_complaint_tables_have_no_address_column(ctx, app):
     inspector = sa.inspect(db.engine)
     for table in COMPLAINT_TABLES:
         for column in inspector.get_columns(table):
@@ -96,14 +96,14 @@ def test_complaint_tables_have_no_address_column(app):
             assert not re.search(r"(^|_)(ip|ip_address|addr|address|remote_addr|user_agent)($|_)", name), (table, name)
 
 
-def test_the_rate_limiter_keeps_only_a_keyed_hash_of_the_address(app, caplog):
+def test_the_rate_limiter_keeps_only_a_keyed_hash_of_the_address(ctx, app, caplog):
     _full_flow(app, caplog)
     storage = limiter.storage
     keys = " ".join(map(str, [*getattr(storage, "storage", {}), *getattr(storage, "events", {})]))
     assert "addr:" in keys and ADDRESS not in keys and ADDRESS.replace(".", "") not in keys
 
 
-def test_a_staff_member_filing_a_complaint_is_not_linked_to_it(app, client, login_as, forms):
+def test_a_staff_member_filing_a_complaint_is_not_linked_to_it(ctx, app, client, login_as, forms):
     login_as("handler_liutang")
     assert forms.post("/complaints/new", case_data(), form_url="/complaints/new").status_code == 303
     complaint = db.session.query(Complaint).order_by(Complaint.id.desc()).first()

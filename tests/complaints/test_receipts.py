@@ -41,7 +41,7 @@ def test_typed_receipts_are_normalised(typed, expected):
     assert normalize_receipt(typed) == expected
 
 
-def test_hash_is_hmac_sha256_keyed_with_the_deployment_pepper(app):
+def test_hash_is_hmac_sha256_keyed_with_the_deployment_pepper(ctx, app):
     receipt = "12345678901234567890"
     expected = hmac.new(app.config["RECEIPT_PEPPER"].encode(), b"receipt:" + receipt.encode(), hashlib.sha256)
     assert hash_receipt(receipt) == expected.hexdigest()
@@ -50,7 +50,7 @@ def test_hash_is_hmac_sha256_keyed_with_the_deployment_pepper(app):
     assert hash_receipt(receipt) != expected.hexdigest()
 
 
-def test_a_receipt_stored_under_the_old_scrypt_hash_is_still_found_and_rehashed(app, client, file_case):
+def test_a_receipt_stored_under_the_old_scrypt_hash_is_still_found_and_rehashed(ctx, app, client, file_case):
     complaint, receipt = file_case()
     legacy = hashlib.scrypt(receipt.encode(), salt=app.config["RECEIPT_PEPPER"].encode(), n=2**11, r=8, p=1,
                             dklen=32).hex()
@@ -64,14 +64,14 @@ def test_a_receipt_stored_under_the_old_scrypt_hash_is_still_found_and_rehashed(
     assert client.post("/api/v1/complaints/track", json={"receipt": receipt}).status_code == 200
 
 
-def test_only_the_hash_of_the_receipt_is_stored(file_case):
+def test_only_the_hash_of_the_receipt_is_stored(ctx, file_case):
     complaint, receipt = file_case()
     assert complaint.receipt_hash == hash_receipt(receipt)
     row = db.session.execute(db.select(Complaint.__table__).where(Complaint.id == complaint.id)).one()
     assert not any(receipt in str(value) for value in row)
 
 
-def test_the_receipt_never_sits_readable_in_the_session_cookie(app, client, forms):
+def test_the_receipt_never_sits_readable_in_the_session_cookie(ctx, app, client, forms):
     forms.post("/complaints/new", case_data(), form_url="/complaints/new")
     complaint = db.session.query(Complaint).order_by(Complaint.id.desc()).first()
     serializer = SecureCookieSessionInterface().get_signing_serializer(app)

@@ -11,6 +11,9 @@ from portal.places.models import Township
 from tests.complaints.conftest import user
 from tests.demo_ids import OTHER_TOWNSHIP, TOWNSHIP
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 
 def _township(code=TOWNSHIP):
     return db.session.query(Township).filter_by(code=code).one()

@@ -21,6 +21,9 @@ from tests.complaints.test_privacy import every_logger  # noqa: F401 - fixture
 from tests.complaints.test_steps import STEP, _post, _start
 from tests.demo_ids import VILLAGE
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 MOBILE = "13812345678"
 
 

@@ -17,7 +17,7 @@ from tests.complaints.sms_server import SmsGatewayServer
 pytestmark = pytest.mark.slow
 
 
-def test_two_senders_at_once_send_each_text_once(app):
+def test_two_senders_at_once_send_each_text_once(ctx, app):
     db.session.execute(db.update(SmsMessage).where(SmsMessage.sent_at.is_(None)).values(sent_at=func.now()))
     numbers = [f"139{i:08d}" for i in range(30)]
     for i, number in enumerate(numbers):

@@ -3,6 +3,7 @@ same intake, with the channel and the resident's consent recorded, and a receipt
 import io
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
@@ -12,6 +13,9 @@ from portal.core.audit import AuditEntry
 from portal.extensions import db
 from tests.complaints.conftest import complaint_count, jpeg_bytes
 from tests.demo_ids import VILLAGE
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def _base(**changes) -> dict:

@@ -49,7 +49,7 @@ def test_without_a_village_the_first_question_asks_for_it(client, forms):
     assert _post(client, forms, "village", {"village": VILLAGE}).headers["Location"].endswith("/new/what")
 
 
-def test_a_whole_report_is_filed_from_the_check_page(client, forms):
+def test_a_whole_report_is_filed_from_the_check_page(ctx, client, forms):
     page = _walk(client, forms)
     assert DESCRIPTION in page and "村主任" in page and "/complaints/new/what?change=1" in page
     before = complaint_count()
@@ -61,7 +61,7 @@ def test_a_whole_report_is_filed_from_the_check_page(client, forms):
     assert client.get(STEP + "check").status_code == 303  # the draft is gone once filed
 
 
-def test_unsure_of_the_kind_files_it_for_the_handler_to_classify(client, forms):
+def test_unsure_of_the_kind_files_it_for_the_handler_to_classify(ctx, client, forms):
     _walk(client, forms, category="unclassified")
     forms.post(STEP + "check", {}, form_url=STEP + "check")
     assert db.session.query(Complaint).order_by(Complaint.id.desc()).first().category == "unclassified"
@@ -85,7 +85,7 @@ def test_back_links_keep_every_answer(client, forms):
     assert DESCRIPTION in client.get(STEP + "what").get_data(as_text=True)
 
 
-def test_a_photo_survives_a_validation_error_and_reaches_the_case(client, forms):
+def test_a_photo_survives_a_validation_error_and_reaches_the_case(ctx, client, forms):
     _start(client)
     response = _post(client, forms, "what", {"description": "太短", "files": (io.BytesIO(jpeg_bytes(gps=True)), "现场.jpg")},
                      content_type="multipart/form-data")
@@ -130,7 +130,7 @@ def test_an_unknown_step_is_404_and_a_lost_draft_starts_again(client, forms):
     assert client.get(STEP + "who").status_code == 303
 
 
-def test_a_report_about_township_officials_goes_to_the_county(client, forms):
+def test_a_report_about_township_officials_goes_to_the_county(ctx, client, forms):
     _start(client)
     _post(client, forms, "what", {"description": DESCRIPTION}, content_type="multipart/form-data")
     _post(client, forms, "who", {"about_whom": "township", "about": "镇干部"})

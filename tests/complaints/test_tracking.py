@@ -15,6 +15,9 @@ from portal.core.mail import OutboxMessage
 from portal.extensions import db
 from tests.complaints.conftest import advance, backdate, jpeg_bytes, user
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 TRACK = "/complaints/track"
 
 

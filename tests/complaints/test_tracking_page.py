@@ -1,9 +1,14 @@
 """The tracking page leads with what the resident came for: the result, a waiting question, what they sent."""
 import re
 
+import pytest
+
 from portal.complaints import handling
 from portal.extensions import db
 from tests.complaints.conftest import DESCRIPTION, advance, user
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 TRACK = "/complaints/track"
 

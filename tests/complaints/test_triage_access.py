@@ -3,6 +3,7 @@ import io
 
 import pytest
 
+from portal.complaints.models import Complaint
 from portal.core.audit import AuditEntry
 from portal.extensions import db
 from portal.places.models import Village
@@ -14,11 +15,14 @@ STAFF_ADDR = {"REMOTE_ADDR": "198.51.100.23"}
 
 
 @pytest.fixture
-def case(file_case):
-    item = db.session.query(PowerItem).join(Village).filter(Village.code == VILLAGE, PowerItem.code == "QX-B-01").one()
-    complaint, _ = file_case(files=[_jpeg()], anonymous="0", contact_name="王小明", contact_phone="13812345678",
-                             power_item=str(item.id), step="2")
-    return complaint
+def case(app, file_case):
+    with app.app_context():  # the case comes back detached, its columns loaded
+        item = db.session.query(PowerItem).join(Village).filter(Village.code == VILLAGE,
+                                                                PowerItem.code == "QX-B-01").one()
+        complaint, _ = file_case(files=[_jpeg()], anonymous="0", contact_name="王小明", contact_phone="13812345678",
+                                 power_item=str(item.id), step="2")
+        db.session.refresh(complaint)
+        return complaint
 
 
 def _jpeg():
@@ -35,7 +39,7 @@ def _urls(complaint):
     return [f"/triage/{n}", f"/triage/{n}/contact", f"/triage/{n}/files/{attachment.id}"]
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, case):
+def test_anonymous_visitors_are_sent_to_sign_in(ctx, client, case):
     for url in ["/triage/", "/triage/audit", *_urls(case)]:
         response = client.get(url)
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
@@ -43,7 +47,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, case):
 
 
 @pytest.mark.parametrize("username", ["cadre_shangtang", "county_admin"])
-def test_cadres_and_the_admin_get_403_on_the_area_and_404_on_a_case(client, login_as, case, username):
+def test_cadres_and_the_admin_get_403_on_the_area_and_404_on_a_case(ctx, client, login_as, case, username):
     login_as(username)
     assert client.get("/triage/").status_code == 403
     assert client.get("/triage/audit").status_code == 403
@@ -53,7 +57,7 @@ def test_cadres_and_the_admin_get_403_on_the_area_and_404_on_a_case(client, logi
         assert DESCRIPTION not in response.get_data(as_text=True)
 
 
-def test_a_handler_of_another_township_sees_neither_the_case_nor_its_files(client, login_as, case, forms):
+def test_a_handler_of_another_township_sees_neither_the_case_nor_its_files(ctx, client, login_as, case, forms):
     login_as("handler_dongshan")
     inbox = client.get("/triage/").get_data(as_text=True)
     assert case.case_number not in inbox
@@ -62,8 +66,7 @@ def test_a_handler_of_another_township_sees_neither_the_case_nor_its_files(clien
         assert response.status_code == 404 and DESCRIPTION not in response.get_data(as_text=True), url
     response = forms.post(f"/triage/{case.case_number}/act", {"action": "accept"}, form_url="/complaints/track")
     assert response.status_code == 404
-    db.session.expire_all()
-    assert case.status == "received"
+    assert db.session.get(Complaint, case.id).status == "received"
 
 
 def test_refused_and_missing_cases_look_the_same(client, login_as, case):
@@ -76,7 +79,7 @@ def test_refused_and_missing_cases_look_the_same(client, login_as, case):
         missing.get_data(as_text=True).replace("339901-2099-999999", "X")
 
 
-def test_the_handler_of_the_case_reads_it_with_the_linked_power_item(client, login_as, case):
+def test_the_handler_of_the_case_reads_it_with_the_linked_power_item(ctx, client, login_as, case):
     login_as("handler_baishi")
     assert case.case_number in client.get("/triage/").get_data(as_text=True)
     page = client.get(f"/triage/{case.case_number}", environ_base=STAFF_ADDR).get_data(as_text=True)
@@ -87,7 +90,7 @@ def test_the_handler_of_the_case_reads_it_with_the_linked_power_item(client, log
     assert 'name="action" value="accept"' in page and 'name="action" value="recuse"' in page
 
 
-def test_revealing_contact_details_is_audited(client, login_as, case):
+def test_revealing_contact_details_is_audited(ctx, client, login_as, case):
     login_as("handler_baishi")
     page = client.get(f"/triage/{case.case_number}/contact").get_data(as_text=True)
     assert "王小明" in page and "13812345678" in page
@@ -95,7 +98,7 @@ def test_revealing_contact_details_is_audited(client, login_as, case):
     assert entry.username == "handler_baishi"
 
 
-def test_attachments_are_served_only_as_sandboxed_downloads(client, login_as, case):
+def test_attachments_are_served_only_as_sandboxed_downloads(ctx, client, login_as, case):
     login_as("handler_baishi")
     response = client.get(_urls(case)[2])
     assert response.status_code == 200 and response.mimetype == "image/jpeg"

@@ -16,6 +16,9 @@ from portal.core.roles import STATUSES
 from portal.extensions import db
 from tests.complaints.conftest import user
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 FULL = {"reply": "经核实，已作处理并答复。", "transferred_to": "县信访局", "finding": "true", "disposal_mode": "close",
         "reason": "处理结果与事实不符，我有新的证据材料。"}
 STAFF_ALLOWED = {(a, b) for a, targets in workflow.ALLOWED.items() for b in targets if b != "under_review"}

@@ -98,9 +98,10 @@ def _url(rule, ids: dict) -> str:
 
 @pytest.fixture
 def public_urls(app):
-    village = db.session.scalar(select(Village).where(Village.code == VILLAGE))
-    ids = _correct_one_of_each(village)
-    return {rule.endpoint: _url(rule, ids) for rule in _public_get_rules(app)}
+    with app.app_context():
+        village = db.session.scalar(select(Village).where(Village.code == VILLAGE))
+        ids = _correct_one_of_each(village)
+        return {rule.endpoint: _url(rule, ids) for rule in _public_get_rules(app)}
 
 
 def test_the_walk_finds_the_public_pages(app, public_urls):
@@ -143,7 +144,7 @@ def test_every_public_get_view_carries_the_decorator(app):
     assert not missing
 
 
-def test_a_change_is_seen_on_the_very_next_request(client):
+def test_a_change_is_seen_on_the_very_next_request(ctx, client):
     url = f"/villages/{VILLAGE}/powers"
     etag = client.get(url).headers["ETag"]
     item = db.session.scalar(select(PowerItem).where(PowerItem.village.has(code=VILLAGE)).order_by(PowerItem.id))

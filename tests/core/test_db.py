@@ -19,14 +19,14 @@ def _phone_in_database(app, code):
             return conn.scalar(select(Village.supervision_phone).where(Village.code == code))
 
 
-def test_a_read_only_transaction_gives_way_to_the_writer(app):
+def test_a_read_only_transaction_gives_way_to_the_writer(ctx, app):
     assert _village(VILLAGE) is not None  # a read: the session is now inside a transaction
     with write_transaction():
         _village(VILLAGE).supervision_phone = "0574-11112222"
     assert _phone_in_database(app, VILLAGE) == "0574-11112222"
 
 
-def test_unflushed_changes_are_refused_not_committed(app):
+def test_unflushed_changes_are_refused_not_committed(ctx, app):
     before = _phone_in_database(app, VILLAGE)
     _village(VILLAGE).supervision_phone = "0574-99990000"
     with pytest.raises(PendingChangesError), write_transaction():
@@ -35,7 +35,7 @@ def test_unflushed_changes_are_refused_not_committed(app):
     assert _phone_in_database(app, VILLAGE) == before
 
 
-def test_flushed_changes_are_refused_too(app):
+def test_flushed_changes_are_refused_too(ctx, app):
     before = _phone_in_database(app, VILLAGE)
     _village(VILLAGE).supervision_phone = "0574-99990000"
     db.session.flush()

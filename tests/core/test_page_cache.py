@@ -28,9 +28,11 @@ def statements(app):
         if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
             seen.append(statement)
 
-    sa.event.listen(db.engine, "before_cursor_execute", before)
+    with app.app_context():
+        engine = db.engine  # the app's one engine, shared by every request
+    sa.event.listen(engine, "before_cursor_execute", before)
     yield seen
-    sa.event.remove(db.engine, "before_cursor_execute", before)
+    sa.event.remove(engine, "before_cursor_execute", before)
 
 
 def _bump(code: str = VILLAGE) -> None:
@@ -70,7 +72,7 @@ def test_language_and_text_size_are_stored_apart(app):
     assert english_again.get_data() == english.get_data()
 
 
-def test_a_change_committed_to_a_village_renews_its_page_at_once(client, statements):
+def test_a_change_committed_to_a_village_renews_its_page_at_once(ctx, client, statements):
     first = client.get(PAGE)
     _bump()
     statements.clear()
@@ -82,7 +84,7 @@ def test_a_change_committed_to_a_village_renews_its_page_at_once(client, stateme
     assert other.status_code == 200
 
 
-def test_a_rolled_back_change_renews_nothing_it_did_not_change(client, app):
+def test_a_rolled_back_change_renews_nothing_it_did_not_change(ctx, client, app):
     client.get(PAGE)
     village = db.session.scalar(select(Village).where(Village.code == VILLAGE))
     village.content_version += 1

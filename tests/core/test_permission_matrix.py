@@ -12,6 +12,9 @@ from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.polls.models import GrievancePoll
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 ROLES = ["anonymous", "cadre_shangtang", "handler_baishi", "county_handler", "county_admin"]
 
 # action → place → {role: allowed}; "own" is 上塘村 (the cadre's village, the handler's township),

@@ -55,7 +55,7 @@ def test_type_is_judged_by_content(app):
     assert sniff(b"<html><script>") is None
 
 
-def test_png_renamed_pdf_is_refused(app):
+def test_png_renamed_pdf_is_refused(ctx, app):
     with pytest.raises(PortalError) as refused:
         _store(png(), "发票.pdf")
     with force_locale("en"):
@@ -65,14 +65,14 @@ def test_png_renamed_pdf_is_refused(app):
 @pytest.mark.parametrize("data, name", [(b"<html><script>alert(1)</script>", "通知.pdf"),
                                         (b"MZ\x90\x00" + b"\x00" * 60, "setup.png"),
                                         (b"GIF89a" + b"\x00" * 20, "a.gif"), (b"", "空.pdf")])
-def test_other_files_are_refused(app, data, name):
+def test_other_files_are_refused(ctx, app, data, name):
     with pytest.raises(PortalError):
         _store(data, name)
 
 
 @pytest.mark.parametrize("body", [b"/OpenAction 3 0 R", b"/Names << /JavaScript 4 0 R >>", b"/AA << >>",
                                   b"/J#61vaScript (app.alert(1))", b"/Launch << /F (cmd.exe) >>"])
-def test_pdfs_lose_scripts_and_automatic_actions(app, body):
+def test_pdfs_lose_scripts_and_automatic_actions(ctx, app, body):
     stored = _store(pdf(body), "材料.pdf")
     with open_upload(stored.stored_name) as fh:
         data = fh.read()
@@ -80,7 +80,7 @@ def test_pdfs_lose_scripts_and_automatic_actions(app, body):
         assert name not in data
 
 
-def test_decompression_bombs_are_refused(app):
+def test_decompression_bombs_are_refused(ctx, app):
     out = io.BytesIO()
     Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 megapixels in a few kilobytes
     with pytest.raises(PortalError) as refused:
@@ -94,7 +94,7 @@ def test_oversized_files_are_refused(app):
         store_upload(FileStorage(io.BytesIO(pdf(b"x" * 5000)), filename="大.pdf", name="files"), max_bytes=1000)
 
 
-def test_jpeg_loses_gps_and_camera_data_but_keeps_its_orientation(app):
+def test_jpeg_loses_gps_and_camera_data_but_keeps_its_orientation(ctx, app):
     stored = _store(jpeg_with_gps(), "现场照片.jpg")
     with open_upload(stored.stored_name) as fh:
         data = fh.read()
@@ -116,7 +116,7 @@ def test_original_names_are_normalised_but_keep_chinese():
     assert len(normalise_name("长" * 400 + ".pdf")) <= 255 and normalise_name("长" * 400 + ".pdf").endswith(".pdf")
 
 
-def test_attachments_are_published_with_their_chinese_names_and_served_safely(client, forms, cadre):
+def test_attachments_are_published_with_their_chinese_names_and_served_safely(ctx, client, forms, cadre):
     disclosure_id = disclosure_id_of(new_disclosure(forms, "attachment", {
         "description": "工程验收材料", "files": [upload(pdf(), "举报材料.pdf"), upload(jpeg_with_gps(), "现场.jpg")]},
         meta=META))
@@ -142,7 +142,7 @@ def test_attachments_are_published_with_their_chinese_names_and_served_safely(cl
     assert b"SecretPhoneMaker" not in image.get_data()
 
 
-def test_draft_files_are_hidden_from_other_villages_but_not_from_their_township(client, forms, cadre, login_as):
+def test_draft_files_are_hidden_from_other_villages_but_not_from_their_township(ctx, client, forms, cadre, login_as):
     disclosure_id = disclosure_id_of(new_disclosure(forms, "attachment", {"files": [upload(png(), "图.png")]},
                                                     meta=META))
     url = "/files/" + db.session.scalar(select(Attachment.stored_name).where(Attachment.disclosure_id == disclosure_id))
@@ -155,7 +155,7 @@ def test_draft_files_are_hidden_from_other_villages_but_not_from_their_township(
     assert client.application.test_client().get("/files/../../secret_key").status_code == 404
 
 
-def test_refused_upload_stores_nothing_and_says_why_beside_the_field(client, forms, cadre, app):
+def test_refused_upload_stores_nothing_and_says_why_beside_the_field(ctx, client, forms, cadre, app):
     count = db.session.scalar(select(func.count()).select_from(Attachment))
     response = new_disclosure(forms, "attachment", {"files": [upload(png(), "ok.png"), upload(png(), "假.pdf")]},
                               meta=META)
@@ -167,7 +167,7 @@ def test_refused_upload_stores_nothing_and_says_why_beside_the_field(client, for
     assert not os.listdir(app.config["UPLOAD_DIR"])  # the accepted first file was removed again
 
 
-def test_files_can_be_removed_from_a_draft(client, forms, cadre):
+def test_files_can_be_removed_from_a_draft(ctx, client, forms, cadre):
     disclosure_id = disclosure_id_of(new_disclosure(forms, "attachment", {
         "files": [upload(png(), "一.png"), upload(png(), "二.png")]}, meta=META))
     first, second = db.session.get(Disclosure, disclosure_id).draft_content["files"]

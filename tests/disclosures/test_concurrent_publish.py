@@ -60,7 +60,7 @@ def _village():
     return db.session.scalar(select(Village).where(Village.code == VILLAGE))
 
 
-def test_eight_cadre_sessions_publish_in_one_village_at_once(app):
+def test_eight_cadre_sessions_publish_in_one_village_at_once(ctx, app):
     ids = _drafts(app, THREADS)
     before = _village()
     length, version = before.chain_length, before.content_version
@@ -80,7 +80,7 @@ def test_eight_cadre_sessions_publish_in_one_village_at_once(app):
     assert seqs == list(range(1, village.chain_length + 1))
 
 
-def test_the_same_draft_published_twice_at_once_becomes_one_revision(app):
+def test_the_same_draft_published_twice_at_once_becomes_one_revision(ctx, app):
     [disclosure_id] = _drafts(app, 1)
     answers = _publish_all_at_once(app, [disclosure_id, disclosure_id])
     assert [a.status_code for a in answers] == [200, 200]

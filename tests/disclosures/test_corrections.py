@@ -26,7 +26,7 @@ def _correct(forms, disclosure_id: int, fields: dict, **kwargs):
     return forms.post(f"/publish/disclosures/{disclosure_id}/edit", {**META, **fields}, **kwargs)
 
 
-def test_correcting_requires_a_reason_and_changes_nothing_without_one(client, forms, cadre):
+def test_correcting_requires_a_reason_and_changes_nothing_without_one(ctx, client, forms, cadre):
     disclosure_id = _published_text(forms)
     form = _text(client.get(f"/publish/disclosures/{disclosure_id}/edit"))
     assert "6,800" in form and 'name="reason"' in form  # prefilled from the published revision
@@ -50,7 +50,7 @@ def test_pending_correction_is_not_public_until_published(client, forms, cadre):
     assert "金额录入错误" in preview
 
 
-def test_published_correction_is_revision_two_with_diff_and_revision_one_stays_readable(client, forms, cadre):
+def test_published_correction_is_revision_two_with_diff_and_revision_one_stays_readable(ctx, client, forms, cadre):
     disclosure_id = _published_text(forms)
     before = chain_length()
     response = _correct(forms, disclosure_id, {"markdown": NEW, "reason": "金额录入错误"})
@@ -98,7 +98,7 @@ def test_decision_correction_lists_the_changed_fields(client, forms, cadre):
     assert "<del>31</del>" in diff and "<ins>30</ins>" in diff and "Present" in diff
 
 
-def test_attachment_correction_keeps_old_files_readable(client, forms, cadre):
+def test_attachment_correction_keeps_old_files_readable(ctx, client, forms, cadre):
     meta = {"domain": "village", "topic": "project", "title": "照片"}
     disclosure_id = disclosure_id_of(new_disclosure(forms, "attachment", {"files": [upload(png(), "旧.png")]},
                                                     meta=meta))
@@ -125,7 +125,7 @@ def test_diff_of_revisions_that_do_not_exist_is_not_found(client, forms, cadre):
     assert client.get(base + "?from=x&to=2").status_code == 200  # an unreadable number means the default
 
 
-def test_dropping_a_correction_keeps_what_was_published(client, forms, cadre):
+def test_dropping_a_correction_keeps_what_was_published(ctx, client, forms, cadre):
     disclosure_id = _published_text(forms)
     _correct(forms, disclosure_id, {"markdown": NEW, "reason": "更正"})
     forms.post(f"/publish/disclosures/{disclosure_id}/discard", {}, form_url=f"/publish/disclosures/{disclosure_id}")

@@ -35,7 +35,7 @@ def record(**overrides) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def test_a_record_that_follows_the_rules_is_published_without_warnings(client, forms, cadre):
+def test_a_record_that_follows_the_rules_is_published_without_warnings(ctx, client, forms, cadre):
     disclosure_id = disclosure_id_of(new_disclosure(forms, "decision", record(), meta=META))
     preview = _text(client.get(f"/publish/disclosures/{disclosure_id}"))
     assert "breaks the decision rules" not in preview and "联村干部孙浩列席签字" in preview
@@ -54,7 +54,7 @@ def test_a_record_that_follows_the_rules_is_published_without_warnings(client, f
     assert "验收合格" in public and "rule warning" not in _text(client.get(f"/villages/{VILLAGE}"))
 
 
-def test_breaches_are_warnings_that_are_published_and_counted(client, forms, cadre):
+def test_breaches_are_warnings_that_are_published_and_counted(ctx, client, forms, cadre):
     fields = record(**{"representatives-present": "20", "representatives-votes_for": "12",
                        "resolution_disclosure-posted_until": "2025-04-18"})
     disclosure_id = disclosure_id_of(new_disclosure(forms, "decision", fields, meta=META))
@@ -80,7 +80,7 @@ def test_missing_steps_are_breaches(client, forms, cadre):
     assert "breaks the decision rules" not in _text(client.get(f"/publish/disclosures/{other}"))
 
 
-def test_numbers_and_dates_that_are_not_are_refused_beside_the_field(client, forms, cadre):
+def test_numbers_and_dates_that_are_not_are_refused_beside_the_field(ctx, client, forms, cadre):
     count = db.session.scalar(select(func.count()).select_from(Disclosure))
     response = new_disclosure(forms, "decision", record(**{"committees-present": "七",
                                                           "party_meeting-date": "2025-02-30"}), meta=META)

@@ -25,7 +25,7 @@ def _count() -> int:
     return db.session.scalar(select(func.count()).select_from(Disclosure))
 
 
-def test_gbk_csv_saved_by_excel_is_read_totalled_and_published(client, forms, cadre):
+def test_gbk_csv_saved_by_excel_is_read_totalled_and_published(ctx, client, forms, cadre):
     data = FINANCE.encode("gbk")
     disclosure_id = disclosure_id_of(new_disclosure(forms, "table", {
         "upload": upload(data, "三月收支.csv"), "notes": "期初余额 373,734.60 元。"}))
@@ -43,7 +43,7 @@ def test_gbk_csv_saved_by_excel_is_read_totalled_and_published(client, forms, ca
     assert "村道养护" in public and "8,035.60" in public
 
 
-def test_xlsx_workbook_is_accepted(client, forms, cadre):
+def test_xlsx_workbook_is_accepted(ctx, client, forms, cadre):
     data = xlsx_bytes([["上塘村2025年3月财务公开"], ["序号", "摘要", "支出"], [1, "办公用品", 680], [2, "电费", 1235.6]])
     disclosure_id = disclosure_id_of(new_disclosure(forms, "table", {"upload": upload(data, "收支.xlsx")}))
     content = db.session.get(Disclosure, disclosure_id).draft_content
@@ -51,7 +51,7 @@ def test_xlsx_workbook_is_accepted(client, forms, cadre):
     assert content["totals"] == {"支出": "1915.60"}
 
 
-def test_bad_numbers_are_reported_beside_the_upload_and_nothing_is_stored(client, forms, cadre):
+def test_bad_numbers_are_reported_beside_the_upload_and_nothing_is_stored(ctx, client, forms, cadre):
     bad = FINANCE.replace("6800", "六千八").encode("gbk")
     count = _count()
     response = new_disclosure(forms, "table", {"upload": upload(bad, "收支.csv")})
@@ -65,7 +65,7 @@ def test_bad_numbers_are_reported_beside_the_upload_and_nothing_is_stored(client
     assert _count() == count
 
 
-def test_unreadable_file_is_refused_beside_the_field(client, forms, cadre):
+def test_unreadable_file_is_refused_beside_the_field(ctx, client, forms, cadre):
     count = _count()
     response = new_disclosure(forms, "table", {"upload": upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "表.csv")})
     assert response.status_code == 400 and "is not a CSV or XLSX file" in _text(response)
@@ -89,7 +89,7 @@ def test_id_and_bank_numbers_are_masked_and_the_masking_is_announced(client, for
     assert "339901196805121234" not in public and "6789" in public and "郑大山" in public
 
 
-def test_editing_a_table_draft_keeps_the_table_when_no_new_file_is_sent(client, forms, cadre):
+def test_editing_a_table_draft_keeps_the_table_when_no_new_file_is_sent(ctx, client, forms, cadre):
     disclosure_id = disclosure_id_of(new_disclosure(forms, "table", {"upload": upload(FINANCE.encode(), "a.csv")}))
     response = forms.post(f"/publish/disclosures/{disclosure_id}/edit",
                           {"domain": "finance", "topic": "finance_monthly", "title": "改过的标题", "period_label": "",

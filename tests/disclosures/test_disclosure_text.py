@@ -7,6 +7,7 @@ from disclosures.support import META, chain_length, disclosure_id_of, new_disclo
 from portal.core.audit import AuditEntry
 from portal.disclosures.models import Disclosure
 from portal.extensions import db
+from portal.places.models import Village
 
 TEXT = "## 党费收缴\n\n本季度收缴党费 **3,420.00 元**。\n\n- 主题党日 3 次\n- 走访困难党员 5 户"
 
@@ -23,7 +24,7 @@ def test_dashboard_offers_every_kind_and_lists_drafts(client, cadre):
     assert "上塘村2025年1月财务收支明细" in page  # published by the demo
 
 
-def test_draft_is_previewed_but_not_public(client, forms, cadre):
+def test_draft_is_previewed_but_not_public(ctx, client, forms, cadre):
     before = chain_length()
     disclosure_id = disclosure_id_of(new_disclosure(forms, "text", {"markdown": TEXT}))
     preview = _text(client.get(f"/publish/disclosures/{disclosure_id}"))
@@ -33,7 +34,7 @@ def test_draft_is_previewed_but_not_public(client, forms, cadre):
     assert chain_length() == before
 
 
-def test_publishing_appends_to_the_chain_and_shows_publicly(client, forms, cadre, village):
+def test_publishing_appends_to_the_chain_and_shows_publicly(ctx, client, forms, cadre, village):
     before = chain_length()
     disclosure_id = disclosure_id_of(new_disclosure(forms, "text", {"markdown": TEXT}))
     response = publish(forms, disclosure_id)
@@ -51,7 +52,7 @@ def test_publishing_appends_to_the_chain_and_shows_publicly(client, forms, cadre
                        "meta": {"domain": META["domain"], "topic": META["topic"],
                                 "period_label": META["period_label"], "period_start": META["period_start"],
                                 "period_end": META["period_end"]}}
-    assert village.chain_head == disclosure.current_revision.hash
+    assert db.session.get(Village, village.id).chain_head == disclosure.current_revision.hash
     actions = set(db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == str(disclosure_id))))
     assert {"draft_create", "publish"} <= actions
 
@@ -65,7 +66,7 @@ def test_markdown_is_sanitized(client, forms, cadre):
     assert "&lt;script&gt;" in public and 'href="javascript' not in public
 
 
-def test_missing_title_and_bad_dates_are_shown_beside_the_fields_and_nothing_is_stored(client, forms, cadre):
+def test_missing_title_and_bad_dates_are_shown_beside_the_fields_and_nothing_is_stored(ctx, client, forms, cadre):
     count = db.session.scalar(select(func.count()).select_from(Disclosure))
     response = new_disclosure(forms, "text", {"markdown": TEXT},
                               meta={"title": "  ", "period_start": "2025-13-45"})
@@ -83,7 +84,7 @@ def test_period_that_ends_before_it_starts_is_refused(client, forms, cadre):
     assert response.status_code == 400 and "The period ends before it starts." in _text(response)
 
 
-def test_draft_can_be_changed_and_deleted_before_publication(client, forms, cadre):
+def test_draft_can_be_changed_and_deleted_before_publication(ctx, client, forms, cadre):
     disclosure_id = disclosure_id_of(new_disclosure(forms, "text", {"markdown": TEXT}))
     response = forms.post(f"/publish/disclosures/{disclosure_id}/edit",
                           {**META, "title": "新标题", "markdown": "新内容"})

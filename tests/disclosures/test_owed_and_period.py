@@ -23,7 +23,7 @@ def test_period_labels_follow_from_the_dates():
     assert as_month("2025-02-01", "2025-02-28") == "2025-02" and as_month("2025-02-01", "2025-02-27") == ""
 
 
-def test_the_month_entered_once_sets_dates_and_label(client, forms, cadre):
+def test_the_month_entered_once_sets_dates_and_label(ctx, client, forms, cadre):
     response = new_disclosure(forms, "text", {"markdown": "本月无重大事项。"},
                               meta={"period_label": "", "period_start": "", "period_end": "", "period_month": "2025-04"})
     disclosure = db.session.get(Disclosure, disclosure_id_of(response))
@@ -70,7 +70,7 @@ def test_publishing_the_owed_statement_takes_it_off_the_list(client, forms, cadr
     assert finance not in _owed_links(client.get("/publish/").get_data(as_text=True))
 
 
-def test_text_notice_as_typed_keeps_paragraphs_and_marks(client, forms, cadre):
+def test_text_notice_as_typed_keeps_paragraphs_and_marks(ctx, client, forms, cadre):
     text = "各位村民：\n本月召开村民代表会议。\n\n1. 村道修缮\n* 不是列表 **也不加粗** <b>x</b>"
     disclosure_id = disclosure_id_of(new_disclosure(forms, "text", {"markdown": text, "text_format": "plain"}))
     content = db.session.get(Disclosure, disclosure_id).draft_content

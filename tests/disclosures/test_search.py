@@ -29,7 +29,7 @@ def test_titles_and_decision_text_are_found(client, english):
     assert SUBSIDY in _page(client, q="地力保护")[1]
 
 
-def test_raw_id_card_and_bank_numbers_are_never_searchable(client, english):
+def test_raw_id_card_and_bank_numbers_are_never_searchable(ctx, client, english):
     for raw in ("339901196805121234", "6222021234566789", "13812345678"):
         status, body = _page(client, q=raw)
         assert status == 400 and "cannot be searched" in body and SUBSIDY not in body
@@ -72,7 +72,7 @@ def test_chinese_messages(client):
     assert status == 400 and "身份证" in body
 
 
-def test_a_correction_replaces_the_indexed_text(client, forms, cadre):
+def test_a_correction_replaces_the_indexed_text(ctx, client, forms, cadre):
     disclosure_id = disclosure_id_of(new_disclosure(forms, "text", {"markdown": "本月召开村民代表会议，讨论鱼塘承包事项。"},
                                                     meta={"domain": "village", "topic": "village_affairs",
                                                           "title": "上塘村鱼塘承包通知"}))
@@ -89,7 +89,7 @@ def test_a_correction_replaces_the_indexed_text(client, forms, cadre):
     assert "revision=2" in body
 
 
-def test_removing_personal_data_from_a_revision_removes_it_from_the_index(app):
+def test_removing_personal_data_from_a_revision_removes_it_from_the_index(ctx, app):
     from portal.records.redaction import redact
     from tests.complaints.conftest import user
 

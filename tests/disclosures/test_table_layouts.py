@@ -144,7 +144,7 @@ def test_templates_are_for_cadres_only(client):
     assert client.get("/publish/disclosures/template/subsidy.csv").status_code in (302, 401, 403)
 
 
-def test_a_stated_total_that_differs_is_shown_on_the_public_page(client, forms, cadre):
+def test_a_stated_total_that_differs_is_shown_on_the_public_page(ctx, client, forms, cadre):
     wrong = FOOTER_CSV.replace("本月合计,,500.00", "本月合计,,5000.00")
     disclosure_id = disclosure_id_of(new_disclosure(forms, "table", {"upload": upload(wrong.encode("gbk"), "三月.csv")}))
     publish(forms, disclosure_id)

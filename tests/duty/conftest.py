@@ -21,12 +21,13 @@ def reports_of(code: str) -> list[DutyReport]:
 
 
 @pytest.fixture
-def open_round(client, forms, as_user):
+def open_round(app, client, forms, as_user):
     """Open a round for 上塘村's reports as the 白石镇 handler; return (response, codes, report ids)."""
 
     def _open(voters: int = 5, closes_in: timedelta = timedelta(days=2)):
         as_user("handler_baishi")
-        ids = [r.id for r in reports_of(VILLAGE)]
+        with app.app_context():
+            ids = [r.id for r in reports_of(VILLAGE)]
         closes = (datetime.now() + timedelta(hours=8) + closes_in).strftime("%Y-%m-%dT%H:%M")
         response = forms.post(f"/evaluation/villages/{VILLAGE}/new",
                               {"title": "上塘村2024年度述责述廉民主测评", "reports": ids, "closes_at": closes,

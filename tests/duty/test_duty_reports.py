@@ -46,7 +46,7 @@ def test_form_offers_the_eight_sections_and_only_own_cadres(client, cadre):
     assert "周晓燕" in page and "李德明" in page and "吴志强" not in page  # 吴志强 serves 溪口村
 
 
-def test_report_is_previewed_published_and_shown_publicly(client, forms, cadre):
+def test_report_is_previewed_published_and_shown_publicly(ctx, client, forms, cadre):
     report_id = _id(_new(forms))
     preview = _text(client.get(f"/publish/reports/{report_id}"))
     assert "<strong>村道硬化</strong>" in preview and "Nothing is public until you publish" in preview
@@ -63,7 +63,7 @@ def test_report_is_previewed_published_and_shown_publicly(client, forms, cadre):
     assert "周晓燕2025年度述责述廉报告" in _text(client.get(f"/villages/{VILLAGE}"))
 
 
-def test_one_report_per_cadre_and_period(client, forms, cadre):
+def test_one_report_per_cadre_and_period(ctx, client, forms, cadre):
     _id(_new(forms))
     count = db.session.scalar(select(func.count()).select_from(DutyReport))
     response = _new(forms)
@@ -71,7 +71,7 @@ def test_one_report_per_cadre_and_period(client, forms, cadre):
     assert db.session.scalar(select(func.count()).select_from(DutyReport)) == count
 
 
-def test_a_cadre_of_another_village_cannot_be_chosen(client, forms, cadre):
+def test_a_cadre_of_another_village_cannot_be_chosen(ctx, client, forms, cadre):
     stranger = _cadre(OTHER_VILLAGE, "吴志强")
     count = db.session.scalar(select(func.count()).select_from(DutyReport))
     response = forms.post("/publish/reports/new", {"cadre": str(stranger.id), "period": "2025", "title": "冒名报告",
@@ -80,13 +80,13 @@ def test_a_cadre_of_another_village_cannot_be_chosen(client, forms, cadre):
     assert db.session.scalar(select(func.count()).select_from(DutyReport)) == count
 
 
-def test_sections_are_sanitized(client, forms, cadre):
+def test_sections_are_sanitized(ctx, client, forms, cadre):
     report_id = _id(_new(forms, duties="<script>alert(1)</script>[x](javascript:alert(1))<img src=x onerror=alert(1)>"))
     _publish(forms, report_id)
     assert page_danger(_text(client.get(f"/villages/{VILLAGE}/reports/{report_id}"))) is None
 
 
-def test_correction_needs_a_reason_and_publishes_revision_two_with_a_diff(client, forms, cadre):
+def test_correction_needs_a_reason_and_publishes_revision_two_with_a_diff(ctx, client, forms, cadre):
     report_id = _id(_new(forms))
     _publish(forms, report_id)
     edit = f"/publish/reports/{report_id}/edit"

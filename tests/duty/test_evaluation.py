@@ -18,7 +18,7 @@ def _round() -> EvaluationRound:
     return db.session.query(EvaluationRound).order_by(EvaluationRound.id.desc()).first()
 
 
-def test_handler_opens_a_round_and_gets_each_code_once(open_round, client):
+def test_handler_opens_a_round_and_gets_each_code_once(ctx, open_round, client):
     response, codes, ids = open_round(voters=60)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert len(codes) == 60 == len(set(codes))
@@ -46,7 +46,7 @@ def test_anonymous_visitors_cannot_open_rounds(client):
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
-def test_bad_round_input_changes_nothing(client, forms, as_user):
+def test_bad_round_input_changes_nothing(ctx, client, forms, as_user):
     as_user("handler_baishi")
     before = db.session.query(EvaluationRound).count()
     other = reports_of(FAR_VILLAGE) or [None]
@@ -62,7 +62,7 @@ def test_bad_round_input_changes_nothing(client, forms, as_user):
     assert db.session.query(EvaluationRound).count() == before
 
 
-def test_a_resident_rates_every_report_once(open_round, vote):
+def test_a_resident_rates_every_report_once(ctx, open_round, vote):
     _response, codes, ids = open_round()
     shown = vote(codes[0], None, step_only=True).get_data(as_text=True)
     for report in reports_of(VILLAGE):
@@ -73,7 +73,7 @@ def test_a_resident_rates_every_report_once(open_round, vote):
     assert sorted((v.report_id, v.rating) for v in votes) == [(ids[0], "satisfied"), (ids[1], "dissatisfied")]
 
 
-def test_a_code_cannot_be_reused(open_round, vote):
+def test_a_code_cannot_be_reused(ctx, open_round, vote):
     _response, codes, ids = open_round()
     vote(codes[0], {rid: "satisfied" for rid in ids})
     again = vote(codes[0], {rid: "dissatisfied" for rid in ids})
@@ -84,7 +84,7 @@ def test_a_code_cannot_be_reused(open_round, vote):
             service.cast(codes[0], {rid: "satisfied" for rid in ids})
 
 
-def test_a_ballot_missing_a_rating_records_nothing_and_keeps_the_code(open_round, vote):
+def test_a_ballot_missing_a_rating_records_nothing_and_keeps_the_code(ctx, open_round, vote):
     _response, codes, ids = open_round()
     partial = vote(codes[1], {ids[0]: "satisfied"})
     assert 'class="error-summary"' in partial.get_data(as_text=True)
@@ -95,7 +95,7 @@ def test_a_ballot_missing_a_rating_records_nothing_and_keeps_the_code(open_round
 
 @pytest.mark.parametrize("typed", ["0000 0000 0000", "123", "abcd efgh ijkl", "1234-5678-9012-3456", "",
                                    "１２３４５６７８９０１２", "' OR 1=1 --"])
-def test_wrong_codes_all_get_one_uniform_message(open_round, vote, typed):
+def test_wrong_codes_all_get_one_uniform_message(ctx, open_round, vote, typed):
     open_round()
     response = vote(typed, None, step_only=True)
     body = response.get_data(as_text=True)
@@ -105,7 +105,7 @@ def test_wrong_codes_all_get_one_uniform_message(open_round, vote, typed):
     assert db.session.query(EvaluationVote).count() == 0
 
 
-def test_codes_typed_with_spaces_dashes_or_full_width_digits_work(open_round, vote):
+def test_codes_typed_with_spaces_dashes_or_full_width_digits_work(ctx, open_round, vote):
     _response, codes, ids = open_round()
     digits = codes[2].replace(" ", "")
     fancy = "-".join(digits[i:i + 4] for i in (0, 4, 8)).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
@@ -125,7 +125,7 @@ def test_guessing_codes_is_rate_limited_with_a_chinese_429(app, open_round, vote
     assert "尝试次数过多" in blocked.get_data(as_text=True)
 
 
-def test_closed_rounds_refuse_votes_and_the_job_publishes_results(open_round, vote, client, runner):
+def test_closed_rounds_refuse_votes_and_the_job_publishes_results(ctx, open_round, vote, client, runner):
     _response, codes, ids = open_round()
     vote(codes[0], {rid: "satisfied" for rid in ids})
     rnd = _round()
@@ -141,7 +141,7 @@ def test_closed_rounds_refuse_votes_and_the_job_publishes_results(open_round, vo
     assert counts == {"satisfied": 1, "basically_satisfied": 0, "dissatisfied": 0, "valid": 1, "rate": 100.0}
 
 
-def test_results_are_published_when_the_handler_closes_the_round(app, open_round, forms, client):
+def test_results_are_published_when_the_handler_closes_the_round(ctx, app, open_round, forms, client):
     _response, codes, ids = open_round(voters=58)
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     version = village.content_version
@@ -161,7 +161,7 @@ def test_results_are_published_when_the_handler_closes_the_round(app, open_round
     assert "94.8%" in client.get(f"/evaluation/{rnd.id}").get_data(as_text=True)
 
 
-def test_public_pages_never_write_and_the_job_publishes_results_once(open_round, app, count_queries, runner):
+def test_public_pages_never_write_and_the_job_publishes_results_once(ctx, open_round, app, count_queries, runner):
     _response, codes, ids = open_round(voters=3)
     for code, rating in zip(codes, ("satisfied", "basically_satisfied", "dissatisfied"), strict=False):
         with write_transaction():

@@ -13,7 +13,7 @@ from portal.extensions import db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_a_round_closing_at_1800_local_reads_back_1800(forms, as_user, client):
+def test_a_round_closing_at_1800_local_reads_back_1800(ctx, forms, as_user, client):
     as_user("handler_baishi")
     day = local_today() + timedelta(days=3)
     response = forms.post(f"/evaluation/villages/{VILLAGE}/new",

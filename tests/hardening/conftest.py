@@ -110,4 +110,8 @@ def changes(before: dict, after: dict) -> dict:
 @pytest.fixture
 def snapshot(app):
     """Take a fingerprint of what is stored (see fingerprint)."""
-    return lambda: fingerprint(app.config["UPLOAD_DIR"])
+    def _take() -> dict:
+        with app.app_context():
+            return fingerprint(app.config["UPLOAD_DIR"])
+
+    return _take

@@ -14,6 +14,9 @@ from hardening.formkit import csrf_token, flatten, has_traceback, multipart, pos
 from hardening.targets import TARGETS, Env
 from portal.extensions import db
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 EXAMPLES = 8
 # Field names a client may invent: digits that are not ASCII, huge numbers, brackets, NUL.
 NAME_SUFFIXES = ["²", "①", "١", "999999999999", "-1", "[]", "[0]", "\x00", " ", "\u202e"]

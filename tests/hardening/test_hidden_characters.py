@@ -13,6 +13,9 @@ from portal.core.text import HIDDEN_MESSAGE
 from portal.extensions import db
 from tests.hardening.test_fuzz_forms import arm
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 # Zero-width space (splits a word, invisible) and right-to-left override (makes "exe.txt" read "txt.exe").
 HIDDEN = ["\u200b", "\u202e"]
 TEXT_KINDS = ("text", "textarea", "search", "tel", "email", "url", "password")

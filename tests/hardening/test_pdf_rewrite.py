@@ -52,7 +52,7 @@ def test_the_hostile_pdf_hides_its_script_in_a_compressed_object_stream():
 
 
 @pytest.mark.parametrize("object_streams", [True, False])
-def test_accepted_pdf_loses_scripts_actions_files_and_author(app, object_streams):
+def test_accepted_pdf_loses_scripts_actions_files_and_author(ctx, app, object_streams):
     stored = store_upload(upload(hostile_pdf(object_streams=object_streams)), field="files")
     with open_upload(stored.stored_name) as fh:
         data = fh.read()
@@ -76,14 +76,14 @@ def test_accepted_pdf_loses_scripts_actions_files_and_author(app, object_streams
     b"%PDF-1.4\nnot really a pdf\n%%EOF\n",
     b"%PDF-1.7\n" + b"\x00" * 500,
 ])
-def test_unreadable_pdf_is_refused_with_a_message(app, data):
+def test_unreadable_pdf_is_refused_with_a_message(ctx, app, data):
     with pytest.raises(PortalError) as caught:
         store_upload(upload(data), field="files")
     assert caught.value.field == "files"
     assert "PDF" in str(caught.value.message)
 
 
-def test_password_protected_pdf_is_refused(app):
+def test_password_protected_pdf_is_refused(ctx, app):
     pdf = pikepdf.new()
     pdf.add_blank_page()
     out = io.BytesIO()

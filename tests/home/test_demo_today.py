@@ -18,7 +18,7 @@ from portal.polls.models import GrievancePoll
 RUNNING = ("received", "accepted", "in_progress", "under_review")
 
 
-def test_demo_cases_are_a_believable_mix_relative_to_today(app):
+def test_demo_cases_are_a_believable_mix_relative_to_today(ctx, app):
     clk, today = clock(), local_today()
     states = [(c, clk.state(c)) for c in db.session.scalars(select(Complaint))]
     running = [(c, s) for c, s in states if c.status in RUNNING]
@@ -31,7 +31,7 @@ def test_demo_cases_are_a_believable_mix_relative_to_today(app):
     assert any(c.status == "concluded" for c, _s in states)
 
 
-def test_demo_disclosures_have_only_a_few_recent_gaps(app):
+def test_demo_disclosures_have_only_a_few_recent_gaps(ctx, app):
     today = local_today()
     villages = list(db.session.scalars(select(Village)))
     missing = {v.code: [o for o in obligations.for_village(v.id, today) if o.state == "missing"] for v in villages}
@@ -44,7 +44,7 @@ def test_demo_disclosures_have_only_a_few_recent_gaps(app):
     assert sorted(o.kind for o in missing[VILLAGE]) in (["finance_monthly"], ["duty_report", "finance_monthly"])
 
 
-def test_demo_has_one_running_evaluation_round_and_one_poll_taking_part(app):
+def test_demo_has_one_running_evaluation_round_and_one_poll_taking_part(ctx, app):
     now = utcnow()
     running = list(db.session.scalars(select(EvaluationRound).where(EvaluationRound.closed_at.is_(None),
                                                                    EvaluationRound.closes_at > now)))

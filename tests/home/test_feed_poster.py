@@ -44,7 +44,7 @@ def _feed(client):
     return response, ET.fromstring(response.get_data())
 
 
-def test_feed_is_valid_atom_with_required_elements(client):
+def test_feed_is_valid_atom_with_required_elements(ctx, client):
     _response, root = _feed(client)
     assert root.tag == f"{A}feed"
     for name in ("id", "title", "updated", "author"):
@@ -65,7 +65,7 @@ def test_feed_is_valid_atom_with_required_elements(client):
     assert [r.title for r in newest] == titles[:3]  # newest first
 
 
-def test_feed_lists_corrections_and_sanitizes_summaries(client):
+def test_feed_lists_corrections_and_sanitizes_summaries(ctx, client):
     disclosure = _publish("通知", {"kind": "text", "html": "<p>原文</p>"})
     _publish("通知", {"kind": "text", "html": "<script>alert(1)</script><p>更正后的<b>内容</b></p>"},
              reason="金额写错", disclosure=disclosure)
@@ -80,7 +80,7 @@ def test_feed_lists_corrections_and_sanitizes_summaries(client):
     assert entries[1].find(f"{A}id").text.endswith(f"/disclosure/{disclosure.id}/revision/1")
 
 
-def test_feed_holds_the_latest_fifty_revisions(client):
+def test_feed_holds_the_latest_fifty_revisions(ctx, client):
     for n in range(52):
         _publish(f"公告{n}", {"kind": "text", "html": f"<p>第{n}号</p>"})
     _response, root = _feed(client)
@@ -88,7 +88,7 @@ def test_feed_holds_the_latest_fifty_revisions(client):
     assert len(titles) == 50 and titles[0] == "公告51" and titles[-1] == "公告2"
 
 
-def test_feed_answers_revalidation_with_304_and_changes_on_publish(client):
+def test_feed_answers_revalidation_with_304_and_changes_on_publish(ctx, client):
     first, _root = _feed(client)
     etag = first.headers["ETag"]
     assert client.get(f"/villages/{VILLAGE}/feed.atom", headers={"If-None-Match": etag}).status_code == 304
@@ -109,7 +109,7 @@ def test_powers_csv_lists_every_item(client):
     assert client.get("/villages/339901999999/powers.csv").status_code == 404
 
 
-def test_table_disclosure_csv_has_bom_totals_and_neutralised_cells(client):
+def test_table_disclosure_csv_has_bom_totals_and_neutralised_cells(ctx, client):
     table = {"kind": "table", "columns": ["摘要", "支出"], "rows": [["=HYPERLINK(\"http://evil\")", "100.00"],
                                                                     ["@SUM(1)", "-5"]],
              "totals": {"支出": "95.00"}}

@@ -11,7 +11,7 @@ def _village():
     return db.session.scalar(select(Village).where(Village.code == VILLAGE))
 
 
-def test_page_poster_and_api_show_the_same_hotlines(client):
+def test_page_poster_and_api_show_the_same_hotlines(ctx, client):
     numbers = [h.number for h in village_hotlines(_village())]
     assert numbers[-1] == NATIONAL_HOTLINE and len(numbers) == len(set(numbers)) >= 3
     assert [h.number for h in village_hotlines(get_village_summary(VILLAGE))] == numbers
@@ -22,7 +22,7 @@ def test_page_poster_and_api_show_the_same_hotlines(client):
     assert client.get(f"/api/v1/villages/{VILLAGE}").get_json()["hotlines"] == numbers
 
 
-def test_a_number_shared_by_two_places_is_listed_once(client):
+def test_a_number_shared_by_two_places_is_listed_once(ctx, client):
     village = _village()
     village.supervision_phone = village.township.hotline
     db.session.commit()

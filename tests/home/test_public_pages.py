@@ -65,7 +65,7 @@ def test_township_page_lists_its_villages(client):
     assert "白石村" in body and "上塘村" in body and "溪口村" in body and "东山村" not in body
 
 
-def test_village_page_shows_powers_disclosures_reports_cadres_hotline_and_report_link(client):
+def test_village_page_shows_powers_disclosures_reports_cadres_hotline_and_report_link(ctx, client):
     body = _text(client.get(f"/villages/{VILLAGE}"))
     assert "上塘村" in body
     assert f"/villages/{VILLAGE}/powers" in body  # the power list, one link to its own page
@@ -81,7 +81,7 @@ def test_village_page_shows_powers_disclosures_reports_cadres_hotline_and_report
     assert f"/complaints/new?village={VILLAGE}" in body
 
 
-def test_power_list_page_groups_every_adopted_item(app, client):
+def test_power_list_page_groups_every_adopted_item(ctx, app, client):
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     items = db.session.query(PowerItem).filter_by(village_id=village.id).all()
     assert len(items) >= 20
@@ -90,7 +90,7 @@ def test_power_list_page_groups_every_adopted_item(app, client):
         assert f"/villages/{VILLAGE}/powers/{item.id}" in body
 
 
-def test_village_page_query_count_is_bounded_whatever_the_size(app, client, count_queries):
+def test_village_page_query_count_is_bounded_whatever_the_size(ctx, app, client, count_queries):
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     with count_queries() as before:
         client.get(f"/villages/{VILLAGE}")
@@ -136,7 +136,7 @@ def test_village_etag_changes_with_content_and_language(app, client):
     assert english.status_code == 200 and english.headers["ETag"] != etag
 
 
-def test_power_item_page_shows_the_whole_item(app, client):
+def test_power_item_page_shows_the_whole_item(ctx, app, client):
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     item = db.session.query(PowerItem).filter_by(village_id=village.id, code="QX-A-01").one()
     body = _text(client.get(f"/villages/{VILLAGE}/powers/{item.id}"))
@@ -148,14 +148,14 @@ def test_power_item_page_shows_the_whole_item(app, client):
     assert f"power_item={item.id}&amp;step=1" in body  # report a problem at a step
 
 
-def test_power_item_of_another_village_is_404(app, client):
+def test_power_item_of_another_village_is_404(ctx, app, client):
     far = db.session.query(Village).filter_by(code=FAR_VILLAGE).one()
     item = db.session.query(PowerItem).filter_by(village_id=far.id).first()
     assert client.get(f"/villages/{VILLAGE}/powers/{item.id}").status_code == 404
 
 
 @pytest.mark.parametrize("kind", ["table", "decision", "text"])
-def test_disclosure_page_of_each_kind(app, client, kind):
+def test_disclosure_page_of_each_kind(ctx, app, client, kind):
     disclosure = db.session.query(Disclosure).filter_by(kind=kind, status="published").first()
     body = _text(client.get(f"/villages/{disclosure.village.code}/disclosures/{disclosure.id}"))
     assert disclosure.title in body
@@ -166,7 +166,7 @@ def test_disclosure_page_of_each_kind(app, client, kind):
         assert "村民代表会议" in body or "Villager" in body
 
 
-def test_table_disclosure_masks_ids_and_shows_totals(app, client):
+def test_table_disclosure_masks_ids_and_shows_totals(ctx, app, client):
     disclosure = db.session.query(Disclosure).filter(Disclosure.title.like("%耕地地力%")).one()
     body = _text(client.get(f"/villages/{disclosure.village.code}/disclosures/{disclosure.id}"))
     assert "339901196805121234" not in body and "6222021234566789" not in body
@@ -174,7 +174,7 @@ def test_table_disclosure_masks_ids_and_shows_totals(app, client):
     assert "1,887.90" in body or "1887.90" in body  # 564.20 + 412.30 + 651.00 + 260.40
 
 
-def test_duty_report_page(app, client):
+def test_duty_report_page(ctx, app, client):
     report = db.session.query(DutyReport).filter_by(cadre_name="陈建国").one()
     body = _text(client.get(f"/villages/{VILLAGE}/reports/{report.id}"))
     assert "27 件" in body and "94.8" in body

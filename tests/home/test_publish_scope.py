@@ -16,7 +16,12 @@ from portal.powers.models import PowerItem, PowerTemplate, PowerUpdate
 
 @pytest.fixture
 def shangtang(app):
-    """Objects of 上塘村: an item, a published disclosure, a draft with a file, a published report."""
+    """Objects of 上塘村: an item, a published disclosure, a draft with a file, a published report (detached)."""
+    with app.app_context():
+        return _shangtang()
+
+
+def _shangtang():
     from io import BytesIO
 
     from werkzeug.datastructures import FileStorage
@@ -77,7 +82,7 @@ def _snapshot(objs) -> dict:
             "attachment": db.session.get(Attachment, objs["attachment"].id) is not None}
 
 
-def test_cadre_of_xikou_cannot_touch_shangtang_by_any_url_or_post(app, client, login_as, shangtang):
+def test_cadre_of_xikou_cannot_touch_shangtang_by_any_url_or_post(ctx, app, client, login_as, shangtang):
     login_as("cadre_xikou")
     app.config["WTF_CSRF_ENABLED"] = False  # the scope check itself must refuse, not the CSRF guard
     before = _snapshot(shangtang)
@@ -89,7 +94,7 @@ def test_cadre_of_xikou_cannot_touch_shangtang_by_any_url_or_post(app, client, l
     assert _snapshot(shangtang) == before
 
 
-def test_posted_ids_of_another_village_are_ignored(app, client, forms, login_as, shangtang):
+def test_posted_ids_of_another_village_are_ignored(ctx, app, client, forms, login_as, shangtang):
     login_as("cadre_xikou")
     foreign = shangtang["attachment"]
     response = forms.post("/publish/disclosures/new/attachment",
@@ -125,7 +130,7 @@ def _all_publish_urls(app, objs) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("username", ["handler_baishi", "county_handler", "county_admin"])
-def test_handlers_and_admin_cannot_publish(app, client, login_as, shangtang, username):
+def test_handlers_and_admin_cannot_publish(ctx, app, client, login_as, shangtang, username):
     login_as(username)
     app.config["WTF_CSRF_ENABLED"] = False
     before = _snapshot(shangtang)
@@ -136,7 +141,7 @@ def test_handlers_and_admin_cannot_publish(app, client, login_as, shangtang, use
     assert _snapshot(shangtang) == before
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(app, client, shangtang):
+def test_anonymous_visitors_are_sent_to_sign_in(ctx, app, client, shangtang):
     app.config["WTF_CSRF_ENABLED"] = False
     for method, url in _all_publish_urls(app, shangtang):
         response = client.open(url, method=method)

@@ -12,7 +12,7 @@ def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_village_page_follows_what_residents_ask(client):
+def test_village_page_follows_what_residents_ask(ctx, client):
     client.set_cookie("lang", "en")
     body = _text(client.get(f"/villages/{VILLAGE}"))
     order = [body.index(f"/complaints/new?village={VILLAGE}"), body.index('id="money"'),
@@ -30,7 +30,7 @@ def test_village_page_follows_what_residents_ask(client):
     assert body.count('href="/villages/339901101202/powers/') == 0  # no item cards before the money
 
 
-def test_village_page_shows_a_short_fingerprint_and_feeds_in_the_footer(client):
+def test_village_page_shows_a_short_fingerprint_and_feeds_in_the_footer(ctx, client):
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     body = _text(client.get(f"/villages/{VILLAGE}"))
     assert village.chain_head not in body and village.chain_head[:8] in body
@@ -38,7 +38,7 @@ def test_village_page_shows_a_short_fingerprint_and_feeds_in_the_footer(client):
     assert "feed.atom" in footer and "/poster" in footer and "feed.atom" not in body[body.index("<main"):body.index("</main>")]
 
 
-def test_the_archive_filters_by_domain_and_year_and_answers_revalidation(client):
+def test_the_archive_filters_by_domain_and_year_and_answers_revalidation(ctx, client):
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     january = db.session.query(Disclosure).filter_by(village_id=village.id, status="published",
                                                      title="上塘村2025年1月财务收支明细").one()
@@ -85,7 +85,7 @@ def test_home_page_has_task_tiles_recent_changes_favicon_and_share_card(client):
     assert client.get("/static/img/favicon.svg").status_code == 200
 
 
-def test_recent_changes_list_every_kind_the_record_publishes_newest_first(client):
+def test_recent_changes_list_every_kind_the_record_publishes_newest_first(ctx, client):
     from datetime import timedelta
 
     from sqlalchemy import select, update

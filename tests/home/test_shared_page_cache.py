@@ -77,7 +77,7 @@ def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_a_page_stored_by_one_node_is_served_by_the_other_without_its_database(app, other_node, queries_on):
+def test_a_page_stored_by_one_node_is_served_by_the_other_without_its_database(ctx, app, other_node, queries_on):
     first = app.test_client().get(f"/villages/{VILLAGE}")
     assert first.status_code == 200
     with queries_on(other_node) as statements:
@@ -115,7 +115,7 @@ def test_a_publish_on_one_node_shows_on_the_other_nodes_next_request(app, client
     assert corrected in _text(reader_a.get(f"/villages/{VILLAGE}"))
 
 
-def test_a_renamed_township_renews_every_stored_page(app, other_node):
+def test_a_renamed_township_renews_every_stored_page(ctx, app, other_node):
     """A bulk UPDATE of villages (township renamed) raises the global generation once it commits."""
     from sqlalchemy import select, update
 

@@ -2,6 +2,7 @@
 from datetime import UTC
 
 import pytest
+from conftest import setup_context
 
 _counter = {"n": 0}
 
@@ -23,8 +24,9 @@ def no_complaints(app):
     from portal.complaints.models import Complaint
     from portal.extensions import db
 
-    db.session.execute(delete(Complaint))
-    db.session.commit()
+    with app.app_context():
+        db.session.execute(delete(Complaint))
+        db.session.commit()
 
 
 @pytest.fixture
@@ -34,10 +36,14 @@ def add_complaint(app, no_complaints):
     from portal.extensions import db
     from portal.places.models import Village
 
-    def _add(village_code: str, *, received, status: str = "received", category: str = "integrity",
-             accepted=None, decided=None, concluded=None, replied=None, rating=None, review_requested=None,
-             extended_days: int = 0, handling_level: str = "township", about: str = "测试对象",
-             description: str = "测试内容，不应出现在统计页面。", received_hour: int = 10):
+    def _add(*args, **kwargs):
+        with setup_context(app):
+            return _insert(*args, **kwargs)
+
+    def _insert(village_code: str, *, received, status: str = "received", category: str = "integrity",
+               accepted=None, decided=None, concluded=None, replied=None, rating=None, review_requested=None,
+               extended_days: int = 0, handling_level: str = "township", about: str = "测试对象",
+               description: str = "测试内容，不应出现在统计页面。", received_hour: int = 10):
         village = db.session.query(Village).filter_by(code=village_code).one()
         _counter["n"] += 1
         n = _counter["n"]
@@ -58,6 +64,7 @@ def add_complaint(app, no_complaints):
             db.session.add(ComplaintEvent(complaint_id=complaint.id, kind="status", from_status="received",
                                           to_status=status, at=local_moment(decided, 11)))
         db.session.commit()
+        db.session.refresh(complaint)
         return complaint
 
     return _add

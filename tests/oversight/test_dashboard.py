@@ -56,7 +56,7 @@ def tally(report_groups, key):
     return next(g.tally for g in report_groups if g.key == key)
 
 
-def test_totals_match_hand_computed_figures(app, cases):
+def test_totals_match_hand_computed_figures(ctx, app, cases):
     report = stats.build(Filters(date(2025, 1, 1), TODAY), TODAY)
     t = report.total
     assert (t.received, t.accepted, t.declined, t.transferred, t.concluded) == (9, 6, 1, 1, 5)
@@ -66,7 +66,7 @@ def test_totals_match_hand_computed_figures(app, cases):
     assert (t.on_time, t.overdue, t.running) == (5, 3, 1)
 
 
-def test_breakdowns_by_township_village_category_and_month(app, cases):
+def test_breakdowns_by_township_village_category_and_month(ctx, app, cases):
     report = stats.build(Filters(date(2025, 1, 1), TODAY), TODAY)
     baishi, dongshan, liutang = (tally(report.townships, c) for c in ("339901101", "339901201", "339901102"))
     assert (baishi.received, baishi.accepted, baishi.concluded, baishi.on_time, baishi.overdue) == (6, 3, 2, 2, 3)
@@ -84,7 +84,7 @@ def test_breakdowns_by_township_village_category_and_month(app, cases):
         ("2025-06", 2, 1)]
 
 
-def test_months_follow_local_time_not_utc(app, add_complaint):
+def test_months_follow_local_time_not_utc(ctx, app, add_complaint):
     # 23:30 on 31 January in China is still 15:30 UTC on the 31st; 00:30 on 1 February is 16:30 UTC on 31 January.
     add_complaint(VILLAGE, received=date(2025, 1, 31), received_hour=23)
     add_complaint(VILLAGE, received=date(2025, 2, 1), received_hour=0)

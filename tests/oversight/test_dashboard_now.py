@@ -37,7 +37,7 @@ def test_months_without_complaints_are_folded(client, as_user, cases):  # noqa: 
     assert "1 months without complaints" in page or "1 month without complaints" in page
 
 
-def test_decision_breaches_are_counted_per_township_and_village(client, forms, login_as, as_user):
+def test_decision_breaches_are_counted_per_township_and_village(ctx, client, forms, login_as, as_user):
     as_user("cadre_shangtang")
     client.set_cookie("lang", "en")
     bad = record(**{"representatives-present": "20", "representatives-votes_for": "12",

@@ -40,7 +40,7 @@ def test_a_quarter_due_early_in_the_window_is_not_forgotten():
     assert [e.start for e in long_grace if e.kind == "party_affairs"][0] == date(2024, 4, 1)  # due 2024-09-28
 
 
-def test_cadence_is_configurable(app):
+def test_cadence_is_configurable(ctx, app):
     app.config["DISCLOSURE_CADENCE"] = {"finance_due_day": 10, "window_months": 3, "bad": "x",
                                         "quarterly_grace_days": "soon"}
     cadence = Cadence.current()
@@ -103,7 +103,7 @@ def _missing_links(body: str) -> list[dict]:
     return links
 
 
-def test_village_page_shows_a_missing_month_and_publishing_clears_it(app, client):
+def test_village_page_shows_a_missing_month_and_publishing_clears_it(ctx, app, client):
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     month = _last_due_month(local_today())
     label = f"{month.year}年{month.month}月"
@@ -128,7 +128,7 @@ def test_village_page_stays_small_and_within_its_query_budget(app, client, count
     assert len(gzip.compress(response.get_data())) < 25 * 1024
 
 
-def test_dashboard_freshness_matches_the_village_check(client, as_user):
+def test_dashboard_freshness_matches_the_village_check(ctx, client, as_user):
     as_user("county_handler")
     village = db.session.query(Village).filter_by(code=VILLAGE).one()
     owed = obligations.for_village(village.id, local_today())

@@ -79,7 +79,7 @@ def test_small_counts_are_suppressed_with_the_dashboard_threshold(app, client, e
     assert "&lt;5" in body.split(f'data-key="{VILLAGE}"')[1].split("</tr>")[0]
 
 
-def test_cases_about_township_officials_are_never_counted(client, add_complaint, public_today):
+def test_cases_about_township_officials_are_never_counted(ctx, client, add_complaint, public_today):
     for day in (3, 4, 5):
         add_complaint(VILLAGE, received=date(2025, 3, day))
     about = add_complaint(VILLAGE, received=date(2025, 3, 9), handling_level="county")
@@ -114,7 +114,7 @@ def test_revalidation_answers_304(client):
     assert again.status_code == 304
 
 
-def test_disclosures_on_time_per_village(app, client, english):
+def test_disclosures_on_time_per_village(ctx, app, client, english):
     body = client.get("/statistics", query_string={"township": TOWNSHIP}).get_data(as_text=True)
     row = body.split(f'data-key="{VILLAGE}"')[1].split("</tr>")[0]
     (published, due), (on_time, due_again) = [tuple(map(int, m)) for m in re.findall(r"(\d+) of (\d+)</td>", row)]

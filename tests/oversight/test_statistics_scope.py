@@ -18,9 +18,14 @@ PERIOD = {"from": "2025-01-01", "to": "2025-06-30"}
 
 
 @pytest.fixture
-def routed_away(add_complaint, monkeypatch):
-    """白石镇: four cases in the handler's inbox, and three that went around them to the county."""
+def routed_away(app, add_complaint, monkeypatch):
+    """白石镇: four cases in the handler's inbox, and three that went around them to the county (detached)."""
     monkeypatch.setattr("portal.oversight.views.local_today", lambda: TODAY)
+    with app.app_context():
+        return _routed_away(add_complaint)
+
+
+def _routed_away(add_complaint):
     inbox = [add_complaint(VILLAGE, category="integrity", received=date(2025, 3, d)) for d in (3, 4, 5)]
     inbox.append(add_complaint(OTHER_VILLAGE, category="integrity", received=date(2025, 3, 6)))
     about_township = add_complaint(VILLAGE, category="election", received=date(2025, 4, 7), handling_level="county")
@@ -28,10 +33,12 @@ def routed_away(add_complaint, monkeypatch):
     recused = add_complaint(OTHER_VILLAGE, category="retaliation", received=date(2025, 4, 9))
     db.session.add(Recusal(complaint_id=recused.id, user_id=user("handler_baishi").id, reason="亲属关系回避"))
     db.session.commit()
+    for complaint in [*inbox, about_township, escalated, recused]:
+        db.session.refresh(complaint)
     return inbox, [about_township, escalated, recused]
 
 
-def test_statistics_count_exactly_the_inbox(app, routed_away):
+def test_statistics_count_exactly_the_inbox(ctx, app, routed_away):
     handler = user("handler_baishi")
     filters = Filters(date(2025, 1, 1), TODAY, handler.township_id)
     report = stats.build(stats.for_user(filters, handler), TODAY)
@@ -70,7 +77,7 @@ def test_the_threshold_is_configurable(app, client, as_user, routed_away):
     assert re.search(r'id="n-received">&lt;5<', body)
 
 
-def test_overdue_counts_use_the_same_scope(app, add_complaint):
+def test_overdue_counts_use_the_same_scope(ctx, app, add_complaint):
     handler = user("handler_baishi")
     for level in ("county", "county", "county", "township"):
         add_complaint(VILLAGE, status="in_progress", received=date(2025, 3, 3), accepted=date(2025, 3, 4),

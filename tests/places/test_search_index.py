@@ -9,6 +9,9 @@ from portal.extensions import db
 from portal.places.models import Township, Village
 from portal.places.search import pinyin_of, search_villages
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 
 def _expected(query: str) -> list[str]:
     """What LIKE '%query%' over village and township names gives, in search order."""

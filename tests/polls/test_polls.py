@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from conftest import setup_context
 
 from portal.core.db import write_transaction
 from portal.core.timezone import local_today
@@ -30,8 +31,8 @@ def _post(client, url, data):
 
 
 @pytest.fixture
-def poll(client, forms, as_user):
-    """A 白石镇 poll whose proposal window is open today."""
+def poll(app, client, forms, as_user):
+    """A 白石镇 poll whose proposal window is open today (outside ``ctx``: detached)."""
     as_user("handler_baishi")
     today = local_today()
     response = forms.post("/oversight/polls/new", {
@@ -41,7 +42,8 @@ def poll(client, forms, as_user):
         "voting_from": (today + timedelta(days=6)).isoformat(),
         "voting_until": (today + timedelta(days=15)).isoformat()})
     assert response.status_code == 302, response.get_data(as_text=True)
-    return db.session.query(GrievancePoll).filter_by(title="白石镇群众最不满意的10件事").one()
+    with setup_context(app):
+        return db.session.query(GrievancePoll).filter_by(title="白石镇群众最不满意的10件事").one()
 
 
 def _shift(poll, phase):
@@ -61,7 +63,7 @@ def _accept_all(poll):
             service.moderate(poll, option, "accept", local_today())
 
 
-def test_the_whole_top_ten_flow(app, client, forms, poll):
+def test_the_whole_top_ten_flow(ctx, app, client, forms, poll):
     app.config["POLL_PROPOSAL_LIMIT"] = "100 per hour"
     resident = _client(app)
     for problem in PROBLEMS:
@@ -157,7 +159,7 @@ def test_the_whole_top_ten_flow(app, client, forms, poll):
     assert csv_text.startswith("\ufeff") and "路面修复完成并验收" in csv_text
 
 
-def test_proposing_is_rate_limited_per_address(app, poll):
+def test_proposing_is_rate_limited_per_address(ctx, app, poll):
     app.config["POLL_PROPOSAL_LIMIT"] = "2 per hour"
     resident = _client(app, lang="zh_Hans_CN")
     for n in range(2):
@@ -167,7 +169,7 @@ def test_proposing_is_rate_limited_per_address(app, poll):
     assert len(service.options(poll, "pending")) == 2
 
 
-def test_proposals_are_refused_outside_the_window(app, poll):
+def test_proposals_are_refused_outside_the_window(ctx, app, poll):
     poll.proposals_until = local_today() - timedelta(days=1)
     db.session.commit()
     resident = _client(app)
@@ -196,7 +198,7 @@ def test_staff_pages_need_an_oversight_role(client, as_user):
     assert client.get("/oversight/polls/new").status_code == 403
 
 
-def test_windows_must_be_in_order_and_one_poll_a_year(forms, poll):
+def test_windows_must_be_in_order_and_one_poll_a_year(ctx, forms, poll):
     today = local_today()
     response = forms.post("/oversight/polls/new", {
         "year": str(today.year), "title": "重复", "proposals_from": today.isoformat(),
@@ -212,7 +214,7 @@ def test_windows_must_be_in_order_and_one_poll_a_year(forms, poll):
 
 
 @pytest.mark.parametrize("field, limit", [("title", 255), ("detail", 2000)])
-def test_an_over_long_proposal_is_refused_beside_its_field_never_cut(app, poll, field, limit):
+def test_an_over_long_proposal_is_refused_beside_its_field_never_cut(ctx, app, poll, field, limit):
     """The service refuses what the form would: the API or a script gets the same answer, nothing stored."""
     from portal.core.errors import PortalError
 
@@ -228,7 +230,7 @@ def test_an_over_long_proposal_is_refused_beside_its_field_never_cut(app, poll, 
     assert len(getattr(option, field)) == limit
 
 
-def test_an_over_long_poll_title_is_refused_not_cut(app, poll):
+def test_an_over_long_poll_title_is_refused_not_cut(ctx, app, poll):
     from types import SimpleNamespace
 
     from portal.core.errors import PortalError

@@ -51,7 +51,7 @@ def test_step_lines_round_trip_and_mark_risk_points():
                      {"step_seq": 0, "level": "low", "risk": "公开不及时", "control": "次月20日前公开"}]
 
 
-def test_edit_item_publishes_steps_and_risks(client, forms, cadre, village):
+def test_edit_item_publishes_steps_and_risks(ctx, client, forms, cadre, village):
     item = _items(village)[0]
     etag = _etag(client)
     response = forms.post(f"/publish/powers/{item.id}/edit",
@@ -65,7 +65,7 @@ def test_edit_item_publishes_steps_and_risks(client, forms, cadre, village):
     assert _audited("power_edit", item.id)
 
 
-def test_bad_step_lines_are_explained_beside_the_field_and_nothing_changes(client, forms, cadre, village):
+def test_bad_step_lines_are_explained_beside_the_field_and_nothing_changes(ctx, client, forms, cadre, village):
     item = _items(village)[0]
     title, steps = item.title, list(item.steps)
     response = forms.post(f"/publish/powers/{item.id}/edit",
@@ -77,7 +77,7 @@ def test_bad_step_lines_are_explained_beside_the_field_and_nothing_changes(clien
     assert db.session.get(PowerItem, item.id).title == title and db.session.get(PowerItem, item.id).steps == steps
 
 
-def test_risk_on_a_missing_step_is_refused(client, forms, cadre, village):
+def test_risk_on_a_missing_step_is_refused(ctx, client, forms, cadre, village):
     item = _items(village)[0]
     response = forms.post(f"/publish/powers/{item.id}/edit",
                           _form(item, steps="村委会 | 拟定方案", risks="5 | high | x | y"))
@@ -85,7 +85,7 @@ def test_risk_on_a_missing_step_is_refused(client, forms, cadre, village):
     assert not _audited("power_edit", item.id)
 
 
-def test_move_buttons_reorder_the_public_list(client, forms, cadre, village):
+def test_move_buttons_reorder_the_public_list(ctx, client, forms, cadre, village):
     first, second = _items(village)[:2]
     forms.post(f"/publish/powers/{first.id}/move", {"direction": "down"}, form_url="/publish/powers")
     order = [i.id for i in _items(village)]
@@ -95,7 +95,7 @@ def test_move_buttons_reorder_the_public_list(client, forms, cadre, village):
     assert _audited("power_move", first.id)
 
 
-def test_retire_hides_the_item_and_its_template_can_be_adopted_again(client, forms, cadre, village):
+def test_retire_hides_the_item_and_its_template_can_be_adopted_again(ctx, client, forms, cadre, village):
     item = _items(village)[0]
     assert client.get(f"/villages/{VILLAGE}/powers/{item.id}").status_code == 200
     forms.post(f"/publish/powers/{item.id}/retire", {"reason": "本村不再办理此事项"},
@@ -115,7 +115,7 @@ def test_retire_hides_the_item_and_its_template_can_be_adopted_again(client, for
     assert _audited("power_adopt", adopted.id)
 
 
-def test_adopt_all_brings_back_every_missing_county_item(client, forms, cadre, village):
+def test_adopt_all_brings_back_every_missing_county_item(ctx, client, forms, cadre, village):
     retired = _items(village)[:3]
     for item in retired:
         forms.post(f"/publish/powers/{item.id}/retire", {"reason": "合并事项"},
@@ -131,7 +131,7 @@ def test_adopt_all_brings_back_every_missing_county_item(client, forms, cadre, v
     assert "Every county item is already on your list." in _text(client.get("/publish/powers"))
 
 
-def test_add_an_item_of_the_village_own(client, forms, cadre, village):
+def test_add_an_item_of_the_village_own(ctx, client, forms, cadre, village):
     response = forms.post("/publish/powers/new", {
         "code": "", "title": "村集体鱼塘承包", "category": "assets", "responsible_body": "村委会",
         "responsible_person": "陈建国", "responsible_phone": "", "supervisor": "村监委", "hotline": "12388",

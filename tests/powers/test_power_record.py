@@ -1,5 +1,6 @@
 """Power items are published records: every change is a chained revision with a reason, history stays public,
 and a complaint keeps the wording it questioned."""
+import pytest
 from demo_ids import VILLAGE
 from disclosures.support import chain_length
 from sqlalchemy import select
@@ -10,6 +11,9 @@ from portal.powers import editing as power_list
 from portal.powers.models import PowerItem
 from portal.records.models import PublishedRevision
 from powers.test_power_editing import _form, _items, _text
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 NEW_STEPS = ("村委会 | 拟定方案 | 5日 | 方案\n"
              "村书记 | 直接决定，无需表决 | 1日 | 无")

@@ -49,7 +49,7 @@ def _rows(data: dict) -> list[tuple[str, str]]:
     return out
 
 
-def test_row_actions_add_move_and_remove_without_javascript(client, forms, cadre, village):
+def test_row_actions_add_move_and_remove_without_javascript(ctx, client, forms, cadre, village):
     item = _item(village)
     url = f"/publish/powers/{item.id}/edit"
     data = _fields(_text(client.get(url)))
@@ -68,7 +68,7 @@ def test_row_actions_add_move_and_remove_without_javascript(client, forms, cadre
     assert db.session.get(PowerItem, item.id).steps == item.steps  # nothing is saved by row actions
 
 
-def test_preview_shows_the_change_and_publishes_only_on_confirmation(client, forms, cadre, village):
+def test_preview_shows_the_change_and_publishes_only_on_confirmation(ctx, client, forms, cadre, village):
     item = _item(village)
     url = f"/publish/powers/{item.id}/edit"
     data = _fields(_text(client.get(url)))
@@ -95,7 +95,7 @@ def test_preview_shows_the_change_and_publishes_only_on_confirmation(client, for
     assert "村监委全程监督" in public
 
 
-def test_a_risk_point_without_its_control_is_refused_at_the_top_and_beside_the_steps(client, forms, cadre, village):
+def test_a_risk_point_without_its_control_is_refused_at_the_top_and_beside_the_steps(ctx, client, forms, cadre, village):
     item = _item(village)
     url = f"/publish/powers/{item.id}/edit"
     data = _fields(_text(client.get(url)))
@@ -106,14 +106,14 @@ def test_a_risk_point_without_its_control_is_refused_at_the_top_and_beside_the_s
     assert "Step 2 is marked as an integrity risk point" in text
 
 
-def test_enter_in_a_text_box_previews_rather_than_pressing_a_row_button(client, cadre, village):
+def test_enter_in_a_text_box_previews_rather_than_pressing_a_row_button(ctx, client, cadre, village):
     page = _text(client.get(f"/publish/powers/{_item(village).id}/edit"))
     form = page.split('<form method="post" novalidate', 1)[1]
     first_submit = re.search(r'<button type="submit"[^>]*>', form).group(0)
     assert 'name="action" value="preview"' in first_submit
 
 
-def test_new_item_from_rows(client, forms, cadre, village):
+def test_new_item_from_rows(ctx, client, forms, cadre, village):
     data = _fields(_text(client.get("/publish/powers/new")))
     data.update({"reason": "村民代表会议决定新增", "title": "村集体鱼塘承包", "category": "assets", "step-0-actor": "村委会", "step-0-action": "拟定方案",
                  "step-0-limit": "5日", "step-0-record": "方案"})
@@ -140,7 +140,7 @@ def test_rows_round_trip_through_stored_steps():
     assert len(step_rows.apply_action([step_rows.blank()] * step_rows.MAX_ROWS, "add")[0]) == step_rows.MAX_ROWS
 
 
-def test_unknown_buttons_are_refused_with_a_message(client, forms, cadre, village):
+def test_unknown_buttons_are_refused_with_a_message(ctx, client, forms, cadre, village):
     item = _item(village)
     url = f"/publish/powers/{item.id}/edit"
     data = _fields(_text(client.get(url)))

@@ -28,7 +28,7 @@ def test_more_steps_than_the_limit_are_refused():
     assert refused.value.field == "steps"
 
 
-def test_a_35_step_county_template_is_adopted_and_saved_again_by_the_cadre(app, client, forms, cadre, village):
+def test_a_35_step_county_template_is_adopted_and_saved_again_by_the_cadre(ctx, app, client, forms, cadre, village):
     with write_transaction():
         template = templates.create_template({
             "code": "QX-Z-35", "title": "村级工程项目全过程管理", "category": "project", "top_class": "collective",

@@ -69,7 +69,7 @@ def _adoption_counts(client, code: str, township: str | None = None) -> dict[str
     return {state: int(n) for state, n in re.findall(r'data-state="(\w+)">(\d+)<', row)}
 
 
-def test_the_demo_county_has_an_update_waiting_and_one_village_declined_it(client, login_as, english):
+def test_the_demo_county_has_an_update_waiting_and_one_village_declined_it(ctx, client, login_as, english):
     login_as("cadre_shangtang")
     dashboard = _text(client.get("/publish/"))
     assert "Updates from the county" in dashboard and "QX-E-01" in dashboard
@@ -81,7 +81,7 @@ def test_the_demo_county_has_an_update_waiting_and_one_village_declined_it(clien
     assert "溪口村" in detail and "待村民代表会议讨论后再采纳" in detail and "上塘村" not in detail
 
 
-def test_a_template_change_is_offered_and_accepting_publishes_it_in_the_village_record(
+def test_a_template_change_is_offered_and_accepting_publishes_it_in_the_village_record(ctx,
         client, forms, login_as, english):
     item = _item("QX-A-01")
     revisions_before = item.revision_count
@@ -126,7 +126,7 @@ def test_a_template_change_is_offered_and_accepting_publishes_it_in_the_village_
     assert counts["as_is"] == 1 and counts["pending"] == 8
 
 
-def test_declining_keeps_the_item_and_the_county_reads_the_reason(client, forms, login_as, english):
+def test_declining_keeps_the_item_and_the_county_reads_the_reason(ctx, client, forms, login_as, english):
     before = _item("QX-D-01").legal_basis
     basis = "\n".join([*_template("QX-D-01").legal_basis, "县《村级财务管理办法（2026年修订）》"])
     _county_changes(client, forms, login_as, "QX-D-01", legal_basis=basis)
@@ -166,7 +166,7 @@ def test_the_county_csv_lists_each_village_with_a_bom(client, login_as):
     assert client.get("/admin/templates/adoption?township=999999999").status_code == 404
 
 
-def test_village_changes_to_other_fields_survive_accepting(client, forms, login_as, english):
+def test_village_changes_to_other_fields_survive_accepting(ctx, client, forms, login_as, english):
     login_as("cadre_shangtang")
     item = _item("QX-G-01")
     own_basis = [*item.legal_basis, "本村印章管理制度"]
@@ -187,7 +187,7 @@ def test_village_changes_to_other_fields_survive_accepting(client, forms, login_
     assert _adoption_counts(client, "QX-G-01")["changed"] == 1
 
 
-def test_a_newer_change_replaces_the_unanswered_offer_and_retired_items_get_none(client, forms, login_as, english):
+def test_a_newer_change_replaces_the_unanswered_offer_and_retired_items_get_none(ctx, client, forms, login_as, english):
     item = _item("QX-H-01", OTHER_VILLAGE)
     from portal.accounts.models import User
     from portal.core.db import write_transaction
@@ -208,7 +208,7 @@ def test_a_newer_change_replaces_the_unanswered_offer_and_retired_items_get_none
     assert counts["retired"] == 1 and counts["pending"] == 8
 
 
-def test_only_the_villages_own_cadre_answers_its_updates(client, forms, login_as, english):
+def test_only_the_villages_own_cadre_answers_its_updates(ctx, client, forms, login_as, english):
     update = _pending("QX-E-01")
     login_as("cadre_xikou")
     assert client.get(f"/publish/powers/updates/{update.id}").status_code == 403
@@ -220,7 +220,7 @@ def test_only_the_villages_own_cadre_answers_its_updates(client, forms, login_as
 
 
 @pytest.mark.parametrize("lang,expected", [("en", "Update from the county"), ("zh_Hans_CN", "县级标准清单的更新")])
-def test_the_update_page_speaks_both_languages(client, login_as, lang, expected):
+def test_the_update_page_speaks_both_languages(ctx, client, login_as, lang, expected):
     login_as("cadre_shangtang")
     client.set_cookie("lang", lang)
     update = _pending("QX-E-01")
@@ -228,7 +228,7 @@ def test_the_update_page_speaks_both_languages(client, login_as, lang, expected)
     assert expected in page and "《中华人民共和国农村集体经济组织法》" in page
 
 
-def test_the_county_edits_risk_points_and_the_village_is_offered_them(client, forms, login_as, english):
+def test_the_county_edits_risk_points_and_the_village_is_offered_them(ctx, client, forms, login_as, english):
     template = _template("QX-B-03")
     risks = templates.format_risks(template.risks) + "\n0 | high | 化整为零规避招标 | 同一项目年度累计计算，超限额进平台"
     _county_changes(client, forms, login_as, "QX-B-03", risks=risks)

@@ -29,7 +29,7 @@ def _add_complaint_row(app) -> None:
     db.session.commit()
 
 
-def test_backup_then_restore_into_a_fresh_database_gives_identical_rows(app, runner, database_url,
+def test_backup_then_restore_into_a_fresh_database_gives_identical_rows(ctx, app, runner, database_url,
                                                                        empty_database_url, tmp_path):
     _add_complaint_row(app)
     path = tmp_path / "backups" / "portal.core.backup"

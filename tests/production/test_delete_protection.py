@@ -13,6 +13,9 @@ from portal.records import service as records
 from portal.records.integrity import verify_all
 from portal.records.models import PublishedRevision
 
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
+
 
 def _bare_village(code: str) -> Village:
     """A village with nothing else attached, so only what a test adds can block its deletion."""

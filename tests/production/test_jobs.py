@@ -27,7 +27,8 @@ from production.helpers import ROOT, in_threads, within
 from production.smtp_sink import SilentServer, SmtpSink
 from tests.complaints.conftest import case_data
 
-pytestmark = pytest.mark.slow
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("ctx")]
 
 
 def _settle_outbox() -> int:

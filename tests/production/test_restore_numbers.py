@@ -10,7 +10,7 @@ def _file() -> str:
     return complaint.case_number
 
 
-def test_a_restore_never_hands_out_a_case_number_again(app, runner, tmp_path):
+def test_a_restore_never_hands_out_a_case_number_again(ctx, app, runner, tmp_path):
     path = tmp_path / "portal.backup"
     before_backup = _file()
     assert runner.invoke(args=["backup", str(path)]).exit_code == 0

@@ -39,7 +39,7 @@ def test_readyz_is_200_when_everything_answers(client):
     assert response.get_json()["status"] == "ready" and response.get_json()["problems"] == []
 
 
-def test_readyz_names_each_failing_dependency(app, client, tmp_path):
+def test_readyz_names_each_failing_dependency(ctx, app, client, tmp_path):
     blocker = tmp_path / "file-in-the-way"
     blocker.write_text("x")
     app.config["UPLOAD_DIR"] = str(blocker / "uploads")

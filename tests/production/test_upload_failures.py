@@ -40,10 +40,11 @@ _attachments_before = 0
 @pytest.fixture(autouse=True)
 def _count_attachments(app):
     global _attachments_before
-    _attachments_before = db.session.query(ComplaintAttachment).count()
+    with app.app_context():
+        _attachments_before = db.session.query(ComplaintAttachment).count()
 
 
-def test_disk_full_at_the_second_file_keeps_nothing(app, forms, monkeypatch):
+def test_disk_full_at_the_second_file_keeps_nothing(ctx, app, forms, monkeypatch):
     """ENOSPC while the second file is flushed: the first file and the .part file are removed."""
     folder = app.config["UPLOAD_DIR"]
     real_fsync, calls = os.fsync, []
@@ -60,7 +61,7 @@ def test_disk_full_at_the_second_file_keeps_nothing(app, forms, monkeypatch):
     assert len(calls) == 2
 
 
-def test_an_unwritable_upload_folder_gets_a_clear_message(app, forms, tmp_path):
+def test_an_unwritable_upload_folder_gets_a_clear_message(ctx, app, forms, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     app.config["UPLOAD_DIR"] = str(blocker / "uploads")  # mkdir fails: a file is in the way
@@ -74,7 +75,7 @@ def client_ok(app) -> bool:
     return app.test_client().get(NEW).status_code < 500
 
 
-def test_a_really_full_filesystem(app, forms, tmp_path):
+def test_a_really_full_filesystem(ctx, app, forms, tmp_path):
     """A 64 KB tmpfs filled up: the real ENOSPC path (needs permission to mount; root on CI)."""
     mount = tmp_path / "small"
     mount.mkdir()

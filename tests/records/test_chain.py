@@ -1,6 +1,7 @@
 """The public record: the chain page anyone can compare, and `flask verify` catching tampering."""
 import json
 
+import pytest
 import sqlalchemy as sa
 from demo_ids import OTHER_VILLAGE, VILLAGE
 from sqlalchemy import select
@@ -11,6 +12,9 @@ from portal.disclosures.models import Disclosure
 from portal.extensions import db
 from portal.places.models import Village
 from portal.records.models import PublishedRevision
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def _text(response) -> str:

@@ -30,7 +30,7 @@ def _verify_against(runner, path):
     return result.exit_code, result.output + (result.stderr if hasattr(result, "stderr") else "")
 
 
-def test_checkpoints_are_listed_downloadable_with_the_public_key_and_explained(runner, client, tmp_path):
+def test_checkpoints_are_listed_downloadable_with_the_public_key_and_explained(ctx, runner, client, tmp_path):
     path = _checkpoint(runner, client, tmp_path)
     kept = json.loads(path.read_text())
     body = json.loads(kept["body"])
@@ -46,14 +46,14 @@ def test_checkpoints_are_listed_downloadable_with_the_public_key_and_explained(r
     assert client.get("/record/checkpoints/999999.json").status_code == 404
 
 
-def test_an_unchanged_database_matches_an_earlier_checkpoint_after_more_publishing(runner, client, tmp_path):
+def test_an_unchanged_database_matches_an_earlier_checkpoint_after_more_publishing(ctx, runner, client, tmp_path):
     path = _checkpoint(runner, client, tmp_path)
     _publish_texts(2)
     code, output = _verify_against(runner, path)
     assert code == 0 and "still holds the chain heads" in output, output
 
 
-def test_a_rolled_back_newest_revision_passes_plain_verify_but_not_the_checkpoint(runner, client, tmp_path):
+def test_a_rolled_back_newest_revision_passes_plain_verify_but_not_the_checkpoint(ctx, runner, client, tmp_path):
     _publish_texts(1)
     path = _checkpoint(runner, client, tmp_path)
     village = _village()
@@ -70,7 +70,7 @@ def test_a_rolled_back_newest_revision_passes_plain_verify_but_not_the_checkpoin
     assert code != 0 and VILLAGE in output and "ROLLED BACK" in output, output
 
 
-def test_a_recomputed_chain_passes_plain_verify_but_not_the_checkpoint(app, runner, client, tmp_path):
+def test_a_recomputed_chain_passes_plain_verify_but_not_the_checkpoint(ctx, app, runner, client, tmp_path):
     path = _checkpoint(runner, client, tmp_path)
     village = _village(OTHER_VILLAGE)
     revisions = db.session.scalars(select(PublishedRevision).where(PublishedRevision.village_id == village.id)

@@ -18,7 +18,7 @@ SHAPES = {"disclosure": DisclosureContent, "duty_report": DutyReportContent, "ev
           "power_item": PowerItemContent, "redaction": RedactionContent}
 
 
-def test_every_revision_of_the_demo_has_the_shape_of_its_kind(app):
+def test_every_revision_of_the_demo_has_the_shape_of_its_kind(ctx, app):
     kinds = set()
     for revision in db.session.scalars(select(PublishedRevision)):
         check(revision.content, SHAPES[revision.subject_type], f"revision {revision.id}")
@@ -35,7 +35,7 @@ def test_every_revision_of_the_demo_has_the_shape_of_its_kind(app):
       "breaches": []}, "steps[0].for"),
     ({"kind": "novel", "markdown": "", "html": ""}, "kind"),
 ])
-def test_content_without_its_shape_is_refused_and_nothing_is_written(app, content, problem):
+def test_content_without_its_shape_is_refused_and_nothing_is_written(ctx, app, content, problem):
     village = db.session.scalar(select(Village).where(Village.code == VILLAGE))
     disclosure = Disclosure(village=village, village_id=village.id, domain="village", kind="text", topic="other",
                             title="收支说明")

@@ -2,6 +2,7 @@
 remove personal data from an old revision in the open, with `verify` still catching any other change."""
 import json
 
+import pytest
 from demo_ids import VILLAGE
 from disclosures.support import disclosure_id_of, new_disclosure, publish
 from sqlalchemy import select
@@ -14,6 +15,9 @@ from portal.extensions import db
 from portal.records import service as records
 from portal.records.models import PublishedRevision
 from records.test_chain import _sql, _text, _verify, _village
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 ID = "339901198005061234"
 CARD = "6222 0212 3456 7890"

@@ -2,6 +2,7 @@
 import datetime
 import json
 
+import pytest
 from demo_ids import OTHER_VILLAGE, VILLAGE
 from sqlalchemy import select
 
@@ -15,6 +16,9 @@ from portal.powers.models import PowerItem
 from portal.records.diff import diff_revisions
 from portal.records.models import PublishedRevision
 from records.test_chain import _correct, _publish_texts, _revision, _sql, _text, _verify, _village
+
+# These tests call the services and read the database directly, as a script beside the server does.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
        b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")

@@ -137,7 +137,7 @@ def _html_fields(value):
             yield from _html_fields(item)
 
 
-def test_no_vector_survives_in_any_duty_report_field(client, cadre):
+def test_no_vector_survives_in_any_duty_report_field(ctx, client, cadre):
     village = db.session.scalar(select(Village).where(Village.code == VILLAGE))
     cadre_id = db.session.scalar(select(Cadre.id).where(Cadre.village_id == village.id, Cadre.role == "bookkeeper"))
     sections = ("duties", "powers_used", "funds", "integrity", "complaints", "shortcomings", "plans", "pledge")

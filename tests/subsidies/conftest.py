@@ -1,6 +1,7 @@
 """Helpers for the 一卡通 tests: people of the demo payment list, a CSV builder, the demo's flagged list."""
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.subsidies.models import PaymentLine, PaymentReview
@@ -17,10 +18,14 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 @pytest.fixture
 def demo_review(app):
-    return db.session.scalar(select(PaymentReview).order_by(PaymentReview.id.desc()))
+    """The demo's latest payment-list review with its anomalies, detached."""
+    with app.app_context():
+        return db.session.scalar(select(PaymentReview).options(selectinload(PaymentReview.anomalies))
+                                 .order_by(PaymentReview.id.desc()))
 
 
 @pytest.fixture
 def demo_lines(app):
-    return db.session.scalars(select(PaymentLine).where(PaymentLine.item == "耕地地力保护补贴",
-                                                        PaymentLine.current.is_(True))).all()
+    with app.app_context():
+        return db.session.scalars(select(PaymentLine).where(PaymentLine.item == "耕地地力保护补贴",
+                                                            PaymentLine.current.is_(True))).all()

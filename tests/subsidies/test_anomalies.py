@@ -27,7 +27,7 @@ def _reviews() -> int:
     return db.session.scalar(select(func.count()).select_from(PaymentReview))
 
 
-def test_duplicate_and_over_standard_are_warned_and_must_be_explained(client, forms, as_user, english):
+def test_duplicate_and_over_standard_are_warned_and_must_be_explained(ctx, client, forms, as_user, english):
     as_user("cadre_xikou")
     client.set_cookie("lang", "en")
     disclosure_id = _upload_list(forms, [
@@ -65,7 +65,7 @@ def test_duplicate_and_over_standard_are_warned_and_must_be_explained(client, fo
     assert "承包面积经镇农办复核属实" not in public and "Warnings" not in public
 
 
-def test_relative_deceased_and_other_village_are_found(client, forms, as_user, english):
+def test_relative_deceased_and_other_village_are_found(ctx, client, forms, as_user, english):
     as_user("cadre_shangtang")  # 上塘村, same township as 溪口村
     disclosure_id = _upload_list(forms, [
         ["1", "耕地地力保护补贴", "何秀兰", HE_XIULAN[0], "100.00", "6222020000000011", ""],
@@ -91,7 +91,7 @@ def test_declared_relative_is_flagged_in_own_village(client, forms, as_user, eng
     assert "吴国华 339901********0056 is the declared child of cadre 吴志强" in preview
 
 
-def test_clean_list_publishes_without_explanations_and_stays_out_of_the_queue(client, forms, as_user, english):
+def test_clean_list_publishes_without_explanations_and_stays_out_of_the_queue(ctx, client, forms, as_user, english):
     as_user("cadre_xikou")
     before = _reviews()
     disclosure_id = _upload_list(forms, [["1", "耕地地力保护补贴", "赵六", "110101199003074477", "100.00", "", ""]])
@@ -103,7 +103,7 @@ def test_clean_list_publishes_without_explanations_and_stays_out_of_the_queue(cl
                              .where(PaymentLine.disclosure_id == disclosure_id)) == 1
 
 
-def test_correction_without_new_file_keeps_the_hashes_and_supersedes_old_lines(client, forms, as_user, english):
+def test_correction_without_new_file_keeps_the_hashes_and_supersedes_old_lines(ctx, client, forms, as_user, english):
     as_user("cadre_xikou")
     disclosure_id = _upload_list(forms, [["1", "耕地地力保护补贴", "赵六", "110101199003074477", "100.00", "", ""]])
     _publish(forms, disclosure_id)
@@ -141,7 +141,7 @@ def test_anonymous_visitors_cannot_reach_staff_pages(client):
         assert response.status_code in (302, 401), url
 
 
-def test_handler_marks_a_list_checked_with_a_note(client, forms, as_user, english, demo_review):
+def test_handler_marks_a_list_checked_with_a_note(ctx, client, forms, as_user, english, demo_review):
     as_user("handler_baishi")
     url = f"/oversight/payment-lists/{demo_review.id}"
     empty = forms.post(url, {"note": ""})
@@ -152,7 +152,7 @@ def test_handler_marks_a_list_checked_with_a_note(client, forms, as_user, englis
     assert "No flagged payment list is waiting." in client.get("/oversight/payment-lists/").get_data(as_text=True)
 
 
-def test_demo_list_carries_its_planted_anomalies(demo_review):
+def test_demo_list_carries_its_planted_anomalies(ctx, demo_review):
     rules = sorted(a.rule for a in demo_review.anomalies)
     assert rules == ["cadre_relative", "deceased", "duplicate", "over_standard"]
     assert all(len(a.explanation) >= 5 for a in demo_review.anomalies)

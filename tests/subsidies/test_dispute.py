@@ -17,7 +17,7 @@ def _answer(forms, step: str, data: dict):
     return response
 
 
-def test_wrong_payment_button_opens_a_prefilled_subsidy_complaint_linked_to_the_line(client, forms, english):
+def test_wrong_payment_button_opens_a_prefilled_subsidy_complaint_linked_to_the_line(ctx, client, forms, english):
     result = forms.post("/subsidies/check", {"id_number": HE_XIULAN[0], "name": HE_XIULAN[1]}).get_data(as_text=True)
     payment_id = int(re.search(r'name="payment" value="(\d+)"', result).group(1))
     token = re.search(r'name="csrf_token" value="([^"]+)"', result).group(1)

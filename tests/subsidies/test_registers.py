@@ -5,7 +5,7 @@ from portal.extensions import db
 from portal.subsidies.models import CadreRelative, DeceasedPerson, SubsidyStandard
 
 
-def test_cadre_declares_and_withdraws_a_relative_stored_as_hash(client, forms, as_user, english):
+def test_cadre_declares_and_withdraws_a_relative_stored_as_hash(ctx, client, forms, as_user, english):
     as_user("cadre_shangtang")
     url = "/publish/relatives/"
     bad = forms.post(url, {"name": "", "relation": "cousin", "id_number": "339901198804120057"})
@@ -33,7 +33,7 @@ def test_only_cadres_declare_relatives(client, as_user):
     assert client.get("/publish/relatives/").status_code == 403
 
 
-def test_township_enters_and_uploads_the_deceased(client, forms, as_user, english):
+def test_township_enters_and_uploads_the_deceased(ctx, client, forms, as_user, english):
     as_user("handler_liutang")
     url = "/oversight/payment-lists/deceased"
     bad = forms.post(url, {"name": "钱七", "id_number": "12345", "died_on": "2999-01-01"})
@@ -55,7 +55,7 @@ def test_township_enters_and_uploads_the_deceased(client, forms, as_user, englis
     assert client.get(url).status_code == 403
 
 
-def test_county_admin_sets_a_standard(client, forms, as_user, english):
+def test_county_admin_sets_a_standard(ctx, client, forms, as_user, english):
     as_user("county_admin")
     url = "/admin/subsidy-standards"
     assert "耕地地力保护补贴" in client.get(url).get_data(as_text=True)

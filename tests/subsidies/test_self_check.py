@@ -73,7 +73,7 @@ def test_chinese_page_and_messages(client, forms):
     assert "身份证号码不正确" in page
 
 
-def test_lookup_is_not_logged_nor_audited(app, forms, english, caplog):
+def test_lookup_is_not_logged_nor_audited(ctx, app, forms, english, caplog):
     before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     with caplog.at_level(logging.DEBUG):
         _check(forms, *HE_XIULAN)
