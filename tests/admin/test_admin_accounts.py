@@ -111,7 +111,7 @@ def test_admin_cannot_lock_themselves_out(ctx, admin, client, forms):
     assert client.get("/admin/").status_code == 200
 
 
-def test_a_refused_account_action_says_why_at_the_top_of_the_account_page(admin, client, forms):
+def test_a_refused_account_action_says_why_at_the_top_of_the_account_page(ctx, admin, client, forms):
     me = _user("county_admin")
     page = f"/admin/accounts/{me.id}"
     response = forms.post(f"{page}/deactivate", {}, form_url=page)

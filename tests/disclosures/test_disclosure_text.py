@@ -99,7 +99,7 @@ def test_unknown_kind_is_not_found(client, cadre):
     assert client.get("/publish/disclosures/new/video").status_code == 404
 
 
-def test_publishing_a_draft_without_text_shows_its_form_with_the_message_beside_the_field(client, forms, cadre):
+def test_publishing_a_draft_without_text_shows_its_form_with_the_message_beside_the_field(ctx, client, forms, cadre):
     disclosure_id = disclosure_id_of(new_disclosure(forms, "text", {"markdown": TEXT}))
     disclosure = db.session.get(Disclosure, disclosure_id)
     disclosure.draft_content = {**disclosure.draft_content, "markdown": ""}  # a draft stored before the rule

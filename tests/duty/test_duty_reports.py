@@ -104,7 +104,7 @@ def test_correction_needs_a_reason_and_publishes_revision_two_with_a_diff(ctx, c
     assert "86.4" in _text(client.get(f"/villages/{VILLAGE}/reports/{report_id}"))
 
 
-def test_publishing_an_empty_report_shows_its_form_with_the_message_beside_the_field(client, forms, cadre):
+def test_publishing_an_empty_report_shows_its_form_with_the_message_beside_the_field(ctx, client, forms, cadre):
     report_id = _id(_new(forms, **{key: "" for key in SECTIONS}))
     before = chain_length()
     refused = _publish(forms, report_id)

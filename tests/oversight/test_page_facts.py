@@ -1,6 +1,7 @@
 """The village page's kept facts: written by a publish and by the runner, used only while current."""
 from datetime import timedelta
 
+import pytest
 from demo_ids import VILLAGE
 from production.helpers import in_threads
 from sqlalchemy import select, update
@@ -15,6 +16,8 @@ from portal.oversight.models import VillagePageFacts
 from portal.places.models import Village
 
 PAGE = f"/villages/{VILLAGE}"
+# Tests of the facts service and the runner, each a script beside the server.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def _village() -> Village:

@@ -145,7 +145,7 @@ def test_add_an_item_of_the_village_own(ctx, client, forms, cadre, village):
     assert _audited("power_add", item.id)
 
 
-def test_the_suggested_hotline_is_the_villages_hotlines_beyond_the_village(village):
+def test_the_suggested_hotline_is_the_villages_hotlines_beyond_the_village(ctx, village):
     township, county = village.township, village.township.county
     village.supervision_phone, township.hotline, county.hotline = "0000-5550001", "0000-5550002", "0000-5550003"
     assert power_list.default_contacts(village)["hotline"] == "0000-5550002；0000-5550003；12388"
