@@ -44,20 +44,26 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-# The whole suite on SQLite (browser journeys and the production stack included), then again on
-# PostgreSQL when TEST_DATABASE_URL is set. Two workers: the machines have two cores. The stack
-# tests (tests/stack/: nginx + TLS, two gunicorn nodes, PostgreSQL, Redis) need TEST_DATABASE_URL
-# and TEST_REDIS_URL and skip with the reason otherwise (under CI=true they fail instead).
-# They run in a process of their own so the stack starts once (pytest-xdist's loadgroup does not
-# group tests under pytest 9.2: xdist 3.8 renames `_nodeid`, which pytest no longer reads).
+# The whole suite on SQLite (browser journeys included), then again on PostgreSQL when
+# TEST_DATABASE_URL is set, with the production-stack tests (tests/stack/: nginx + TLS, two gunicorn
+# nodes, PostgreSQL, Redis) running beside that second pass: the stack spends most of its time
+# starting servers and waiting on Chromium, so the two share the cores well. Two workers: the
+# machines have two cores. The stack tests need TEST_DATABASE_URL and TEST_REDIS_URL and skip with
+# the reason otherwise (under CI=true they fail instead). They run in a process of their own so
+# the stack starts once (pytest-xdist's loadgroup does not group tests under pytest 9.2: xdist 3.8
+# renames `_nodeid`, which pytest no longer reads).
 test: lint node_modules/.installed
 	$(BIN)/python -m pytest -q -n 2 --ignore=tests/stack
-	$(BIN)/python -m pytest -q tests/stack
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
+		log=$$(mktemp); $(BIN)/python -m pytest -q tests/stack >"$$log" 2>&1 & stack=$$!; \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL), the production stack beside it =="; \
 		PORTAL_TEST_BACKEND=postgres $(BIN)/python -m pytest -q -n 2 -m "not browser and not stack" \
-			--ignore=tests/stack $(DB_FREE); \
-	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+			--ignore=tests/stack $(DB_FREE); pg=$$?; \
+		wait $$stack; stack_status=$$?; echo "== the production stack (tests/stack) =="; cat "$$log"; rm -f "$$log"; \
+		[ $$pg -eq 0 ] && [ $$stack_status -eq 0 ]; \
+	else \
+		$(BIN)/python -m pytest -q tests/stack && echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; \
+	fi
 
 # Only the production-stack tests (for working on deployment).
 test-stack: install node_modules/.installed
