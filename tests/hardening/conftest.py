@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import WriteWatch
 
 from portal.extensions import db
 
@@ -85,6 +86,10 @@ def fingerprint(upload_dir: str) -> dict:
     Read on a connection of its own, so only committed data counts, as
     another request would see it.
     """
+    return {**_tables(), **_uploads(upload_dir)}
+
+
+def _tables() -> dict:
     state = {}
     with db.engine.connect() as conn:
         for table in db.metadata.sorted_tables:
@@ -96,9 +101,12 @@ def fingerprint(upload_dir: str) -> dict:
             state[table.name] = (len(rows), hashlib.sha256(text.encode()).hexdigest()[:16])
             if "\\x00" in text:  # PostgreSQL refuses NUL in text: stored here, it is a 500 there
                 state.setdefault("<NUL stored in>", []).append(table.name)
-    files = sorted(p.name for p in Path(upload_dir).rglob("*") if p.is_file()) if os.path.isdir(upload_dir) else []
-    state["<uploads>"] = (len(files), hashlib.sha256(repr(files).encode()).hexdigest()[:16])
     return state
+
+
+def _uploads(upload_dir: str) -> dict:
+    files = sorted(p.name for p in Path(upload_dir).rglob("*") if p.is_file()) if os.path.isdir(upload_dir) else []
+    return {"<uploads>": (len(files), hashlib.sha256(repr(files).encode()).hexdigest()[:16])}
 
 
 def changes(before: dict, after: dict) -> dict:
@@ -109,9 +117,18 @@ def changes(before: dict, after: dict) -> dict:
 
 @pytest.fixture
 def snapshot(app):
-    """Take a fingerprint of what is stored (see fingerprint)."""
+    """Take a fingerprint of what is stored (see fingerprint).
+
+    The tables are read again only when a statement that could write has run since the last
+    reading (WriteWatch, tests/conftest.py): a refused request, the usual case, costs no reading.
+    """
+    kept = {}
+
     def _take() -> dict:
-        with app.app_context():
-            return fingerprint(app.config["UPLOAD_DIR"])
+        if kept.get("writes") != WriteWatch.count:
+            with app.app_context():
+                kept["tables"] = _tables()
+            kept["writes"] = WriteWatch.count
+        return {**kept["tables"], **_uploads(app.config["UPLOAD_DIR"])}
 
     return _take
